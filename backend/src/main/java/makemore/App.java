@@ -1,0 +1,26 @@
+package makemore;
+
+import java.util.Arrays;
+
+/** One jar, several commands: no arguments (or "serve") starts the lab; train, sample and bench run headless. */
+public final class App {
+    private App() {}
+
+    public static void main(String[] args) throws Exception {
+        // Before anything touches DJL: no telemetry, no downloads, one OpenMP thread (2 busy cores otherwise thrash).
+        System.setProperty("ai.djl.offline", "true");
+        System.setProperty("ai.djl.pytorch.num_threads", System.getProperty("ai.djl.pytorch.num_threads", "1"));
+        System.setProperty("ai.djl.pytorch.num_interop_threads",
+                System.getProperty("ai.djl.pytorch.num_interop_threads", "1"));
+        String cmd = args.length == 0 || args[0].startsWith("--") ? "serve" : args[0];
+        String[] rest = args.length == 0 || args[0].startsWith("--") ? args : Arrays.copyOfRange(args, 1, args.length);
+        switch (cmd) {
+            case "serve" -> makemore.web.LabServer.main(rest);
+            case "train", "sample", "bench" -> System.exit(makemore.cli.Cli.run(cmd, rest));
+            default -> {
+                System.err.println("unknown command '" + cmd + "'; use serve (default), train, sample or bench");
+                System.exit(2);
+            }
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package makemore.data;
+
+import java.util.List;
+
+/**
+ * Every (previous {@code block} ids, next id) pair of the words, contexts left-padded with the boundary:
+ * each word of length L gives L + 1 examples, the last one predicting the end.
+ */
+public record Contexts(int block, int[] x, int[] y) {
+
+    public static Contexts of(List<String> words, Vocabulary vocab, int block) {
+        int n = 0;
+        for (String w : words) {
+            n += w.codePointCount(0, w.length()) + 1;
+        }
+        int[] x = new int[n * block];
+        int[] y = new int[n];
+        int row = 0;
+        int[] ctx = new int[block];
+        for (String w : words) {
+            java.util.Arrays.fill(ctx, 0);
+            int[] ids = vocab.encode(w);
+            for (int i = 0; i <= ids.length; i++) {
+                int next = i < ids.length ? ids[i] : 0;
+                System.arraycopy(ctx, 0, x, row * block, block);
+                y[row++] = next;
+                if (block > 0) {
+                    System.arraycopy(ctx, 1, ctx, 0, block - 1);
+                    ctx[block - 1] = next;
+                }
+            }
+        }
+        return new Contexts(block, x, y);
+    }
+
+    public int size() {
+        return y.length;
+    }
+
+    /** The context of row i as one index into a V^block table (most recent character last). */
+    public int flatIndex(int row, int vocabSize) {
+        int idx = 0;
+        for (int j = 0; j < block; j++) {
+            idx = idx * vocabSize + x[row * block + j];
+        }
+        return idx;
+    }
+}

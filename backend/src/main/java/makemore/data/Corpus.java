@@ -1,0 +1,62 @@
+package makemore.data;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+
+/**
+ * A dataset split by item into train/dev/test (80/10/10) with a fixed seed, so every run on the same dataset
+ * is scored on the same dev items whatever its own seed.
+ */
+public final class Corpus {
+    public static final long SPLIT_SEED = 42;
+
+    public enum Part { TRAIN, DEV, TEST;
+        public String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    private final Dataset dataset;
+    private final Vocabulary vocab;
+    private final List<List<String>> parts;
+    private final List<Set<String>> partSets;
+
+    public Corpus(Dataset dataset) {
+        this.dataset = dataset;
+        this.vocab = Vocabulary.of(dataset.words());
+        List<String> shuffled = new ArrayList<>(dataset.words());
+        Collections.shuffle(shuffled, new Random(SPLIT_SEED));
+        int n = shuffled.size();
+        int n1 = (int) (0.8 * n);
+        int n2 = (int) (0.9 * n);
+        parts = List.of(List.copyOf(shuffled.subList(0, n1)), List.copyOf(shuffled.subList(n1, n2)),
+                List.copyOf(shuffled.subList(n2, n)));
+        partSets = parts.stream().map(p -> (Set<String>) new HashSet<>(p)).toList();
+    }
+
+    public Dataset dataset() {
+        return dataset;
+    }
+
+    public Vocabulary vocab() {
+        return vocab;
+    }
+
+    public List<String> words(Part part) {
+        return parts.get(part.ordinal());
+    }
+
+    /** Where a generated item already occurs: the first of train, dev, test that has it, or null when new. */
+    public Part seenIn(String word) {
+        for (Part p : Part.values()) {
+            if (partSets.get(p.ordinal()).contains(word)) {
+                return p;
+            }
+        }
+        return null;
+    }
+}

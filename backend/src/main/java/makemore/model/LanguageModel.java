@@ -1,0 +1,49 @@
+package makemore.model;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import makemore.data.Corpus;
+
+/**
+ * The one interface every model implements. The trainer, the CLI and the server only ever see this; they never
+ * switch on the model type (the factory in {@link Models} is the single place that does).
+ */
+public interface LanguageModel extends AutoCloseable {
+
+    /** False for models fitted in closed form (counts): the trainer then only evaluates them. */
+    boolean trainable();
+
+    /** One optimisation step on a minibatch (or the whole train split) at learning rate {@code lr}. */
+    void step(double lr);
+
+    /**
+     * Mean training loss (regularisation included) of the steps since the last call, NaN if none. Kept apart
+     * from {@link #step} because reading a loss back from the device every step would cost more than the step.
+     */
+    double drainLoss();
+
+    /** Mean negative log-likelihood per predicted character (end token included) over a whole split. */
+    double nll(Corpus.Part part);
+
+    /** {@code n} items drawn one character at a time, the distribution sharpened or flattened by temperature. */
+    List<String> sample(int n, double temperature, Random rng);
+
+    /** P(character i | its context) for each character of the word and then the end: length = chars + 1. */
+    double[] probabilities(String word);
+
+    /** 2-D positions of every vocabulary symbol's embedding, or an empty list for models without one. */
+    List<EmbeddingPoint> embedding();
+
+    /** Writes the learned parameters. */
+    void save(Path file) throws IOException;
+
+    /** Replaces this model's parameters with those {@link #save} wrote for the same config and dataset. */
+    void restore(Path file) throws IOException;
+
+    @Override
+    void close();
+
+    record EmbeddingPoint(String ch, double x, double y) {}
+}

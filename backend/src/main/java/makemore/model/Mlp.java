@@ -1,0 +1,272 @@
+package makemore.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.engine.PtNDManager;
+import ai.djl.pytorch.jni.JniUtils;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import makemore.data.Contexts;
+import makemore.data.Corpus;
+import makemore.train.ConfigException;
+import makemore.train.RunConfig;
+
+/**
+ * Bengio et al. 2003: embed each of {@code context} characters, concatenate, one tanh hidden layer, softmax.
+ *
+ * <p>Gradients are written out by hand rather than taken from autograd: at batch 32 the cost is the number of
+ * native calls, and the hand-written backward needs about half as many (and no global GradientCollector, so
+ * runs on different threads never wait for each other). {@code MlpGradientTest} checks them against autograd.
+ */
+final class Mlp implements LanguageModel {
+    private final Corpus corpus;
+    private final int vocab;
+    private final int block;
+    private final int emb;
+    private final int hidden;
+    private final int batch;
+    private final double l2;
+    private static final long MAX_INPUT_FLOATS = 8L << 20;
+    private final PtNDManager manager;
+    private final Random batchRng;
+    private final Contexts train;
+    private final ByteBuffer input;
+    private final float[] zeros;
+    private final PtNDArray lossSum;
+    private long lossCount;
+    final PtNDArray c;
+    final PtNDArray w1;
+    final PtNDArray b1;
+    final PtNDArray w2;
+    final PtNDArray b2;
+
+    Mlp(RunConfig cfg, Corpus corpus) {
+        this.corpus = corpus;
+        this.vocab = corpus.vocab().size();
+        this.block = cfg.context();
+        this.emb = cfg.embDim();
+        this.hidden = cfg.hidden();
+        this.l2 = cfg.l2();
+        this.manager = Nd.newManager();
+        this.train = Contexts.of(corpus.words(Corpus.Part.TRAIN), corpus.vocab(), block);
+        this.batch = cfg.batch() == 0 ? train.size() : Math.min(cfg.batch(), train.size());
+        long inputFloats = (long) batch * (block + 1) * vocab;
+        if (inputFloats > MAX_INPUT_FLOATS) {
+            throw new ConfigException("batch", "batch x (context + 1) x vocabulary = " + inputFloats
+                    + " one-hot inputs per step; the limit is " + MAX_INPUT_FLOATS + ": lower batch or context");
+        }
+        this.input = ByteBuffer.allocateDirect((int) inputFloats * 4).order(ByteOrder.nativeOrder());
+        this.zeros = new float[(int) inputFloats];
+        this.lossSum = (PtNDArray) manager.zeros(new Shape());
+        Random init = new Random(cfg.seed());
+        this.batchRng = new Random(cfg.seed() + 1);
+        int fanIn = block * emb;
+        // Scaled so tanh starts in its linear range and the first softmax is near uniform (loss ~ ln V).
+        c = Nd.gaussian(manager, init, 1.0, vocab, emb);
+        w1 = Nd.gaussian(manager, init, (5.0 / 3.0) / Math.sqrt(fanIn), hidden, fanIn);
+        b1 = Nd.gaussian(manager, init, 0.01, hidden);
+        w2 = Nd.gaussian(manager, init, 0.01, vocab, hidden);
+        b2 = (PtNDArray) manager.zeros(new Shape(vocab));
+    }
+
+    @Override
+    public boolean trainable() {
+        return true;
+    }
+
+    @Override
+    public void step(double lr) {
+        Nd.noAutograd();
+        fillBatch();
+        int b = batch;
+        long rowsX = (long) b * block;
+        try (NDScope scope = new NDScope()) {
+            PtNDArray onehots = Nd.floats(manager, input, rowsX + b, vocab);
+            PtNDArray ohX = Nd.rowsOf(onehots, 0, rowsX);
+            PtNDArray ohY = Nd.rowsOf(onehots, rowsX, rowsX + b);
+            // forward: the embedding lookup as one-hot @ C, so its gradient is the same matmul transposed
+            PtNDArray e = Nd.reshape(Nd.matmul(ohX, c), b, (long) block * emb);
+            PtNDArray h = JniUtils.tanh(Nd.linear(e, w1, b1));
+            PtNDArray logp = JniUtils.logSoftmax(Nd.linear(h, w2, b2), 1, DataType.FLOAT32);
+            // the loss stays on the device; reading it every step would cost a sync and a copy
+            JniUtils.subi(lossSum, JniUtils.sum(JniUtils.mul(logp, ohY)));
+            lossCount += b;
+            // backward, by hand: dL/dlogits = softmax - onehot(y); the 1/B goes into the update's rescale
+            PtNDArray dLogits = JniUtils.exp(logp);
+            JniUtils.subi(dLogits, ohY);
+            PtNDArray dW2 = Nd.matmulT(dLogits, h);
+            PtNDArray dB2 = Nd.sumRows(dLogits);
+            PtNDArray dPre = Nd.matmul(dLogits, w2);
+            PtNDArray t = JniUtils.mul(dPre, h);
+            JniUtils.muli(t, h);
+            JniUtils.subi(dPre, t); // dH * (1 - h^2)
+            PtNDArray dW1 = Nd.matmulT(dPre, e);
+            PtNDArray dB1 = Nd.sumRows(dPre);
+            PtNDArray dE = Nd.reshape(Nd.matmul(dPre, w1), rowsX, emb);
+            PtNDArray dC = Nd.matmulT(ohX, dE);
+            double scale = 1.0 / b;
+            // l2 * mean(W^2) per weight matrix: its gradient 2 * l2 * W / numel is SGD's weight decay
+            Nd.sgd(c, dC, lr, scale, 2 * l2 / c.size());
+            Nd.sgd(w1, dW1, lr, scale, 2 * l2 / w1.size());
+            Nd.sgd(b1, dB1, lr, scale, 0);
+            Nd.sgd(w2, dW2, lr, scale, 2 * l2 / w2.size());
+            Nd.sgd(b2, dB2, lr, scale, 0);
+        }
+    }
+
+    /** One-hot rows of the batch's context characters, then of its targets, into the reused input buffer. */
+    private void fillBatch() {
+        int n = train.size();
+        int[] tx = train.x();
+        int[] ty = train.y();
+        int rowsX = batch * block;
+        FloatBuffer f = input.asFloatBuffer();
+        f.put(zeros, 0, (rowsX + batch) * vocab);
+        for (int i = 0; i < batch; i++) {
+            int r = batch == n ? i : batchRng.nextInt(n);
+            for (int j = 0; j < block; j++) {
+                f.put((i * block + j) * vocab + tx[r * block + j], 1f);
+            }
+            f.put((rowsX + i) * vocab + ty[r], 1f);
+        }
+    }
+
+    @Override
+    public double drainLoss() {
+        if (lossCount == 0) {
+            return Double.NaN;
+        }
+        double mean = lossSum.getFloat() / lossCount;
+        lossSum.muli(0);
+        lossCount = 0;
+        return mean + regularisation();
+    }
+
+    private double regularisation() {
+        if (l2 == 0) {
+            return 0;
+        }
+        double r = 0;
+        try (NDScope scope = new NDScope()) {
+            for (NDArray w : List.of(c, w1, w2)) {
+                r += w.square().mean().getFloat();
+            }
+        }
+        return l2 * r;
+    }
+
+    /** log P(next | context) for every row, as a [rows, vocab] array. */
+    private NDArray logProbs(PtNDArray x) {
+        long rows = x.getShape().get(0);
+        PtNDArray h = JniUtils.tanh(Nd.linear(Nd.reshape(Nd.rows(c, x), rows, (long) block * emb), w1, b1));
+        return JniUtils.logSoftmax(Nd.linear(h, w2, b2), 1, DataType.FLOAT32);
+    }
+
+    @Override
+    public double nll(Corpus.Part part) {
+        Nd.noAutograd();
+        Contexts ctx = Contexts.of(corpus.words(part), corpus.vocab(), block);
+        int n = ctx.size();
+        double total = 0;
+        int chunk = 16384;
+        for (int start = 0; start < n; start += chunk) {
+            int rows = Math.min(chunk, n - start);
+            try (NDScope scope = new NDScope()) {
+                PtNDArray x = Nd.ids(manager, java.util.Arrays.copyOfRange(ctx.x(), start * block, (start + rows) * block),
+                        rows, block);
+                NDArray y = Nd.ids(manager, java.util.Arrays.copyOfRange(ctx.y(), start, start + rows), rows, 1);
+                total -= logProbs(x).gather(y, 1).sum().toType(ai.djl.ndarray.types.DataType.FLOAT64, false)
+                        .getDouble();
+            }
+        }
+        return total / n;
+    }
+
+    @Override
+    public List<String> sample(int n, double temperature, Random rng) {
+        Nd.noAutograd();
+        int[][] ctx = new int[n][block];
+        StringBuilder[] out = new StringBuilder[n];
+        boolean[] done = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = new StringBuilder();
+        }
+        int alive = n;
+        for (int pos = 0; pos < Sampling.MAX_LENGTH && alive > 0; pos++) {
+            int[] flat = new int[n * block];
+            for (int i = 0; i < n; i++) {
+                System.arraycopy(ctx[i], 0, flat, i * block, block);
+            }
+            float[] probs;
+            try (NDScope scope = new NDScope()) {
+                NDArray logp = logProbs(Nd.ids(manager, flat, n, block));
+                probs = logp.div(temperature).softmax(1).toFloatArray();
+            }
+            for (int i = 0; i < n; i++) {
+                if (done[i]) {
+                    continue;
+                }
+                int next = Sampling.draw(probs, i * vocab, vocab, rng);
+                if (next == 0) {
+                    done[i] = true;
+                    alive--;
+                    continue;
+                }
+                out[i].append(corpus.vocab().symbol(next));
+                System.arraycopy(ctx[i], 1, ctx[i], 0, block - 1);
+                ctx[i][block - 1] = next;
+            }
+        }
+        List<String> names = new ArrayList<>(n);
+        for (StringBuilder sb : out) {
+            names.add(sb.toString());
+        }
+        return names;
+    }
+
+    @Override
+    public double[] probabilities(String word) {
+        Sampling.requireKnown(corpus.vocab(), word);
+        Nd.noAutograd();
+        Contexts ctx = Contexts.of(List.of(word), corpus.vocab(), block);
+        try (NDScope scope = new NDScope()) {
+            PtNDArray x = Nd.ids(manager, ctx.x(), ctx.size(), block);
+            NDArray y = Nd.ids(manager, ctx.y(), ctx.size(), 1);
+            float[] p = logProbs(x).gather(y, 1).exp().toFloatArray();
+            double[] d = new double[p.length];
+            for (int i = 0; i < p.length; i++) {
+                d[i] = p[i];
+            }
+            return d;
+        }
+    }
+
+    @Override
+    public List<EmbeddingPoint> embedding() {
+        return Pca.points(corpus.vocab(), c.toFloatArray(), vocab, emb);
+    }
+
+    @Override
+    public void save(Path file) throws IOException {
+        Params.save(file, List.of(c, w1, b1, w2, b2));
+    }
+
+    @Override
+    public void restore(Path file) throws IOException {
+        Params.load(file, List.of(c, w1, b1, w2, b2));
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}

@@ -1,0 +1,227 @@
+package makemore.model;
+
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.engine.PtNDManager;
+import ai.djl.pytorch.jni.JniUtils;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import makemore.data.Contexts;
+import makemore.data.Corpus;
+import makemore.train.ConfigException;
+import makemore.train.RunConfig;
+
+/**
+ * Lecture 1's neural bigram, for any context: logits = W[context], softmax, cross-entropy plus l2 * mean(W^2).
+ * With l2 = 0 its optimum is the count model with k = 0; l2 plays the role of smoothing.
+ *
+ * <p>Full-batch steps use the count form of the gradient, (row total x softmax(W) - counts) / tokens, which equals
+ * the per-example sum exactly and costs a few ops on the table instead of work per token.
+ */
+final class NeuralNgram implements LanguageModel {
+    static final long MAX_WEIGHTS = 4L << 20;
+
+    private final Corpus corpus;
+    private final int vocab;
+    private final int block;
+    private final int tableRows;
+    private final double l2;
+    private final boolean fullBatch;
+    private final int batch;
+    private final PtNDManager manager;
+    private final Contexts train;
+    private final Random batchRng;
+    private final Map<Corpus.Part, PtNDArray> counts = new EnumMap<>(Corpus.Part.class);
+    private final PtNDArray trainRows;
+    private final PtNDArray lossSum;
+    private final ByteBuffer input;
+    private final float[] zeros;
+    private long lossCount;
+    final PtNDArray w;
+
+    NeuralNgram(RunConfig cfg, Corpus corpus) {
+        this.corpus = corpus;
+        this.vocab = corpus.vocab().size();
+        this.block = cfg.context();
+        long rows = (long) Math.pow(vocab, block);
+        if (rows * vocab > MAX_WEIGHTS) {
+            throw new ConfigException("context", "a neural n-gram with context " + block + " over " + vocab
+                    + " characters needs " + rows * vocab + " weights; the limit is " + MAX_WEIGHTS
+                    + ": lower context or use the mlp");
+        }
+        this.tableRows = (int) rows;
+        this.l2 = cfg.l2();
+        this.manager = Nd.newManager();
+        this.train = Contexts.of(corpus.words(Corpus.Part.TRAIN), corpus.vocab(), block);
+        this.fullBatch = cfg.batch() == 0 || cfg.batch() >= train.size();
+        this.batch = fullBatch ? train.size() : cfg.batch();
+        long inputFloats = fullBatch ? 0 : (long) batch * (tableRows + vocab);
+        if (inputFloats > (8L << 20)) {
+            throw new ConfigException("batch", "batch x (table rows + vocabulary) = " + inputFloats
+                    + " one-hot inputs per step; the limit is " + (8L << 20) + ": lower batch or context");
+        }
+        this.input = ByteBuffer.allocateDirect((int) inputFloats * 4).order(ByteOrder.nativeOrder());
+        this.zeros = new float[(int) inputFloats];
+        this.batchRng = new Random(cfg.seed() + 1);
+        this.w = Nd.gaussian(manager, new Random(cfg.seed()), 1.0, tableRows, vocab);
+        this.lossSum = (PtNDArray) manager.zeros(new Shape());
+        Nd.noAutograd();
+        this.trainRows = JniUtils.sum(countsOf(Corpus.Part.TRAIN), new long[] {1}, true);
+    }
+
+    /** Dense [table rows, V] counts of a split's (context, next) pairs, uploaded once. */
+    private PtNDArray countsOf(Corpus.Part part) {
+        return counts.computeIfAbsent(part, p -> {
+            Contexts ctx = p == Corpus.Part.TRAIN ? train : Contexts.of(corpus.words(p), corpus.vocab(), block);
+            float[] m = new float[tableRows * vocab];
+            for (int i = 0; i < ctx.size(); i++) {
+                m[(int) NgramTable.context(ctx, i, vocab) * vocab + ctx.y()[i]]++;
+            }
+            return (PtNDArray) manager.create(m, new Shape(tableRows, vocab));
+        });
+    }
+
+    @Override
+    public boolean trainable() {
+        return true;
+    }
+
+    @Override
+    public void step(double lr) {
+        Nd.noAutograd();
+        try (NDScope scope = new NDScope()) {
+            if (fullBatch) {
+                PtNDArray n = countsOf(Corpus.Part.TRAIN);
+                PtNDArray logp = JniUtils.logSoftmax(w, 1, DataType.FLOAT32);
+                JniUtils.subi(lossSum, JniUtils.sum(JniUtils.mul(n, logp)));
+                PtNDArray grad = JniUtils.mul(JniUtils.exp(logp), trainRows);
+                JniUtils.subi(grad, n);
+                Nd.sgd(w, grad, lr, 1.0 / train.size(), 2 * l2 / w.size());
+            } else {
+                fillBatch();
+                PtNDArray onehots = Nd.floats(manager, input, (long) batch * (tableRows + vocab));
+                PtNDArray ohC = Nd.reshape(Nd.rowsOf(onehots, 0, (long) batch * tableRows), batch, tableRows);
+                PtNDArray ohY = Nd.reshape(Nd.rowsOf(onehots, (long) batch * tableRows, input.capacity() / 4L),
+                        batch, vocab);
+                PtNDArray logp = JniUtils.logSoftmax(Nd.matmul(ohC, w), 1, DataType.FLOAT32);
+                JniUtils.subi(lossSum, JniUtils.sum(JniUtils.mul(logp, ohY)));
+                PtNDArray dLogits = JniUtils.exp(logp);
+                JniUtils.subi(dLogits, ohY);
+                Nd.sgd(w, Nd.matmulT(ohC, dLogits), lr, 1.0 / batch, 2 * l2 / w.size());
+            }
+            lossCount += batch;
+        }
+    }
+
+    private void fillBatch() {
+        FloatBuffer f = input.asFloatBuffer();
+        f.put(zeros);
+        int yBase = batch * tableRows;
+        for (int i = 0; i < batch; i++) {
+            int r = batchRng.nextInt(train.size());
+            f.put(i * tableRows + (int) NgramTable.context(train, r, vocab), 1f);
+            f.put(yBase + i * vocab + train.y()[r], 1f);
+        }
+    }
+
+    @Override
+    public double drainLoss() {
+        if (lossCount == 0) {
+            return Double.NaN;
+        }
+        double mean = lossSum.getFloat() / lossCount;
+        lossSum.muli(0);
+        lossCount = 0;
+        return mean + regularisation();
+    }
+
+    private double regularisation() {
+        if (l2 == 0) {
+            return 0;
+        }
+        try (NDScope scope = new NDScope()) {
+            return l2 * w.square().mean().getFloat();
+        }
+    }
+
+    @Override
+    public double nll(Corpus.Part part) {
+        Nd.noAutograd();
+        try (NDScope scope = new NDScope()) {
+            PtNDArray n = countsOf(part);
+            PtNDArray logp = JniUtils.logSoftmax(w, 1, DataType.FLOAT32);
+            double total = JniUtils.sum(JniUtils.mul(n, logp)).toType(DataType.FLOAT64, false).getDouble();
+            double tokens = JniUtils.sum(n).getFloat();
+            return -total / tokens;
+        }
+    }
+
+    private float[] probabilityTable(double temperature) {
+        Nd.noAutograd();
+        try (NDScope scope = new NDScope()) {
+            return w.div(temperature).softmax(1).toFloatArray();
+        }
+    }
+
+    @Override
+    public List<String> sample(int n, double temperature, Random rng) {
+        float[] p = probabilityTable(temperature);
+        List<String> out = new ArrayList<>(n);
+        for (int s = 0; s < n; s++) {
+            StringBuilder sb = new StringBuilder();
+            int ctx = 0;
+            for (int pos = 0; pos < Sampling.MAX_LENGTH; pos++) {
+                int next = Sampling.draw(p, ctx * vocab, vocab, rng);
+                if (next == 0) {
+                    break;
+                }
+                sb.append(corpus.vocab().symbol(next));
+                ctx = (ctx * vocab + next) % tableRows;
+            }
+            out.add(sb.toString());
+        }
+        return out;
+    }
+
+    @Override
+    public double[] probabilities(String word) {
+        Sampling.requireKnown(corpus.vocab(), word);
+        float[] p = probabilityTable(1.0);
+        Contexts ctx = Contexts.of(List.of(word), corpus.vocab(), block);
+        double[] out = new double[ctx.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = p[(int) NgramTable.context(ctx, i, vocab) * vocab + ctx.y()[i]];
+        }
+        return out;
+    }
+
+    @Override
+    public List<EmbeddingPoint> embedding() {
+        return List.of();
+    }
+
+    @Override
+    public void save(Path file) throws IOException {
+        Params.save(file, List.of(w));
+    }
+
+    @Override
+    public void restore(Path file) throws IOException {
+        Params.load(file, List.of(w));
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}

@@ -1,0 +1,43 @@
+package makemore.train;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.List;
+import makemore.model.LanguageModel.EmbeddingPoint;
+
+/** What a training run tells whoever listens (CLI, WebSocket, store). Serialised with Jackson, {@code type} included. */
+public sealed interface RunEvent {
+    @JsonProperty("type")
+    String type();
+
+    long step();
+
+    /** Mean minibatch loss over the steps since the previous progress point. */
+    record Progress(long step, double trainLoss, double lr, double stepsPerSec) implements RunEvent {
+        public String type() { return "progress"; }
+    }
+
+    /** NLL of a whole split. */
+    record Eval(long step, String split, double loss) implements RunEvent {
+        public String type() { return "eval"; }
+    }
+
+    record Samples(long step, List<Sample> names) implements RunEvent {
+        public String type() { return "samples"; }
+    }
+
+    record Embedding(long step, List<EmbeddingPoint> points) implements RunEvent {
+        public String type() { return "embedding"; }
+    }
+
+    /** A learning-rate change that took effect at {@code step} (the first step trained with it). */
+    record LrChange(long step, double lr) implements RunEvent {
+        public String type() { return "lr"; }
+    }
+
+    record Status(long step, RunStatus status, String message) implements RunEvent {
+        public String type() { return "status"; }
+    }
+
+    /** A generated item and the split that already holds it ("train", "dev", "test"), or null when it is new. */
+    record Sample(String text, String seen) {}
+}

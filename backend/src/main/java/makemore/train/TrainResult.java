@@ -1,0 +1,14 @@
+package makemore.train;
+
+import java.util.List;
+
+/** What a finished (or stopped, diverged, failed) training run reports; tests and the CLI assert on it. */
+public record TrainResult(
+        RunStatus status,
+        String message,
+        long steps,
+        double train,
+        double dev,
+        double seconds,
+        double stepsPerSec,
+        List<RunEvent.Sample> samples) {}

@@ -1,0 +1,165 @@
+package makemore.train;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.function.Consumer;
+import makemore.data.Corpus;
+import makemore.model.LanguageModel;
+
+/**
+ * Runs any {@link LanguageModel} for the configured steps and tells a listener what happens: progress points,
+ * whole-split evaluations, samples, embeddings, learning-rate changes and the final status. Knows nothing of
+ * who listens (CLI, WebSocket, store).
+ */
+public final class Trainer {
+    /** Samples shown while training; the final report carries more. */
+    public static final int LIVE_SAMPLES = 12;
+    public static final int FINAL_SAMPLES = 20;
+    /** A run's curve keeps at most about this many progress points, each the mean loss of its steps. */
+    private static final int MAX_POINTS = 2000;
+
+    private final RunConfig cfg;
+    private final Corpus corpus;
+    private final LanguageModel model;
+    private final RunControl control;
+    private final Consumer<RunEvent> listener;
+
+    public Trainer(RunConfig cfg, Corpus corpus, LanguageModel model, RunControl control, Consumer<RunEvent> listener) {
+        this.cfg = cfg;
+        this.corpus = corpus;
+        this.model = model;
+        this.control = control;
+        this.listener = listener;
+    }
+
+    /** Steps between progress points, fixed by the config so the same run always yields the same curve. */
+    public static int progressEvery(RunConfig cfg) {
+        return Math.max(1, (cfg.steps() + MAX_POINTS - 1) / MAX_POINTS);
+    }
+
+    public TrainResult run() {
+        long start = System.nanoTime();
+        long trainNanos = 0;
+        long done = 0;
+        double trainNll = Double.NaN;
+        double devNll = Double.NaN;
+        try {
+            listener.accept(new RunEvent.Status(0, RunStatus.RUNNING, "training " + cfg.model()));
+            if (!model.trainable()) {
+                trainNll = evaluate(0, Corpus.Part.TRAIN);
+                devNll = evaluate(0, Corpus.Part.DEV);
+                List<RunEvent.Sample> samples = samples(0, FINAL_SAMPLES);
+                return finish(RunStatus.FINISHED, countMessage(devNll), 0, trainNll, devNll, start, 0, samples);
+            }
+            int every = progressEvery(cfg);
+            double baseLr = cfg.lr();
+            double firstLoss = Double.NaN;
+            long windowNanos = 0; // evaluation and sampling time is not training speed
+            long windowSteps = 0;
+            for (long step = 0; step < cfg.steps(); step++) {
+                if (control.stopRequested()) {
+                    trainNll = evaluate(done, Corpus.Part.TRAIN);
+                    devNll = evaluate(done, Corpus.Part.DEV);
+                    return finish(RunStatus.STOPPED, "stopped at step " + done + " of " + cfg.steps(), done,
+                            trainNll, devNll, start, trainNanos, samples(done, FINAL_SAMPLES));
+                }
+                Double change = control.lrChangeAt(step);
+                if (change != null) {
+                    baseLr = change;
+                    listener.accept(new RunEvent.LrChange(step, baseLr));
+                }
+                double lr = cfg.scheduledLr(baseLr, (int) step);
+                long t0 = System.nanoTime();
+                model.step(lr);
+                long t1 = System.nanoTime();
+                trainNanos += t1 - t0;
+                windowNanos += t1 - t0;
+                done = step + 1;
+                windowSteps++;
+                boolean last = done == cfg.steps();
+                if (done % every == 0 || last) {
+                    double loss = model.drainLoss();
+                    if (Double.isNaN(firstLoss)) {
+                        firstLoss = loss;
+                    }
+                    String why = divergence(loss, firstLoss);
+                    if (why != null) {
+                        return finish(RunStatus.DIVERGED, why + " at step " + done + " with learning rate "
+                                + fmt(lr) + ": lower the learning rate (try " + fmt(lr / 10) + ")", done,
+                                Double.NaN, Double.NaN, start, trainNanos, List.of());
+                    }
+                    double rate = windowSteps / Math.max(1e-9, windowNanos / 1e9);
+                    listener.accept(new RunEvent.Progress(done, loss, lr, rate));
+                    windowNanos = 0;
+                    windowSteps = 0;
+                }
+                if (done % cfg.evalEvery() == 0 || last) {
+                    trainNll = evaluate(done, Corpus.Part.TRAIN);
+                    devNll = evaluate(done, Corpus.Part.DEV);
+                    var points = model.embedding();
+                    if (!points.isEmpty()) {
+                        listener.accept(new RunEvent.Embedding(done, points));
+                    }
+                }
+                if (!last && cfg.sampleEvery() > 0 && done % cfg.sampleEvery() == 0) {
+                    samples(done, LIVE_SAMPLES);
+                }
+            }
+            List<RunEvent.Sample> samples = samples(done, FINAL_SAMPLES);
+            return finish(RunStatus.FINISHED, "finished " + done + " steps: dev " + fmt(devNll), done, trainNll, devNll,
+                    start, trainNanos, samples);
+        } catch (RuntimeException | OutOfMemoryError e) {
+            String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            return finish(RunStatus.FAILED, "failed at step " + done + ": " + msg, done, trainNll, devNll, start,
+                    trainNanos, List.of());
+        }
+    }
+
+    private String countMessage(double dev) {
+        if (Double.isInfinite(dev)) {
+            return "dev NLL is infinite: with smoothing 0 a pair never seen in train gets probability 0; raise smoothing";
+        }
+        return "counted: dev " + fmt(dev);
+    }
+
+    /** Null while the loss looks sane, else why the run counts as diverged. */
+    static String divergence(double loss, double firstLoss) {
+        if (!Double.isFinite(loss)) {
+            return "the loss became " + loss;
+        }
+        if (loss > 2 * Math.max(firstLoss, 1.0) + 2) {
+            return "the loss blew up to " + fmt(loss) + " (it started at " + fmt(firstLoss) + ")";
+        }
+        return null;
+    }
+
+    private double evaluate(long step, Corpus.Part part) {
+        double nll = model.nll(part);
+        listener.accept(new RunEvent.Eval(step, part.label(), nll));
+        return nll;
+    }
+
+    private List<RunEvent.Sample> samples(long step, int n) {
+        Random rng = new Random(cfg.seed() * 1_000_003L + step);
+        List<RunEvent.Sample> out = new ArrayList<>(n);
+        for (String s : model.sample(n, cfg.temperature(), rng)) {
+            Corpus.Part seen = corpus.seenIn(s);
+            out.add(new RunEvent.Sample(s, seen == null ? null : seen.label()));
+        }
+        listener.accept(new RunEvent.Samples(step, out));
+        return out;
+    }
+
+    private TrainResult finish(RunStatus status, String message, long steps, double train, double dev, long start,
+            long trainNanos, List<RunEvent.Sample> samples) {
+        double seconds = (System.nanoTime() - start) / 1e9;
+        double rate = trainNanos > 0 ? steps / (trainNanos / 1e9) : 0;
+        listener.accept(new RunEvent.Status(steps, status, message));
+        return new TrainResult(status, message, steps, train, dev, seconds, rate, samples);
+    }
+
+    static String fmt(double v) {
+        return Double.isFinite(v) ? String.format(java.util.Locale.ROOT, "%.4g", v) : Double.toString(v);
+    }
+}
