@@ -1,7 +1,243 @@
 package makemore.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import makemore.data.Corpus;
+import makemore.data.Dataset;
+import makemore.data.DatasetException;
+import makemore.model.LanguageModel;
+import makemore.model.Models;
+import makemore.train.ConfigException;
+import makemore.train.RunConfig;
+import makemore.train.RunControl;
+import makemore.train.RunEvent;
+import makemore.train.RunStatus;
+import makemore.train.TrainResult;
+import makemore.train.Trainer;
+
+/** Headless commands on the same engine as the server: train, sample, bench. */
 public final class Cli {
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    private Cli() {}
+
+    /** Runs a command; returns the process exit code (0 ok, 1 the run did not finish, 2 bad usage). */
     public static int run(String cmd, String[] args) {
-        return 2;
+        try {
+            return switch (cmd) {
+                case "train" -> train(Args.parse(args), System.out, System.err);
+                case "sample" -> sample(Args.parse(args), System.out);
+                case "bench" -> Bench.run(Args.parse(args), System.out);
+                default -> throw new UsageException("unknown command " + cmd);
+            };
+        } catch (ConfigException e) {
+            System.err.println("error: " + e.field() + ": " + e.getMessage());
+            return 2;
+        } catch (UsageException | DatasetException e) {
+            System.err.println("error: " + e.getMessage());
+            return 2;
+        } catch (IOException e) {
+            System.err.println("error: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    /** The config from --config JSON, then one flag per field on top (--lr 0.05 --model mlp ...). */
+    static RunConfig config(Args a) {
+        ObjectNode node;
+        try {
+            String base = a.take("config");
+            node = base == null ? JSON.createObjectNode() : (ObjectNode) JSON.readTree(base);
+        } catch (IOException | ClassCastException e) {
+            throw new ConfigException("config", "--config must be a JSON object: " + e.getMessage());
+        }
+        for (String field : RunConfig.fieldNames()) {
+            String v = a.take(field);
+            if (v != null) {
+                node.set(field, scalar(v));
+            }
+        }
+        String data = a.take("data");
+        if (data != null) {
+            node.put("dataset", data);
+        }
+        return RunConfig.fromJson(node.toString()).validate();
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode scalar(String v) {
+        try {
+            return JSON.readTree(v).isValueNode() ? JSON.readTree(v) : JSON.getNodeFactory().textNode(v);
+        } catch (IOException e) {
+            return JSON.getNodeFactory().textNode(v);
+        }
+    }
+
+    /** "names" is the built-in list; anything else is a path to a text file with one item per line. */
+    static Dataset dataset(String name) {
+        return name.equals("names") ? Dataset.builtinNames() : Dataset.load(Path.of(name));
+    }
+
+    static int train(Args a, PrintStream out, PrintStream err) throws IOException {
+        boolean json = a.flag("json");
+        boolean quiet = a.flag("quiet");
+        String save = a.take("save");
+        RunConfig cfg = config(a);
+        a.requireEmpty();
+        Corpus corpus = new Corpus(dataset(cfg.dataset()));
+        TrainResult r;
+        try (LanguageModel model = Models.create(cfg, corpus)) {
+            ProgressBar bar = new ProgressBar(cfg, quiet ? null : err);
+            r = new Trainer(cfg, corpus, model, new RunControl(), bar).run();
+            bar.done();
+            if (save != null && r.status() == RunStatus.FINISHED) {
+                model.save(Path.of(save));
+                Files.writeString(Path.of(save + ".json"), cfg.toJson());
+            }
+        }
+        if (!json) {
+            out.printf("%s: %s%n", r.status().label(), r.message());
+            out.printf("train %.4f  dev %.4f  (%d steps in %.1f s, %.0f steps/s)%n", r.train(), r.dev(), r.steps(),
+                    r.seconds(), r.stepsPerSec());
+            for (RunEvent.Sample s : r.samples()) {
+                out.println(s.seen() == null ? s.text() : s.text() + "  (in " + s.seen() + ")");
+            }
+        } else {
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("model", cfg.model());
+            o.put("status", r.status().label());
+            o.put("steps", r.steps());
+            o.put("train", finite(r.train()));
+            o.put("dev", finite(r.dev()));
+            o.put("seconds", r.seconds());
+            o.put("stepsPerSec", r.stepsPerSec());
+            o.put("samples", r.samples().stream().map(RunEvent.Sample::text).toList());
+            if (r.status() != RunStatus.FINISHED) {
+                o.put("message", r.message());
+            }
+            out.println(JSON.writeValueAsString(o));
+        }
+        return r.status() == RunStatus.FINISHED ? 0 : 1;
+    }
+
+    private static Object finite(double v) {
+        return Double.isFinite(v) ? v : Double.toString(v);
+    }
+
+    static int sample(Args a, PrintStream out) throws IOException {
+        String file = a.take("model-file");
+        if (file == null) {
+            throw new UsageException("sample needs --model-file FILE (written by train --save FILE)");
+        }
+        int n = a.intValue("n", 20, 1, 10_000);
+        double temperature = a.doubleValue("temperature", 1.0, 0.05, 10);
+        long seed = a.intValue("seed", 1, 0, Integer.MAX_VALUE);
+        a.requireEmpty();
+        Path cfgFile = Path.of(file + ".json");
+        if (!Files.exists(cfgFile) || !Files.exists(Path.of(file))) {
+            throw new UsageException("no saved model at " + file + " (expected " + file + " and " + cfgFile + ")");
+        }
+        RunConfig cfg = RunConfig.fromJson(Files.readString(cfgFile)).validate();
+        Corpus corpus = new Corpus(dataset(cfg.dataset()));
+        try (LanguageModel model = Models.load(cfg, corpus, Path.of(file))) {
+            for (String s : model.sample(n, temperature, new Random(seed))) {
+                Corpus.Part seen = corpus.seenIn(s);
+                out.println(seen == null ? s : s + "  (in " + seen.label() + ")");
+            }
+        }
+        return 0;
+    }
+
+    static final class UsageException extends RuntimeException {
+        UsageException(String m) {
+            super(m);
+        }
+    }
+
+    /** --name value pairs and bare --flags, consumed as they are read so leftovers can be reported. */
+    static final class Args {
+        private final Map<String, String> values = new LinkedHashMap<>();
+
+        static Args parse(String[] argv) {
+            Args a = new Args();
+            for (int i = 0; i < argv.length; i++) {
+                String k = argv[i];
+                if (!k.startsWith("--") || k.length() == 2) {
+                    throw new UsageException("unexpected argument '" + k + "' (options look like --name value)");
+                }
+                String name = k.substring(2);
+                int eq = name.indexOf('=');
+                if (eq > 0) {
+                    a.values.put(name.substring(0, eq), name.substring(eq + 1));
+                } else if (i + 1 < argv.length && !argv[i + 1].startsWith("--")) {
+                    a.values.put(name, argv[++i]);
+                } else {
+                    a.values.put(name, null);
+                }
+            }
+            return a;
+        }
+
+        String take(String name) {
+            if (values.containsKey(name) && values.get(name) == null) {
+                throw new UsageException("--" + name + " needs a value");
+            }
+            return values.remove(name);
+        }
+
+        boolean flag(String name) {
+            if (!values.containsKey(name)) {
+                return false;
+            }
+            if (values.remove(name) != null) {
+                throw new UsageException("--" + name + " takes no value");
+            }
+            return true;
+        }
+
+        int intValue(String name, int dflt, int lo, int hi) {
+            String v = take(name);
+            try {
+                int x = v == null ? dflt : Integer.parseInt(v);
+                if (x < lo || x > hi) {
+                    throw new NumberFormatException();
+                }
+                return x;
+            } catch (NumberFormatException e) {
+                throw new UsageException("--" + name + " must be an integer in [" + lo + ", " + hi + "], got " + v);
+            }
+        }
+
+        double doubleValue(String name, double dflt, double lo, double hi) {
+            String v = take(name);
+            try {
+                double x = v == null ? dflt : Double.parseDouble(v);
+                if (!(x >= lo && x <= hi)) {
+                    throw new NumberFormatException();
+                }
+                return x;
+            } catch (NumberFormatException e) {
+                throw new UsageException("--" + name + " must be a number in [" + lo + ", " + hi + "], got " + v);
+            }
+        }
+
+        List<String> remaining() {
+            return new ArrayList<>(values.keySet());
+        }
+
+        void requireEmpty() {
+            if (!values.isEmpty()) {
+                throw new UsageException("unknown option --" + values.keySet().iterator().next()
+                        + "; config fields: " + String.join(", ", RunConfig.fieldNames()));
+            }
+        }
     }
 }

@@ -87,7 +87,9 @@ final class NeuralNgram implements LanguageModel {
             for (int i = 0; i < ctx.size(); i++) {
                 m[(int) NgramTable.context(ctx, i, vocab) * vocab + ctx.y()[i]]++;
             }
-            return (PtNDArray) manager.create(m, new Shape(tableRows, vocab));
+            PtNDArray a = (PtNDArray) manager.create(m, new Shape(tableRows, vocab));
+            NDScope.unregister(a); // cached across steps: the step's scope must not close it
+            return a;
         });
     }
 

@@ -159,14 +159,11 @@ public record RunConfig(
         };
     }
 
-    public RunConfig withSteps(int newSteps) {
-        return new RunConfig(dataset, model, context, smoothing, l2, lr, schedule, decayAt, decayFactor, embDim,
-                hidden, batch, newSteps, seed, evalEvery, sampleEvery, temperature);
-    }
-
-    public RunConfig withDataset(String newDataset) {
-        return new RunConfig(newDataset, model, context, smoothing, l2, lr, schedule, decayAt, decayFactor, embDim,
-                hidden, batch, steps, seed, evalEvery, sampleEvery, temperature);
+    /** A copy with one field replaced (by name, as in the JSON); the result is not validated. */
+    public RunConfig with(String field, Object value) {
+        com.fasterxml.jackson.databind.node.ObjectNode node = JSON.valueToTree(this);
+        node.set(field, JSON.valueToTree(value));
+        return fromJson(node.toString());
     }
 
     private static void range(String field, double v, double lo, double hi) {

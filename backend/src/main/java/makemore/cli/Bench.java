@@ -1,0 +1,158 @@
+package makemore.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import makemore.data.Corpus;
+import makemore.model.CountNgram;
+import makemore.model.LanguageModel;
+import makemore.model.Models;
+import makemore.train.RunConfig;
+import makemore.train.RunControl;
+import makemore.train.TrainResult;
+import makemore.train.Trainer;
+
+/**
+ * Quality and speed on a dataset, with the PyTorch reference run in the same go when asked (--ref FILE):
+ * count models, the lecture's MLP recipe, and the lab's fast recipe (time to dev <= 2.17 from scratch).
+ */
+final class Bench {
+    /** The lecture recipe: context 3, emb 10, hidden 200, batch 32, lr 0.1 then 0.01 halfway. */
+    static final String LECTURE = "{\"model\":\"mlp\",\"context\":3,\"embDim\":10,\"hidden\":200,\"batch\":32,"
+            + "\"lr\":0.1,\"schedule\":\"step\",\"decayAt\":0.5,\"decayFactor\":0.1,\"seed\":42}";
+    /** Reaches the lecture's dev loss in a fraction of the steps: larger batches, higher rate, cosine decay. */
+    static final String FAST = "{\"model\":\"mlp\",\"context\":3,\"embDim\":10,\"hidden\":200,\"batch\":128,"
+            + "\"lr\":0.4,\"schedule\":\"cosine\",\"decayFactor\":0.02,\"steps\":12000,\"seed\":42}";
+
+    private Bench() {}
+
+    static int run(Cli.Args a, PrintStream out) throws IOException {
+        String data = a.take("data");
+        int steps = a.intValue("steps", 200_000, 1, 5_000_000);
+        String ref = a.take("ref");
+        String only = a.take("only");
+        a.requireEmpty();
+        String dataset = data == null ? "names" : data;
+        Corpus corpus = new Corpus(Cli.dataset(dataset));
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("dataset", dataset);
+        if (only == null || only.equals("counts")) {
+            counts(corpus, out, result);
+        }
+        if (only == null || only.equals("mlp")) {
+            RunConfig lecture = RunConfig.fromJson(LECTURE).with("steps", steps).with("dataset", dataset);
+            lecture = withEval(lecture, steps);
+            TrainResult r = train(lecture, corpus);
+            out.printf(Locale.ROOT, "mlp lecture recipe, %d steps: train %.4f dev %.4f | %.0f steps/s | %.1f s%n",
+                    r.steps(), r.train(), r.dev(), r.stepsPerSec(), r.seconds());
+            result.put("mlp", Map.of("steps", r.steps(), "train", r.train(), "dev", r.dev(),
+                    "stepsPerSec", r.stepsPerSec(), "seconds", r.seconds()));
+            if (ref != null) {
+                JsonNode py = reference(ref, dataset, steps, out);
+                if (py != null) {
+                    double pyRate = py.get("steps_per_sec").asDouble();
+                    out.printf(Locale.ROOT, "pytorch reference (%s, 1 thread): %.0f steps/s, dev %.4f | lab/pytorch = %.2fx%n",
+                            py.path("torch").asText(), pyRate, py.path("curve").path(String.valueOf(steps)).path("dev")
+                                    .asDouble(Double.NaN), r.stepsPerSec() / pyRate);
+                    result.put("pytorchStepsPerSec", pyRate);
+                    result.put("speedup", r.stepsPerSec() / pyRate);
+                }
+            }
+        }
+        if (only == null || only.equals("fast")) {
+            RunConfig fast = RunConfig.fromJson(FAST).with("dataset", dataset);
+            fast = withEval(fast, fast.steps());
+            long t0 = System.nanoTime();
+            TrainResult r = train(fast, corpus);
+            double wall = (System.nanoTime() - t0) / 1e9;
+            out.printf(Locale.ROOT, "mlp fast recipe (batch 128, lr 0.4 cosine, %d steps): train %.4f dev %.4f | "
+                    + "%.0f steps/s | wall %.1f s from scratch%n", r.steps(), r.train(), r.dev(), r.stepsPerSec(), wall);
+            result.put("fast", Map.of("steps", r.steps(), "dev", r.dev(), "wallSeconds", wall,
+                    "stepsPerSec", r.stepsPerSec()));
+        }
+        out.println(Cli.JSON.writeValueAsString(result));
+        return 0;
+    }
+
+    private static RunConfig withEval(RunConfig c, int steps) {
+        return c.with("evalEvery", steps).with("sampleEvery", 0);
+    }
+
+    private static TrainResult train(RunConfig cfg, Corpus corpus) {
+        RunConfig c = cfg.validate();
+        try (LanguageModel m = Models.create(c, corpus)) {
+            return new Trainer(c, corpus, m, new RunControl(), e -> {}).run();
+        }
+    }
+
+    private static void counts(Corpus corpus, PrintStream out, Map<String, Object> result) {
+        for (int context = 1; context <= 2; context++) {
+            RunConfig cfg = RunConfig.fromJson("{\"model\":\"ngram\",\"context\":" + context + "}").validate();
+            CountNgram m = (CountNgram) Models.create(cfg, corpus);
+            double bestK = Double.NaN;
+            double bestDev = Double.POSITIVE_INFINITY;
+            StringBuilder line = new StringBuilder();
+            for (double k : List.of(0.0, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0)) {
+                double dev = m.withSmoothing(k).nll(Corpus.Part.DEV);
+                line.append(String.format(Locale.ROOT, " k=%g:%.4f", k, dev));
+                if (dev < bestDev) {
+                    bestDev = dev;
+                    bestK = k;
+                }
+            }
+            String name = context == 1 ? "bigram" : "trigram";
+            double add1 = m.withSmoothing(1.0).nll(Corpus.Part.DEV);
+            out.printf(Locale.ROOT, "%s dev NLL by smoothing:%s | add-1 %.4f, best k=%g %.4f%n", name, line, add1,
+                    bestK, bestDev);
+            result.put(name, Map.of("add1Dev", add1, "bestK", bestK, "bestDev", bestDev));
+        }
+    }
+
+    /** Runs ../shared/bench/ref_mlp.py (PyTorch, one thread) on the same data and returns its RESULT JSON. */
+    private static JsonNode reference(String script, String dataset, int steps, PrintStream out) throws IOException {
+        Path data = dataset.equals("names") ? extractNames() : Path.of(dataset);
+        ProcessBuilder pb = new ProcessBuilder("/usr/bin/python3", script, "--data", data.toString(), "mlp",
+                "--steps", String.valueOf(steps), "--batch", "32", "--threads", "1", "--evals", String.valueOf(steps));
+        pb.environment().put("OPENBLAS_NUM_THREADS", "1");
+        pb.environment().put("OMP_NUM_THREADS", "1");
+        pb.redirectErrorStream(true);
+        Process p = pb.start();
+        JsonNode result = null;
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line; (line = r.readLine()) != null; ) {
+                if (line.startsWith("RESULT ")) {
+                    result = Cli.JSON.readTree(line.substring(7));
+                }
+            }
+        }
+        try {
+            if (p.waitFor() != 0 || result == null) {
+                out.println("pytorch reference failed (is python3-torch installed? see ../shared/bench/README.md)");
+                return null;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+        return result;
+    }
+
+    private static Path extractNames() throws IOException {
+        Path tmp = Files.createTempFile("names", ".txt");
+        tmp.toFile().deleteOnExit();
+        try (var in = Bench.class.getResourceAsStream("/makemore/data/names.txt")) {
+            Files.write(tmp, in.readAllBytes());
+        }
+        return tmp;
+    }
+
+}
