@@ -1,0 +1,102 @@
+package makemore.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import makemore.data.Corpus;
+import makemore.data.Dataset;
+import makemore.model.LanguageModel;
+import makemore.model.Models;
+import org.junit.jupiter.api.Test;
+
+class TrainerTest {
+    static final Corpus NAMES = new Corpus(Dataset.builtinNames());
+
+    static TrainResult train(String json, RunControl control, List<RunEvent> events) {
+        RunConfig cfg = RunConfig.fromJson(json).validate();
+        try (LanguageModel m = Models.create(cfg, NAMES)) {
+            return new Trainer(cfg, NAMES, m, control, events::add).run();
+        }
+    }
+
+    @Test
+    void emitsProgressEvalsSamplesEmbeddingAndFinishes() {
+        List<RunEvent> events = new ArrayList<>();
+        TrainResult r = train("{\"model\":\"mlp\",\"steps\":400,\"evalEvery\":200,\"sampleEvery\":100,\"hidden\":32}",
+                new RunControl(), events);
+        assertEquals(RunStatus.FINISHED, r.status());
+        assertEquals(400, r.steps());
+        assertTrue(r.dev() < Math.log(27), "dev " + r.dev());
+        assertEquals(Trainer.FINAL_SAMPLES, r.samples().size());
+        assertEquals(RunStatus.RUNNING, ((RunEvent.Status) events.get(0)).status());
+        RunEvent last = events.get(events.size() - 1);
+        assertEquals(RunStatus.FINISHED, ((RunEvent.Status) last).status());
+        List<Long> devSteps = events.stream().filter(e -> e instanceof RunEvent.Eval ev && ev.split().equals("dev"))
+                .map(RunEvent::step).toList();
+        assertEquals(List.of(200L, 400L), devSteps);
+        assertEquals(2, events.stream().filter(e -> e instanceof RunEvent.Embedding).count());
+        // samples at 100, 200, 300 while training, then the final 20 at 400
+        assertEquals(4, events.stream().filter(e -> e instanceof RunEvent.Samples).count());
+        long progress = events.stream().filter(e -> e instanceof RunEvent.Progress).count();
+        assertEquals(400, progress); // fewer than 2000 steps: one point per step
+    }
+
+    @Test
+    void countModelIsEvaluatedWithoutSteps() {
+        List<RunEvent> events = new ArrayList<>();
+        TrainResult r = train("{\"model\":\"ngram\",\"context\":1,\"smoothing\":0}", new RunControl(), events);
+        assertEquals(RunStatus.FINISHED, r.status());
+        assertTrue(Double.isInfinite(r.dev()) || r.dev() > 2.4);
+        assertTrue(events.stream().anyMatch(e -> e instanceof RunEvent.Samples));
+    }
+
+    @Test
+    void stopsBetweenStepsAndRecordsLearningRateChanges() {
+        RunControl control = new RunControl();
+        List<RunEvent> events = new ArrayList<>();
+        RunConfig cfg = RunConfig.fromJson("{\"model\":\"mlp\",\"steps\":100000,\"hidden\":16,\"evalEvery\":100000}")
+                .validate();
+        control.planLr(50, 0.05);
+        try (LanguageModel m = Models.create(cfg, NAMES)) {
+            TrainResult r = new Trainer(cfg, NAMES, m, control, e -> {
+                events.add(e);
+                if (e instanceof RunEvent.Progress p && p.step() == 500) {
+                    control.requestStop();
+                }
+            }).run();
+            assertEquals(RunStatus.STOPPED, r.status());
+            assertTrue(r.steps() >= 500 && r.steps() < 1000, "stopped at " + r.steps());
+            assertTrue(Double.isFinite(r.dev()));
+        }
+        List<RunEvent.LrChange> changes = events.stream().filter(e -> e instanceof RunEvent.LrChange)
+                .map(e -> (RunEvent.LrChange) e).toList();
+        assertEquals(List.of(new RunEvent.LrChange(50, 0.05)), changes);
+        RunEvent.Progress after = events.stream().filter(e -> e instanceof RunEvent.Progress p && p.step() > 100)
+                .map(e -> (RunEvent.Progress) e).findFirst().orElseThrow();
+        assertEquals(0.05, after.lr(), 1e-12);
+    }
+
+    @Test
+    void aDivergingRunSaysWhatToChange() {
+        List<RunEvent> events = new ArrayList<>();
+        TrainResult r = train("{\"model\":\"mlp\",\"steps\":2000,\"lr\":1000,\"hidden\":32}", new RunControl(), events);
+        assertEquals(RunStatus.DIVERGED, r.status());
+        assertTrue(r.message().contains("lower the learning rate"), r.message());
+        assertFalse(events.stream().anyMatch(e -> e instanceof RunEvent.Status s && s.status() == RunStatus.FINISHED));
+    }
+
+    @Test
+    void sameConfigSameCurve() {
+        List<RunEvent> a = new ArrayList<>();
+        List<RunEvent> b = new ArrayList<>();
+        String cfg = "{\"model\":\"mlp\",\"steps\":300,\"evalEvery\":300,\"hidden\":24,\"seed\":9}";
+        train(cfg, new RunControl(), a);
+        train(cfg, new RunControl(), b);
+        List<Double> la = a.stream().filter(e -> e instanceof RunEvent.Progress).map(e -> ((RunEvent.Progress) e).trainLoss()).toList();
+        List<Double> lb = b.stream().filter(e -> e instanceof RunEvent.Progress).map(e -> ((RunEvent.Progress) e).trainLoss()).toList();
+        assertEquals(la, lb);
+    }
+}
