@@ -1,0 +1,315 @@
+package makemore.lab;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import makemore.data.Corpus;
+import makemore.data.DatasetException;
+import makemore.model.LanguageModel;
+import makemore.model.Models;
+import makemore.store.RunRecord;
+import makemore.store.RunStore;
+import makemore.store.StoreWriter;
+import makemore.train.ConfigException;
+import makemore.train.RunConfig;
+import makemore.train.RunEvent;
+import makemore.train.RunStatus;
+import makemore.train.TrainResult;
+import makemore.train.Trainer;
+
+/**
+ * Runs as the lab sees them: created, queued on a bounded pool of trainers, streamed to subscribers, stored,
+ * stopped, scored on test once, sampled and probed from their saved parameters.
+ */
+public final class RunService implements AutoCloseable {
+    private static final String ID_CHARS = "abcdefghijkmnpqrstuvwxyz23456789";
+
+    private final RunStore store;
+    private final StoreWriter writer;
+    private final DatasetLibrary datasets;
+    private final Path paramsDir;
+    private final ExecutorService trainers;
+    private final Map<String, LiveRun> live = new ConcurrentHashMap<>();
+    private final Map<String, LanguageModel> loaded = new LinkedHashMap<>(8, 0.75f, true);
+    private final SecureRandom random = new SecureRandom();
+    private volatile boolean closing;
+
+    public RunService(RunStore store, DatasetLibrary datasets, Path dataDir, int maxConcurrent) {
+        this.store = store;
+        this.writer = new StoreWriter(store);
+        this.datasets = datasets;
+        this.paramsDir = dataDir.resolve("params");
+        try {
+            Files.createDirectories(paramsDir);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot create " + paramsDir + ": " + e.getMessage(), e);
+        }
+        int[] n = {0};
+        this.trainers = Executors.newFixedThreadPool(maxConcurrent, r -> {
+            Thread t = new Thread(r, "trainer-" + n[0]++);
+            t.setDaemon(true);
+            return t;
+        });
+        store.markInterrupted();
+    }
+
+    public static int defaultConcurrency() {
+        return Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+    }
+
+    /** Validates, stores as queued, and schedules; returns the new run's id. */
+    public String create(RunConfig requested) {
+        RunConfig cfg = requested.validate();
+        Corpus corpus;
+        try {
+            corpus = datasets.corpus(cfg.dataset());
+        } catch (DatasetException e) {
+            throw new ConfigException("dataset", e.getMessage());
+        }
+        Models.create(cfg, corpus).close(); // size checks that depend on the vocabulary fail here, as a 400
+        String id = newId();
+        LiveRun run = new LiveRun(id, Instant.now().toString(), cfg);
+        live.put(id, run);
+        store.insert(id, run.created, cfg, RunStatus.QUEUED, "waiting for a free trainer");
+        trainers.submit(() -> train(run, corpus));
+        return id;
+    }
+
+    private void train(LiveRun run, Corpus corpus) {
+        Path params = paramsFile(run.id);
+        try {
+            if (closing) {
+                emit(run, new RunEvent.Status(0, RunStatus.STOPPED, "the lab shut down before this run started"));
+                return;
+            }
+            try (LanguageModel model = Models.create(run.config, corpus)) {
+                TrainResult r = new Trainer(run.config, corpus, model, run.control, e -> {
+                    if (e instanceof RunEvent.Eval ev && ev.split().equals("dev")) {
+                        checkpoint(model, params); // probe and sample read the latest evaluated parameters
+                    }
+                    if (e instanceof RunEvent.Status s
+                            && (s.status() == RunStatus.FINISHED || s.status() == RunStatus.STOPPED)) {
+                        checkpoint(model, params); // before anyone hears it ended; a diverged run keeps its last good one
+                    }
+                    emit(run, e);
+                }).run();
+                assert r.status().terminal();
+            }
+        } catch (RuntimeException | Error e) {
+            emit(run, new RunEvent.Status(0, RunStatus.FAILED, "failed: " + e));
+        } finally {
+            writer.flush();
+            live.remove(run.id);
+        }
+    }
+
+    private void checkpoint(LanguageModel model, Path params) {
+        try {
+            model.save(params);
+        } catch (IOException e) {
+            System.err.println("cannot save parameters to " + params + ": " + e.getMessage());
+        }
+    }
+
+    private void emit(LiveRun run, RunEvent e) {
+        run.onEvent(e);
+        writer.offer(run.id, e);
+    }
+
+    public List<RunRecord.Summary> list() {
+        return store.list();
+    }
+
+    public RunRecord get(String id) {
+        LiveRun run = live.get(id);
+        if (run != null) {
+            return run.snapshot();
+        }
+        return store.get(id).orElseThrow(() -> LabException.notFound("no run " + id));
+    }
+
+    /** The run as it is now, then every later event to {@code subscriber} (none for a run that has ended). */
+    public RunRecord subscribe(String id, Consumer<RunEvent> subscriber) {
+        LiveRun run = live.get(id);
+        return run != null ? run.subscribe(subscriber) : get(id);
+    }
+
+    public void unsubscribe(String id, Consumer<RunEvent> subscriber) {
+        LiveRun run = live.get(id);
+        if (run != null) {
+            run.unsubscribe(subscriber);
+        }
+    }
+
+    public void stop(String id) {
+        LiveRun run = live.get(id);
+        if (run == null) {
+            get(id); // 404 if unknown
+            throw LabException.conflict("run " + id + " is not training");
+        }
+        run.control.requestStop();
+    }
+
+    public void setLr(String id, double lr) {
+        LiveRun run = live.get(id);
+        if (run == null || run.status() != RunStatus.RUNNING) {
+            throw LabException.conflict("the learning rate can only change while the run trains");
+        }
+        run.control.setLr(lr);
+    }
+
+    public void delete(String id) {
+        LiveRun run = live.get(id);
+        if (run != null) {
+            throw LabException.conflict("run " + id + " is still " + run.status().label() + "; stop it first");
+        }
+        writer.flush();
+        if (!store.delete(id)) {
+            throw LabException.notFound("no run " + id);
+        }
+        synchronized (loaded) {
+            LanguageModel m = loaded.remove(id);
+            if (m != null) {
+                m.close();
+            }
+        }
+        try {
+            Files.deleteIfExists(paramsFile(id));
+        } catch (IOException ignored) {
+            // an orphaned parameter file is harmless
+        }
+    }
+
+    /** Scores the test split once; later calls return the stored score. */
+    public Map<String, Object> test(String id) {
+        RunRecord r = get(id);
+        if (r.test() != null) {
+            return Map.of("loss", r.test().loss(), "scoredAt", r.test().scoredAt(), "alreadyScored", true);
+        }
+        synchronized (this) {
+            RunRecord again = store.get(id).orElseThrow();
+            if (again.test() != null) {
+                return Map.of("loss", again.test().loss(), "scoredAt", again.test().scoredAt(), "alreadyScored", true);
+            }
+            double loss = withModel(r, m -> m.nll(Corpus.Part.TEST));
+            store.setTest(id, loss);
+            RunRecord.TestScore t = store.get(id).orElseThrow().test();
+            return Map.of("loss", loss, "scoredAt", t.scoredAt(), "alreadyScored", false);
+        }
+    }
+
+    public List<RunEvent.Sample> samples(String id, int n, double temperature, long seed) {
+        if (n < 1 || n > 200) {
+            throw new ConfigException("n", "n must be in [1, 200], got " + n);
+        }
+        if (!(temperature >= 0.05 && temperature <= 10)) {
+            throw new ConfigException("temperature", "temperature must be in [0.05, 10], got " + temperature);
+        }
+        RunRecord r = get(id);
+        Corpus corpus = datasets.corpus(r.config().dataset());
+        List<String> names = withModel(r, m -> m.sample(n, temperature, new Random(seed)));
+        List<RunEvent.Sample> out = new ArrayList<>();
+        for (String s : names) {
+            Corpus.Part seen = corpus.seenIn(s);
+            out.add(new RunEvent.Sample(s, seen == null ? null : seen.label()));
+        }
+        return out;
+    }
+
+    public record Probe(String word, List<Map<String, Object>> chars, double nll) {}
+
+    public Probe probe(String id, String word) {
+        RunRecord r = get(id);
+        String w = word == null ? "" : word.strip();
+        double[] p;
+        try {
+            p = withModel(r, m -> m.probabilities(w));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("word", e.getMessage());
+        }
+        List<Map<String, Object>> chars = new ArrayList<>();
+        int[] cps = w.codePoints().toArray();
+        double nll = 0;
+        for (int i = 0; i < p.length; i++) {
+            String ch = i < cps.length ? new String(Character.toChars(cps[i])) : ".";
+            chars.add(Map.of("ch", ch, "p", p[i]));
+            nll -= Math.log(p[i]);
+        }
+        return new Probe(w, chars, nll / p.length);
+    }
+
+    private interface ModelUse<T> {
+        T apply(LanguageModel m);
+    }
+
+    /** Runs {@code use} on the run's saved parameters; models stay loaded (a few) for repeated probes. */
+    private <T> T withModel(RunRecord r, ModelUse<T> use) {
+        Path params = paramsFile(r.id());
+        if (!Files.exists(params)) {
+            throw LabException.conflict("run " + r.id() + " has no saved parameters yet (it is "
+                    + r.status().label() + "; parameters are saved at each evaluation)");
+        }
+        synchronized (loaded) {
+            String key = r.id() + "@" + params.toFile().lastModified();
+            LanguageModel m = loaded.get(key);
+            if (m == null) {
+                try {
+                    m = Models.load(r.config(), datasets.corpus(r.config().dataset()), params);
+                } catch (IOException e) {
+                    throw LabException.conflict("cannot read run " + r.id() + "'s parameters: " + e.getMessage());
+                }
+                loaded.put(key, m);
+                while (loaded.size() > 4) {
+                    var eldest = loaded.entrySet().iterator().next();
+                    eldest.getValue().close();
+                    loaded.remove(eldest.getKey());
+                }
+            }
+            return use.apply(m);
+        }
+    }
+
+    private Path paramsFile(String id) {
+        return paramsDir.resolve(id + ".params");
+    }
+
+    private String newId() {
+        StringBuilder sb = new StringBuilder(10);
+        for (int i = 0; i < 10; i++) {
+            sb.append(ID_CHARS.charAt(random.nextInt(ID_CHARS.length())));
+        }
+        return sb.toString();
+    }
+
+    /** Stops training runs (stored as stopped), drops queued ones, writes everything out. */
+    @Override
+    public void close() {
+        closing = true;
+        for (LiveRun run : live.values()) {
+            run.control.requestStop();
+        }
+        trainers.shutdown();
+        try {
+            trainers.awaitTermination(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        writer.close();
+        synchronized (loaded) {
+            loaded.values().forEach(LanguageModel::close);
+            loaded.clear();
+        }
+    }
+}

@@ -1,0 +1,312 @@
+package makemore.store;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import makemore.train.RunConfig;
+import makemore.train.RunEvent;
+import makemore.train.RunStatus;
+
+/**
+ * Runs and their history over plain JDBC: SQLite by default (one file, WAL), any JDBC URL otherwise; the SQL is
+ * the portable subset (PostgreSQL accepts it as is). One connection, used under this object's lock: writes come
+ * batched from {@link StoreWriter}, reads are rare.
+ */
+public final class RunStore implements AutoCloseable {
+    public static final ObjectMapper JSON = JsonMapper.builder().enable(JsonWriteFeature.WRITE_NAN_AS_STRINGS)
+            .disable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+
+    private final Connection db;
+
+    public RunStore(String urlOrFile) {
+        String url = urlOrFile.startsWith("jdbc:") ? urlOrFile : "jdbc:sqlite:" + urlOrFile;
+        try {
+            db = DriverManager.getConnection(url);
+            try (Statement s = db.createStatement()) {
+                if (url.startsWith("jdbc:sqlite:")) {
+                    s.execute("PRAGMA journal_mode=WAL");
+                    s.execute("PRAGMA synchronous=NORMAL");
+                    s.execute("PRAGMA busy_timeout=5000");
+                }
+                s.execute("CREATE TABLE IF NOT EXISTS runs (id VARCHAR(32) PRIMARY KEY, created VARCHAR(40) NOT NULL,"
+                        + " dataset VARCHAR(300) NOT NULL, model VARCHAR(20) NOT NULL, config TEXT NOT NULL,"
+                        + " status VARCHAR(20) NOT NULL, message TEXT, step BIGINT NOT NULL DEFAULT 0,"
+                        + " steps_per_sec DOUBLE PRECISION, best_dev DOUBLE PRECISION, test_loss DOUBLE PRECISION,"
+                        + " test_scored_at VARCHAR(40))");
+                s.execute("CREATE TABLE IF NOT EXISTS metrics (run_id VARCHAR(32) NOT NULL, step BIGINT NOT NULL,"
+                        + " kind VARCHAR(10) NOT NULL, value DOUBLE PRECISION, lr DOUBLE PRECISION)");
+                s.execute("CREATE INDEX IF NOT EXISTS metrics_run ON metrics (run_id, step)");
+                s.execute("CREATE TABLE IF NOT EXISTS snapshots (run_id VARCHAR(32) NOT NULL, kind VARCHAR(10) NOT NULL,"
+                        + " step BIGINT NOT NULL, body TEXT NOT NULL, PRIMARY KEY (run_id, kind))");
+                s.execute("CREATE TABLE IF NOT EXISTS lr_changes (run_id VARCHAR(32) NOT NULL, step BIGINT NOT NULL,"
+                        + " lr DOUBLE PRECISION NOT NULL)");
+            }
+            db.setAutoCommit(false);
+            db.commit();
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot open the run database " + urlOrFile + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Runs a dead process left running or queued: they can never finish, say so. Returns how many. */
+    public synchronized int markInterrupted() {
+        try (PreparedStatement p = db.prepareStatement("UPDATE runs SET status = ?, message = ? WHERE status IN (?, ?)")) {
+            p.setString(1, RunStatus.INTERRUPTED.label());
+            p.setString(2, "the lab stopped while this run was training or queued; re-run it to finish");
+            p.setString(3, RunStatus.RUNNING.label());
+            p.setString(4, RunStatus.QUEUED.label());
+            int n = p.executeUpdate();
+            db.commit();
+            return n;
+        } catch (SQLException e) {
+            throw fail(e);
+        }
+    }
+
+    public synchronized void insert(String id, String created, RunConfig cfg, RunStatus status, String message) {
+        try (PreparedStatement p = db.prepareStatement("INSERT INTO runs (id, created, dataset, model, config, status,"
+                + " message, step) VALUES (?, ?, ?, ?, ?, ?, ?, 0)")) {
+            p.setString(1, id);
+            p.setString(2, created);
+            p.setString(3, cfg.dataset());
+            p.setString(4, cfg.model());
+            p.setString(5, cfg.toJson());
+            p.setString(6, status.label());
+            p.setString(7, message);
+            p.executeUpdate();
+            db.commit();
+        } catch (SQLException e) {
+            throw fail(e);
+        }
+    }
+
+    /** Writes a batch of one run's events in one transaction. */
+    public synchronized void append(String id, List<RunEvent> events) {
+        try (PreparedStatement metric = db.prepareStatement("INSERT INTO metrics (run_id, step, kind, value, lr) VALUES (?, ?, ?, ?, ?)");
+                PreparedStatement snap = db.prepareStatement("INSERT INTO snapshots (run_id, kind, step, body) VALUES (?, ?, ?, ?)"
+                        + " ON CONFLICT (run_id, kind) DO UPDATE SET step = excluded.step, body = excluded.body");
+                PreparedStatement lr = db.prepareStatement("INSERT INTO lr_changes (run_id, step, lr) VALUES (?, ?, ?)");
+                PreparedStatement status = db.prepareStatement("UPDATE runs SET status = ?, message = ?, step = ? WHERE id = ?");
+                PreparedStatement progress = db.prepareStatement("UPDATE runs SET step = ?, steps_per_sec = ? WHERE id = ?");
+                PreparedStatement dev = db.prepareStatement("UPDATE runs SET best_dev = ? WHERE id = ? AND (best_dev IS NULL OR best_dev > ?)")) {
+            RunEvent.Progress lastProgress = null;
+            for (RunEvent e : events) {
+                if (e instanceof RunEvent.Progress p) {
+                    addMetric(metric, id, p.step(), "progress", p.trainLoss(), p.lr());
+                    lastProgress = p;
+                } else if (e instanceof RunEvent.Eval ev) {
+                    addMetric(metric, id, ev.step(), ev.split(), ev.loss(), null);
+                    if (ev.split().equals("dev") && Double.isFinite(ev.loss())) {
+                        dev.setDouble(1, ev.loss());
+                        dev.setString(2, id);
+                        dev.setDouble(3, ev.loss());
+                        dev.addBatch();
+                    }
+                } else if (e instanceof RunEvent.Samples || e instanceof RunEvent.Embedding) {
+                    snap.setString(1, id);
+                    snap.setString(2, e.type());
+                    snap.setLong(3, e.step());
+                    snap.setString(4, JSON.writeValueAsString(e));
+                    snap.addBatch();
+                } else if (e instanceof RunEvent.LrChange c) {
+                    lr.setString(1, id);
+                    lr.setLong(2, c.step());
+                    lr.setDouble(3, c.lr());
+                    lr.addBatch();
+                } else if (e instanceof RunEvent.Status s) {
+                    status.setString(1, s.status().label());
+                    status.setString(2, s.message());
+                    status.setLong(3, s.step());
+                    status.setString(4, id);
+                    status.addBatch();
+                }
+            }
+            if (lastProgress != null) {
+                progress.setLong(1, lastProgress.step());
+                progress.setDouble(2, lastProgress.stepsPerSec());
+                progress.setString(3, id);
+                progress.addBatch();
+            }
+            for (PreparedStatement p : List.of(metric, snap, lr, progress, dev, status)) {
+                p.executeBatch();
+            }
+            db.commit();
+        } catch (SQLException | JsonProcessingException e) {
+            rollback();
+            throw new IllegalStateException("cannot store run " + id + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void addMetric(PreparedStatement p, String id, long step, String kind, double v, Double lr)
+            throws SQLException {
+        p.setString(1, id);
+        p.setLong(2, step);
+        p.setString(3, kind);
+        // NaN/inf have no portable SQL value: stored as NULL and read back as NaN, or +inf for an eval
+        if (Double.isFinite(v)) {
+            p.setDouble(4, v);
+        } else {
+            p.setNull(4, java.sql.Types.DOUBLE);
+        }
+        if (lr == null) {
+            p.setNull(5, java.sql.Types.DOUBLE);
+        } else {
+            p.setDouble(5, lr);
+        }
+        p.addBatch();
+    }
+
+    public synchronized void setTest(String id, double loss) {
+        try (PreparedStatement p = db.prepareStatement("UPDATE runs SET test_loss = ?, test_scored_at = ? WHERE id = ?")) {
+            p.setDouble(1, loss);
+            p.setString(2, Instant.now().toString());
+            p.setString(3, id);
+            p.executeUpdate();
+            db.commit();
+        } catch (SQLException e) {
+            throw fail(e);
+        }
+    }
+
+    public synchronized boolean delete(String id) {
+        try {
+            int n;
+            for (String table : List.of("metrics", "snapshots", "lr_changes")) {
+                try (PreparedStatement p = db.prepareStatement("DELETE FROM " + table + " WHERE run_id = ?")) {
+                    p.setString(1, id);
+                    p.executeUpdate();
+                }
+            }
+            try (PreparedStatement p = db.prepareStatement("DELETE FROM runs WHERE id = ?")) {
+                p.setString(1, id);
+                n = p.executeUpdate();
+            }
+            db.commit();
+            return n > 0;
+        } catch (SQLException e) {
+            rollback();
+            throw fail(e);
+        }
+    }
+
+    public synchronized List<RunRecord.Summary> list() {
+        List<RunRecord.Summary> out = new ArrayList<>();
+        try (PreparedStatement p = db.prepareStatement("SELECT id, created, dataset, model, status, message, step,"
+                + " best_dev, test_loss FROM runs ORDER BY created DESC, id DESC");
+                ResultSet r = p.executeQuery()) {
+            while (r.next()) {
+                out.add(new RunRecord.Summary(r.getString(1), r.getString(2), r.getString(3), r.getString(4),
+                        RunStatus.parse(r.getString(5)), r.getString(6), r.getLong(7), nullable(r, 8), nullable(r, 9)));
+            }
+            db.commit();
+            return out;
+        } catch (SQLException e) {
+            throw fail(e);
+        }
+    }
+
+    public synchronized Optional<RunRecord> get(String id) {
+        try {
+            RunRecord base;
+            try (PreparedStatement p = db.prepareStatement("SELECT created, config, status, message, step, steps_per_sec,"
+                    + " best_dev, test_loss, test_scored_at FROM runs WHERE id = ?")) {
+                p.setString(1, id);
+                try (ResultSet r = p.executeQuery()) {
+                    if (!r.next()) {
+                        db.commit();
+                        return Optional.empty();
+                    }
+                    Double test = nullable(r, 8);
+                    base = new RunRecord(id, r.getString(1), RunConfig.fromJson(r.getString(2)),
+                            RunStatus.parse(r.getString(3)), r.getString(4), r.getLong(5), r.getDouble(6), nullable(r, 7),
+                            test == null ? null : new RunRecord.TestScore(test, r.getString(9)), null, null, null, null,
+                            null);
+                }
+            }
+            List<RunRecord.Point> progress = new ArrayList<>();
+            List<RunEvent.Eval> evals = new ArrayList<>();
+            try (PreparedStatement p = db.prepareStatement("SELECT step, kind, value, lr FROM metrics WHERE run_id = ?"
+                    + " ORDER BY step, kind")) {
+                p.setString(1, id);
+                try (ResultSet r = p.executeQuery()) {
+                    while (r.next()) {
+                        Double v = nullable(r, 3);
+                        if (r.getString(2).equals("progress")) {
+                            progress.add(new RunRecord.Point(r.getLong(1), v == null ? Double.NaN : v, r.getDouble(4)));
+                        } else {
+                            evals.add(new RunEvent.Eval(r.getLong(1), r.getString(2),
+                                    v == null ? Double.POSITIVE_INFINITY : v));
+                        }
+                    }
+                }
+            }
+            RunEvent.Samples samples = null;
+            RunEvent.Embedding embedding = null;
+            try (PreparedStatement p = db.prepareStatement("SELECT kind, body FROM snapshots WHERE run_id = ?")) {
+                p.setString(1, id);
+                try (ResultSet r = p.executeQuery()) {
+                    while (r.next()) {
+                        if (r.getString(1).equals("samples")) {
+                            samples = JSON.readValue(r.getString(2), RunEvent.Samples.class);
+                        } else {
+                            embedding = JSON.readValue(r.getString(2), RunEvent.Embedding.class);
+                        }
+                    }
+                }
+            }
+            List<RunEvent.LrChange> changes = new ArrayList<>();
+            try (PreparedStatement p = db.prepareStatement("SELECT step, lr FROM lr_changes WHERE run_id = ? ORDER BY step")) {
+                p.setString(1, id);
+                try (ResultSet r = p.executeQuery()) {
+                    while (r.next()) {
+                        changes.add(new RunEvent.LrChange(r.getLong(1), r.getDouble(2)));
+                    }
+                }
+            }
+            db.commit();
+            return Optional.of(new RunRecord(id, base.created(), base.config(), base.status(), base.message(),
+                    base.step(), base.stepsPerSec(), base.bestDev(), base.test(), progress, evals, samples, embedding,
+                    changes));
+        } catch (SQLException | JsonProcessingException e) {
+            rollback();
+            throw new IllegalStateException("cannot read run " + id + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Double nullable(ResultSet r, int col) throws SQLException {
+        double v = r.getDouble(col);
+        return r.wasNull() ? null : v;
+    }
+
+    private void rollback() {
+        try {
+            db.rollback();
+        } catch (SQLException ignored) {
+            // the original failure is what matters
+        }
+    }
+
+    private static IllegalStateException fail(SQLException e) {
+        return new IllegalStateException("run database error: " + e.getMessage(), e);
+    }
+
+    @Override
+    public synchronized void close() {
+        try {
+            db.close();
+        } catch (SQLException ignored) {
+            // closing at shutdown: nothing left to save
+        }
+    }
+}
