@@ -172,10 +172,10 @@ public final class RunService implements AutoCloseable {
 
     public void delete(String id) {
         LiveRun run = live.get(id);
-        if (run != null) {
+        if (run != null && !run.status().terminal()) {
             throw LabException.conflict("run " + id + " is still " + run.status().label() + "; stop it first");
         }
-        writer.flush();
+        writer.flush(); // a run that just ended has emitted everything; its rows must exist before they go
         if (!store.delete(id)) {
             throw LabException.notFound("no run " + id);
         }

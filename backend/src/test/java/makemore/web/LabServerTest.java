@@ -1,0 +1,294 @@
+package makemore.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import makemore.store.RunStore;
+import makemore.train.RunConfig;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LabServerTest {
+    static final String SMALL_MLP = "{\"model\":\"mlp\",\"steps\":400,\"evalEvery\":200,\"sampleEvery\":200,\"hidden\":32}";
+
+    @TempDir
+    Path dir;
+    LabServer server;
+    final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeEach
+    void start() {
+        server = LabServer.start(new LabOptions("127.0.0.1", 0, dir.resolve("lab.db").toString(), dir, null));
+    }
+
+    @AfterEach
+    void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    String base() {
+        return "http://127.0.0.1:" + server.port();
+    }
+
+    HttpResponse<String> send(String method, String path, String body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base() + path));
+        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    JsonNode json(HttpResponse<String> r) throws Exception {
+        return RunStore.JSON.readTree(r.body());
+    }
+
+    String createRun(String config) throws Exception {
+        HttpResponse<String> r = send("POST", "/api/runs", config);
+        assertEquals(201, r.statusCode(), r.body());
+        return json(r).get("id").asText();
+    }
+
+    JsonNode waitFor(String id, String status) throws Exception {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < end) {
+            JsonNode run = json(send("GET", "/api/runs/" + id, null));
+            if (run.get("status").asText().equals(status)) {
+                return run;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("run " + id + " never became " + status);
+    }
+
+    /** Collects WebSocket text messages as JSON. */
+    static final class Listener implements WebSocket.Listener {
+        final LinkedBlockingQueue<JsonNode> messages = new LinkedBlockingQueue<>();
+        final CompletableFuture<Integer> closed = new CompletableFuture<>();
+        private final StringBuilder partial = new StringBuilder();
+
+        @Override
+        public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+            partial.append(data);
+            if (last) {
+                try {
+                    messages.add(RunStore.JSON.readTree(partial.toString()));
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+                partial.setLength(0);
+            }
+            ws.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket ws, int code, String reason) {
+            closed.complete(code);
+            return null;
+        }
+
+        JsonNode next() throws InterruptedException {
+            JsonNode m = messages.poll(30, TimeUnit.SECONDS);
+            assertNotNull(m, "no message within 30 s");
+            return m;
+        }
+
+        JsonNode nextOfType(String type) throws InterruptedException {
+            while (true) {
+                JsonNode m = next();
+                if (m.get("type").asText().equals(type)) {
+                    return m;
+                }
+            }
+        }
+    }
+
+    WebSocket connect(String id, Listener l) {
+        return http.newWebSocketBuilder().buildAsync(URI.create("ws://127.0.0.1:" + server.port() + "/ws/runs/" + id), l)
+                .join();
+    }
+
+    @Test
+    void streamsSnapshotThenEveryKindOfEventUntilFinished() throws Exception {
+        String id = createRun(SMALL_MLP);
+        Listener l = new Listener();
+        connect(id, l);
+        JsonNode snapshot = l.next();
+        assertEquals("snapshot", snapshot.get("type").asText());
+        assertEquals(id, snapshot.get("run").get("id").asText());
+        List<String> types = new ArrayList<>();
+        long lastProgressStep = 0;
+        while (true) {
+            JsonNode m = l.next();
+            String type = m.get("type").asText();
+            types.add(type);
+            if (type.equals("progress")) {
+                for (JsonNode p : m.get("points")) {
+                    assertTrue(p.get("step").asLong() > lastProgressStep, "progress steps increase");
+                    lastProgressStep = p.get("step").asLong();
+                    assertTrue(p.get("trainLoss").asDouble() > 0);
+                }
+            }
+            if (type.equals("status") && m.get("status").asText().equals("finished")) {
+                break;
+            }
+        }
+        for (String t : List.of("progress", "eval", "samples", "embedding")) {
+            assertTrue(types.contains(t), t + " missing from " + types);
+        }
+        assertTrue(types.indexOf("progress") < types.indexOf("eval"));
+        // coalesced: 400 progress points arrive in far fewer messages
+        assertTrue(types.stream().filter("progress"::equals).count() < 400);
+        assertEquals(400, lastProgressStep);
+        JsonNode run = waitFor(id, "finished");
+        assertEquals(400, run.get("progress").size());
+        assertEquals(2, run.get("embedding").get("step").asInt() / 200);
+        assertTrue(run.get("bestDev").asDouble() < Math.log(27));
+        JsonNode probe = json(send("POST", "/api/runs/" + id + "/probe", "{\"word\":\"emma\"}"));
+        assertEquals(5, probe.get("chars").size());
+        HttpResponse<String> badWord = send("POST", "/api/runs/" + id + "/probe", "{\"word\":\"EMMA\"}");
+        assertEquals(400, badWord.statusCode());
+        assertEquals("word", json(badWord).get("field").asText());
+        JsonNode samples = json(send("POST", "/api/runs/" + id + "/samples", "{\"n\":5,\"seed\":3}"));
+        assertEquals(5, samples.get("names").size());
+    }
+
+    @Test
+    void badConfigsAndDatasetsAreClearErrors() throws Exception {
+        HttpResponse<String> r = send("POST", "/api/runs", "{\"model\":\"mlp\",\"hidden\":-5}");
+        assertEquals(400, r.statusCode());
+        assertEquals("hidden", json(r).get("field").asText());
+        r = send("POST", "/api/runs", "{\"model\":\"mlp\",\"colour\":\"red\"}");
+        assertEquals(400, r.statusCode());
+        assertEquals("colour", json(r).get("field").asText());
+        r = send("POST", "/api/runs", "{\"model\":\"mlp\",\"dataset\":\"/etc/passwd\"}");
+        assertEquals(400, r.statusCode());
+        assertEquals("dataset", json(r).get("field").asText());
+        r = send("POST", "/api/datasets?name=x.bin", "\u0000\u0001\u0002binary\u0000");
+        assertEquals(400, r.statusCode());
+        assertTrue(json(r).get("error").asText().contains("binary"), r.body());
+        r = send("POST", "/api/datasets?name=empty.txt", "");
+        assertEquals(400, r.statusCode());
+        HttpRequest huge = HttpRequest.newBuilder(URI.create(base() + "/api/datasets?name=big.txt"))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[40 * 1024 * 1024])).build();
+        assertEquals(413, http.send(huge, HttpResponse.BodyHandlers.ofString()).statusCode());
+        assertEquals(404, send("GET", "/api/runs/nosuchrun", null).statusCode());
+        // an upload becomes a dataset that runs can name; its content is data, never markup
+        r = send("POST", "/api/datasets?name=pets.txt",
+                "rex\nfido\nbella\nmax\nluna\ncharlie\nlucy\ncooper\ndaisy\n<img src=x onerror=alert(1)>\n");
+        assertEquals(201, r.statusCode(), r.body());
+        String ds = json(r).get("id").asText();
+        String id = createRun("{\"model\":\"ngram\",\"dataset\":\"" + ds + "\"}");
+        assertEquals("finished", waitFor(id, "finished").get("status").asText());
+    }
+
+    @Test
+    void disconnectingLeavesTheRunTrainingAndLrChangesAreRecorded() throws Exception {
+        String id = createRun("{\"model\":\"mlp\",\"steps\":200000,\"hidden\":16,\"evalEvery\":100000}");
+        Listener l = new Listener();
+        WebSocket ws = connect(id, l);
+        l.nextOfType("snapshot");
+        l.nextOfType("progress");
+        ws.sendText("{\"type\":\"set\",\"lr\":0.05}", true);
+        JsonNode lr = l.nextOfType("lr");
+        assertEquals(0.05, lr.get("lr").asDouble(), 1e-12);
+        ws.sendText("not json", true);
+        assertTrue(l.nextOfType("error").get("error").asText().contains("JSON"));
+        ws.sendText("{\"type\":\"set\",\"lr\":-2}", true);
+        assertTrue(l.nextOfType("error").get("error").asText().contains("lr"));
+        ws.abort();
+        long step1 = json(send("GET", "/api/runs/" + id, null)).get("step").asLong();
+        Thread.sleep(500);
+        JsonNode run = json(send("GET", "/api/runs/" + id, null));
+        assertEquals("running", run.get("status").asText());
+        assertTrue(run.get("step").asLong() > step1, "still training after the viewer left");
+        assertEquals(1, run.get("lrChanges").size());
+        // a late viewer gets the whole history in its snapshot
+        Listener late = new Listener();
+        connect(id, late);
+        JsonNode snap = late.nextOfType("snapshot").get("run");
+        assertTrue(snap.get("progress").size() > 10);
+        assertEquals(409, send("DELETE", "/api/runs/" + id, null).statusCode());
+        assertEquals(202, send("POST", "/api/runs/" + id + "/stop", null).statusCode());
+        JsonNode status = late.nextOfType("status");
+        assertEquals("stopped", status.get("status").asText(), status.toString());
+        assertEquals(204, send("DELETE", "/api/runs/" + id, null).statusCode());
+        assertEquals(404, send("GET", "/api/runs/" + id, null).statusCode());
+    }
+
+    @Test
+    void testSplitIsScoredOnceAndCrossOriginSocketsAreRefused() throws Exception {
+        String id = createRun("{\"model\":\"ngram\",\"context\":2,\"smoothing\":0.1}");
+        waitFor(id, "finished");
+        JsonNode first = json(send("POST", "/api/runs/" + id + "/test", null));
+        assertFalse(first.get("alreadyScored").asBoolean());
+        JsonNode second = json(send("POST", "/api/runs/" + id + "/test", null));
+        assertTrue(second.get("alreadyScored").asBoolean());
+        assertEquals(first.get("loss").asDouble(), second.get("loss").asDouble());
+        assertEquals(first.get("loss").asDouble(), json(send("GET", "/api/runs", null)).get(0).get("test").asDouble());
+        Exception refused = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> http.newWebSocketBuilder()
+                .header("Origin", "http://evil.example").buildAsync(URI.create("ws://127.0.0.1:" + server.port()
+                        + "/ws/runs/" + id), new Listener()).join());
+        assertEquals(403, ((java.net.http.WebSocketHandshakeException) refused.getCause()).getResponse().statusCode());
+        HttpResponse<String> csv = send("GET", "/api/runs/" + id + "/export?format=csv", null);
+        assertTrue(csv.body().startsWith("run,step,series,value,lr\n"), csv.body());
+        assertTrue(csv.body().contains("\n" + id + ",0,dev," + first.get("loss").asDouble()) || csv.body().contains(
+                "\n" + id + ",0,dev,"), csv.body());
+        assertEquals(3, csv.body().strip().split("\n").length, csv.body());
+    }
+
+    @Test
+    void restartKeepsRunsAndMarksUnfinishedOnesInterrupted() throws Exception {
+        String done = createRun("{\"model\":\"ngram\"}");
+        waitFor(done, "finished");
+        server.close();
+        server = null;
+        // a process that died mid-run leaves its row 'running'
+        try (RunStore store = new RunStore(dir.resolve("lab.db").toString())) {
+            store.insert("deadrun123", "2026-01-01T00:00:00Z", RunConfig.defaults(), makemore.train.RunStatus.RUNNING, "");
+        }
+        server = LabServer.start(new LabOptions("127.0.0.1", 0, dir.resolve("lab.db").toString(), dir, null));
+        JsonNode list = json(send("GET", "/api/runs", null));
+        assertEquals(2, list.size());
+        JsonNode dead = json(send("GET", "/api/runs/deadrun123", null));
+        assertEquals("interrupted", dead.get("status").asText());
+        assertTrue(dead.get("message").asText().contains("re-run"));
+        assertEquals("finished", json(send("GET", "/api/runs/" + done, null)).get("status").asText());
+    }
+
+    @Test
+    void runsBeyondTheTrainerLimitQueue() throws Exception {
+        int slots = makemore.lab.RunService.defaultConcurrency();
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i <= slots; i++) {
+            ids.add(createRun("{\"model\":\"mlp\",\"steps\":100000,\"hidden\":16,\"evalEvery\":100000}"));
+        }
+        String last = ids.get(ids.size() - 1);
+        Thread.sleep(300);
+        assertEquals("queued", json(send("GET", "/api/runs/" + last, null)).get("status").asText());
+        send("POST", "/api/runs/" + ids.get(0) + "/stop", null);
+        waitFor(last, "running");
+        for (String id : ids.subList(1, ids.size())) {
+            send("POST", "/api/runs/" + id + "/stop", null);
+        }
+        waitFor(last, "stopped");
+    }
+}
