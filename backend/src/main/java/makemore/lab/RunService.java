@@ -128,8 +128,19 @@ public final class RunService implements AutoCloseable {
         writer.offer(run.id, e);
     }
 
+    /** Stored summaries, with what live runs know now (the store lags by up to a write batch). */
     public List<RunRecord.Summary> list() {
-        return store.list();
+        List<RunRecord.Summary> out = new ArrayList<>();
+        for (RunRecord.Summary s : store.list()) {
+            LiveRun run = live.get(s.id());
+            if (run != null) {
+                RunRecord r = run.snapshot();
+                s = new RunRecord.Summary(s.id(), s.created(), s.dataset(), s.model(), r.status(), r.message(), r.step(),
+                        r.bestDev(), s.test());
+            }
+            out.add(s);
+        }
+        return out;
     }
 
     public RunRecord get(String id) {
