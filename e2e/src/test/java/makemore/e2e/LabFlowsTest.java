@@ -90,7 +90,23 @@ class LabFlowsTest extends LabPage {
         other.navigate(link);
         assertThat(other.locator("#run-metrics")).hasText(metrics);
         assertThat(other.locator("#status-badge")).hasText("finished");
+        // the word probe works on the opened run
+        other.locator("#probe").fill("emma");
+        assertThat(other.locator("#probe-result .ch")).hasCount(5);
+        assertThat(other.locator("#probe-result")).containsText("NLL");
         other.close();
+        // the re-run link carries the config: opening it trains the same config + seed to the same numbers
+        page.locator("#copy-rerun").click();
+        String rerun = page.locator("#run-link").inputValue();
+        assertTrue(rerun.contains("/#/rerun/"), rerun);
+        Page again = watch(context.newPage());
+        again.navigate(rerun);
+        assertThat(again).hasURL(java.util.regex.Pattern.compile(".*/#/runs/\\w+$"));
+        assertNotEquals(link, again.url());
+        assertThat(again.locator("#status-badge")).hasText("finished", new com.microsoft.playwright.assertions
+                .LocatorAssertions.HasTextOptions().setTimeout(LONG));
+        assertThat(again.locator("#run-metrics")).hasText(metrics);
+        again.close();
     }
 
     @Test
