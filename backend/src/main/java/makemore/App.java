@@ -17,8 +17,9 @@ public final class App {
         switch (cmd) {
             case "serve" -> makemore.web.LabServer.main(rest);
             case "train", "sample", "bench" -> System.exit(makemore.cli.Cli.run(cmd, rest));
+            case "bench-server" -> makemore.web.ServerBench.main(rest);
             default -> {
-                System.err.println("unknown command '" + cmd + "'; use serve (default), train, sample or bench");
+                System.err.println("unknown command '" + cmd + "'; use serve (default), train, sample, bench or bench-server");
                 System.exit(2);
             }
         }

@@ -124,6 +124,10 @@ public final class LabServer implements AutoCloseable {
         return app.port();
     }
 
+    RunService runs() {
+        return runs;
+    }
+
     public static void main(String[] args) {
         LabOptions o;
         try {
