@@ -1,0 +1,99 @@
+package makemore.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import makemore.model.LanguageModel.EmbeddingPoint;
+import makemore.train.RunConfig;
+import makemore.train.RunEvent;
+import makemore.train.RunStatus;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The same store behaviour on SQLite and, when this machine has its server, on a real PostgreSQL. */
+class RunStoreTest {
+    @TempDir
+    Path dir;
+
+    static void exercise(RunStore store) {
+        RunConfig cfg = RunConfig.fromJson("{\"steps\":100}").validate();
+        store.insert("r1", "2026-01-01T00:00:00Z", cfg, RunStatus.QUEUED, "waiting");
+        store.insert("r2", "2026-01-02T00:00:00Z", cfg, RunStatus.RUNNING, "");
+        store.append("r1", List.of(new RunEvent.Status(0, RunStatus.RUNNING, "go"),
+                new RunEvent.Progress(10, 3.1, 0.1, 1000), new RunEvent.Progress(20, 2.9, 0.1, 1100),
+                new RunEvent.LrChange(15, 0.05), new RunEvent.Eval(20, "dev", 2.8), new RunEvent.Eval(20, "train", 2.7),
+                new RunEvent.Samples(20, List.of(new RunEvent.Sample("ava", "train"), new RunEvent.Sample("zyx", null))),
+                new RunEvent.Embedding(20, List.of(new EmbeddingPoint(".", 0.5, -1))),
+                new RunEvent.Eval(40, "dev", Double.POSITIVE_INFINITY),
+                new RunEvent.Samples(40, List.of(new RunEvent.Sample("bo", null))),
+                new RunEvent.Status(40, RunStatus.FINISHED, "done")));
+        RunRecord r = store.get("r1").orElseThrow();
+        assertEquals(RunStatus.FINISHED, r.status());
+        assertEquals(40, r.step());
+        assertEquals(2, r.progress().size());
+        assertEquals(2.9, r.progress().get(1).trainLoss(), 1e-12);
+        assertEquals(2.8, r.bestDev(), 1e-12);
+        assertEquals(3, r.evals().size());
+        assertTrue(Double.isInfinite(r.evals().get(2).loss()), "an infinite NLL survives the round trip");
+        assertEquals(List.of(new RunEvent.LrChange(15, 0.05)), r.lrChanges());
+        assertEquals("bo", r.samples().names().get(0).text()); // the latest samples replace older ones
+        assertEquals(".", r.embedding().points().get(0).ch());
+        assertEquals(cfg, r.config());
+        store.setTest("r1", 2.75);
+        assertEquals(2.75, store.get("r1").orElseThrow().test().loss(), 1e-12);
+        assertEquals(1, store.markInterrupted());
+        List<RunRecord.Summary> list = store.list();
+        assertEquals(List.of("r2", "r1"), list.stream().map(RunRecord.Summary::id).toList());
+        assertEquals(RunStatus.INTERRUPTED, list.get(0).status());
+        assertTrue(store.delete("r1"));
+        assertTrue(store.get("r1").isEmpty());
+        assertEquals(1, store.list().size());
+    }
+
+    @Test
+    void sqlite() {
+        try (RunStore store = new RunStore(dir.resolve("t.db").toString())) {
+            exercise(store);
+        }
+    }
+
+    @Test
+    void postgresql() throws Exception {
+        Path bin = Path.of("/usr/lib/postgresql/15/bin");
+        assumeTrue(Files.isExecutable(bin.resolve("initdb")) && Files.isExecutable(Path.of("/usr/sbin/runuser")),
+                "no PostgreSQL server on this machine");
+        Path data = dir.resolve("pg");
+        Files.createDirectories(data);
+        sh("chown", "-R", "postgres", dir.toString());
+        sh("chmod", "755", dir.toString());
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        sh("/usr/sbin/runuser", "-u", "postgres", "--", bin.resolve("initdb").toString(), "-D", data.toString(),
+                "-A", "trust", "-U", "lab");
+        sh("/usr/sbin/runuser", "-u", "postgres", "--", bin.resolve("pg_ctl").toString(), "-D", data.toString(),
+                "-o", "-p " + port + " -k " + data + " -h 127.0.0.1", "-w", "-l", data.resolve("log").toString(), "start");
+        try (RunStore store = new RunStore("jdbc:postgresql://127.0.0.1:" + port + "/postgres?user=lab")) {
+            exercise(store);
+        } finally {
+            sh("/usr/sbin/runuser", "-u", "postgres", "--", bin.resolve("pg_ctl").toString(), "-D", data.toString(),
+                    "-m", "immediate", "stop");
+        }
+    }
+
+    private static void sh(String... cmd) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IOException(String.join(" ", cmd) + " failed: " + out);
+        }
+    }
+}
