@@ -51,9 +51,18 @@ final class Bench {
         if (only == null || only.equals("mlp")) {
             RunConfig lecture = RunConfig.fromJson(LECTURE).with("steps", steps).with("dataset", dataset);
             lecture = withEval(lecture, steps);
-            TrainResult r = train(lecture, corpus);
-            out.printf(Locale.ROOT, "mlp lecture recipe, %d steps: train %.4f dev %.4f | %.0f steps/s | %.1f s%n",
-                    r.steps(), r.train(), r.dev(), r.stepsPerSec(), r.seconds());
+            double[] rss = {Double.NaN, Double.NaN};
+            int warm = Math.min(5000, steps / 2);
+            TrainResult r = train(lecture, corpus, e -> {
+                if (e instanceof makemore.train.RunEvent.Progress p && Double.isNaN(rss[0]) && p.step() >= warm) {
+                    rss[0] = rssMb();
+                }
+            });
+            rss[1] = rssMb();
+            out.printf(Locale.ROOT, "mlp lecture recipe, %d steps: train %.4f dev %.4f | %.0f steps/s | %.1f s | "
+                    + "RSS %.0f MB at step %d, %.0f MB at the end (%+.1f MB)%n", r.steps(), r.train(), r.dev(),
+                    r.stepsPerSec(), r.seconds(), rss[0], warm, rss[1], rss[1] - rss[0]);
+            result.put("rssGrowthMb", rss[1] - rss[0]);
             result.put("mlp", Map.of("steps", r.steps(), "train", r.train(), "dev", r.dev(),
                     "stepsPerSec", r.stepsPerSec(), "seconds", r.seconds()));
             if (ref != null) {
@@ -72,7 +81,7 @@ final class Bench {
             RunConfig fast = RunConfig.fromJson(FAST).with("dataset", dataset);
             fast = withEval(fast, fast.steps());
             long t0 = System.nanoTime();
-            TrainResult r = train(fast, corpus);
+            TrainResult r = train(fast, corpus, e -> {});
             double wall = (System.nanoTime() - t0) / 1e9;
             out.printf(Locale.ROOT, "mlp fast recipe (batch 128, lr 0.4 cosine, %d steps): train %.4f dev %.4f | "
                     + "%.0f steps/s | wall %.1f s from scratch%n", r.steps(), r.train(), r.dev(), r.stepsPerSec(), wall);
@@ -87,11 +96,29 @@ final class Bench {
         return c.with("evalEvery", steps).with("sampleEvery", 0);
     }
 
-    private static TrainResult train(RunConfig cfg, Corpus corpus) {
+    private static TrainResult train(RunConfig cfg, Corpus corpus, java.util.function.Consumer<makemore.train.RunEvent> l) {
         RunConfig c = cfg.validate();
         try (LanguageModel m = Models.create(c, corpus)) {
-            return new Trainer(c, corpus, m, new RunControl(), e -> {}).run();
+            return new Trainer(c, corpus, m, new RunControl(), l).run();
         }
+    }
+
+    /** 0.1 rather than 0.100000. */
+    private static String plain(double v) {
+        return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
+    }
+
+    static double rssMb() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("\\D", "")) / 1024.0;
+                }
+            }
+        } catch (IOException e) {
+            // not Linux: no RSS figure
+        }
+        return Double.NaN;
     }
 
     private static void counts(Corpus corpus, PrintStream out, Map<String, Object> result) {
@@ -103,7 +130,7 @@ final class Bench {
             StringBuilder line = new StringBuilder();
             for (double k : List.of(0.0, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0)) {
                 double dev = m.withSmoothing(k).nll(Corpus.Part.DEV);
-                line.append(String.format(Locale.ROOT, " k=%g:%.4f", k, dev));
+                line.append(String.format(Locale.ROOT, " k=%s:%.4f", plain(k), dev));
                 if (dev < bestDev) {
                     bestDev = dev;
                     bestK = k;
@@ -111,8 +138,8 @@ final class Bench {
             }
             String name = context == 1 ? "bigram" : "trigram";
             double add1 = m.withSmoothing(1.0).nll(Corpus.Part.DEV);
-            out.printf(Locale.ROOT, "%s dev NLL by smoothing:%s | add-1 %.4f, best k=%g %.4f%n", name, line, add1,
-                    bestK, bestDev);
+            out.printf(Locale.ROOT, "%s dev NLL by smoothing:%s | add-1 %.4f, best k=%s %.4f%n", name, line, add1,
+                    plain(bestK), bestDev);
             result.put(name, Map.of("add1Dev", add1, "bestK", bestK, "bestDev", bestDev));
         }
     }
