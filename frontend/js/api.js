@@ -1,38 +1,127 @@
-// REST calls; every failure becomes an Error carrying the server's {error, field}.
+// REST client for the lab server (same origin). Errors become ApiError with the server's {error, field}.
+
 export class ApiError extends Error {
-  constructor(message, field, status) { super(message); this.field = field; this.status = status; }
+  constructor(status, message, field) {
+    super(message);
+    this.status = status;
+    this.field = field || null;
+  }
 }
 
-async function call(method, path, body, raw) {
-  const init = { method, headers: {} };
+async function request(method, path, body, isForm) {
+  const opts = { method, headers: {} };
   if (body !== undefined) {
-    init.body = raw ? body : JSON.stringify(body);
-    if (!raw) init.headers['Content-Type'] = 'application/json';
+    if (isForm) {
+      opts.body = body;
+    } else {
+      opts.headers['Content-Type'] = 'application/json';
+      opts.body = JSON.stringify(body);
+    }
   }
   let res;
   try {
-    res = await fetch(path, init);
+    res = await fetch(path, opts);
   } catch (e) {
-    throw new ApiError('the lab server is not reachable', null, 0);
+    throw new ApiError(0, 'cannot reach the lab server (is it still running?)', null);
   }
+  if (res.status === 204) return null;
   const text = await res.text();
-  const data = text ? JSON.parse(text) : null;
-  if (!res.ok) throw new ApiError((data && data.error) || res.statusText, data && data.field, res.status);
+  let data = null;
+  if (text) {
+    try {
+      data = JSON.parse(text);
+    } catch (e) {
+      data = null;
+    }
+  }
+  if (!res.ok) {
+    const msg = data && data.error ? data.error : `${res.status} ${res.statusText || 'error'}`;
+    throw new ApiError(res.status, msg, data && data.field);
+  }
   return data;
 }
 
-// Non-finite numbers arrive as strings ("NaN", "Infinity"): make them numbers again.
-export const num = v => (typeof v === 'string' ? Number(v) : v);
-
 export const api = {
-  datasets: () => call('GET', '/api/datasets'),
-  upload: (file) => call('POST', '/api/datasets?name=' + encodeURIComponent(file.name), file, true),
-  runs: () => call('GET', '/api/runs'),
-  run: id => call('GET', '/api/runs/' + encodeURIComponent(id)),
-  create: cfg => call('POST', '/api/runs', cfg),
-  stop: id => call('POST', `/api/runs/${encodeURIComponent(id)}/stop`),
-  test: id => call('POST', `/api/runs/${encodeURIComponent(id)}/test`),
-  probe: (id, word) => call('POST', `/api/runs/${encodeURIComponent(id)}/probe`, { word }),
+  datasets: () => request('GET', '/api/datasets'),
+  upload: (file) => {
+    const fd = new FormData();
+    fd.append('file', file, file.name);
+    return request('POST', '/api/datasets', fd, true);
+  },
   ngram: (dataset, context, smoothing) =>
-    call('GET', `/api/ngram?dataset=${encodeURIComponent(dataset)}&context=${context}&smoothing=${smoothing}`),
+    request('GET', `/api/ngram?dataset=${encodeURIComponent(dataset)}&context=${context}&smoothing=${smoothing}`),
+  runs: () => request('GET', '/api/runs'),
+  run: (id) => request('GET', `/api/runs/${encodeURIComponent(id)}`),
+  create: (config) => request('POST', '/api/runs', config),
+  stop: (id) => request('POST', `/api/runs/${encodeURIComponent(id)}/stop`),
+  remove: (id) => request('DELETE', `/api/runs/${encodeURIComponent(id)}`),
+  test: (id) => request('POST', `/api/runs/${encodeURIComponent(id)}/test`),
+  samples: (id, n, temperature, seed) =>
+    request('POST', `/api/runs/${encodeURIComponent(id)}/samples`, { n, temperature, seed }),
+  probe: (id, word) => request('POST', `/api/runs/${encodeURIComponent(id)}/probe`, { word }),
+  exportUrl: (ids, format) => ids.length === 1
+    ? `/api/runs/${encodeURIComponent(ids[0])}/export?format=${format}`
+    : `/api/export?ids=${ids.map(encodeURIComponent).join(',')}&format=${format}`,
 };
+
+/**
+ * One WebSocket per open run: snapshot first, then events. Reconnects (and gets a fresh snapshot) while the run
+ * has not ended.
+ */
+export class RunSocket {
+  constructor(id, onMessage, onGone) {
+    this.id = id;
+    this.onMessage = onMessage;
+    this.onGone = onGone;
+    this.closed = false;
+    this.ended = false;
+    this.retries = 0;
+    this.connect();
+  }
+
+  connect() {
+    const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
+    const ws = new WebSocket(`${proto}//${location.host}/ws/runs/${encodeURIComponent(this.id)}`);
+    this.ws = ws;
+    ws.onmessage = (ev) => {
+      let m;
+      try {
+        m = JSON.parse(ev.data);
+      } catch (e) {
+        return;
+      }
+      this.retries = 0;
+      if (m.type === 'status' && !['queued', 'running'].includes(m.status)) this.ended = true;
+      if (m.type === 'snapshot' && m.run && !['queued', 'running'].includes(m.run.status)) this.ended = true;
+      this.onMessage(m);
+    };
+    ws.onclose = (ev) => {
+      if (this.closed) return;
+      if (ev.code === 4404) {
+        this.onGone(ev.reason || `no run ${this.id}`);
+        return;
+      }
+      if (!this.ended && this.retries < 8) {
+        this.retries++;
+        setTimeout(() => !this.closed && this.connect(), Math.min(4000, 250 * 2 ** this.retries));
+      }
+    };
+  }
+
+  send(obj) {
+    if (this.ws && this.ws.readyState === WebSocket.OPEN) {
+      this.ws.send(JSON.stringify(obj));
+      return true;
+    }
+    return false;
+  }
+
+  close() {
+    this.closed = true;
+    const ws = this.ws;
+    if (!ws) return;
+    // closing a socket that is still connecting makes Chromium log an error: wait for it to open first
+    if (ws.readyState === WebSocket.CONNECTING) ws.onopen = () => ws.close(1000, 'viewer left');
+    else ws.close(1000, 'viewer left');
+  }
+}

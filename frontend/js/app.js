@@ -1,373 +1,861 @@
-// Makemore Lab page: wires the form, the run stream, the charts and the run list together.
-import { api, num, ApiError } from './api.js';
-import { buildControls, DEFAULTS } from './controls.js';
-import { LossChart, linePlot } from './charts.js';
-import { el, renderSamples, drawEmbedding, drawHeatmap, renderProbe } from './views.js';
+// Makemore Lab page: controls, live run view over a WebSocket, count n-gram explorer, run list, compare, links.
 
-const $ = id => document.getElementById(id);
-const fmt = (v, d = 4) => (v == null ? '–' : !Number.isFinite(Number(v)) ? '∞' : Number(v).toFixed(d));
-const debounce = (fn, ms) => { let t; return (...a) => { clearTimeout(t); t = setTimeout(() => fn(...a), ms); }; };
+import { api, ApiError, RunSocket } from './api.js';
+import { $, el, clear, num, fmtLoss, fmtNum, fmtInt, fmtDuration, fmtTime, debounce, frameThrottle } from './util.js';
+import { PARAMS, MODEL_DEFAULTS, MODEL_NOTES, buildParams, parseTyped } from './params.js';
+import { LossChart, KPlot, Scatter, Heatmap } from './charts.js';
 
-const chart = new LossChart($('loss-chart'));
-let current = null; // the open run: {id, config, status, ...}
-let socket = null;
-let datasets = [];
-const kExplored = new Map(); // "dataset/context" -> Map(k -> dev)
-let kPlot = null;
+const TERMINAL = ['finished', 'stopped', 'diverged', 'failed', 'interrupted'];
+const K_SWEEP = [0.001, 0.01, 0.03, 0.1, 0.3, 1, 3, 10, 30, 100, 300, 1000, 10000];
+const KNOWN = new Set(['dataset', 'model', ...PARAMS.map((p) => p.key), 'sampleEvery']);
 
-const controls = buildControls($('sliders'), (name, value) => {
-  if (name === 'lr' && current && current.status === 'running') sendLr(value);
-  if (controls.state.model === 'ngram') rescoreNgram();
-});
+const S = {
+  datasets: [],
+  dataset: 'names',
+  model: 'mlp',
+  values: { ...MODEL_DEFAULTS.mlp, seed: 42 },
+  extra: {}, // fields a re-run link carried that this page has no control for: passed on, the server judges them
+  evalTouched: false,
+  invalid: new Map(),
+  runId: null,
+  run: null,
+  readOnly: false,
+  socket: null,
+  own: new Set(),
+  runs: [],
+  selected: new Set(),
+  details: new Map(),
+  bigramDev: new Map(),
+  ngramSeq: 0,
+  sweepKey: '',
+  fresh: null,
+};
 
-// ---- model picker and dataset ----
-function setModel(model, values) {
-  controls.setModel(model, values);
-  for (const b of document.querySelectorAll('#model-picker button')) {
-    b.classList.toggle('active', b.dataset.model === model);
-    b.setAttribute('aria-checked', b.dataset.model === model);
+let params;
+let lossChart;
+let kplot;
+let scatter;
+let heatmap;
+
+// ---------------------------------------------------------------- errors
+
+function showError(msg) {
+  $('global-error-text').textContent = msg;
+  $('global-error').hidden = false;
+}
+
+function clearError() {
+  $('global-error').hidden = true;
+}
+
+/** Puts a server error next to the control it names, or near the Train button. */
+function showFieldError(e, fallbackId = 'err-config') {
+  const field = e instanceof ApiError ? e.field : null;
+  const msg = e.message || String(e);
+  if (field && params.rows.has(field) && !params.rows.get(field).row.hidden) {
+    params.setError(field, msg);
+  } else if (field === 'dataset' || field === 'file') {
+    $('err-dataset').textContent = msg;
+  } else {
+    $(fallbackId).textContent = (e.status ? `${e.status}: ` : '') + msg;
   }
-  const counts = model === 'ngram';
-  $('ngram-panel').hidden = !counts;
-  $('run-panel').hidden = counts;
-  $('run-views').hidden = counts;
-  if (counts) rescoreNgram();
-}
-for (const b of document.querySelectorAll('#model-picker button')) {
-  b.addEventListener('click', () => setModel(b.dataset.model));
 }
 
-const dataset = () => $('dataset').value || 'names';
+// ---------------------------------------------------------------- controls
 
-async function loadDatasets(select) {
-  datasets = await api.datasets();
-  const sel = $('dataset');
-  sel.replaceChildren(...datasets.map(d => new Option(`${d.name} (${d.items} items)`, d.id)));
-  sel.value = select || 'names';
-  datasetChanged();
+function applyModel(model, values) {
+  S.model = model;
+  S.values = values;
+  for (const b of $('model').querySelectorAll('button')) {
+    b.setAttribute('aria-checked', String(b.dataset.model === model));
+  }
+  $('model-note').textContent = MODEL_NOTES[model];
+  params.setModel(model, S.values);
+  const ngram = model === 'ngram';
+  $('ngram-view').hidden = !ngram;
+  $('train-view').hidden = ngram;
+  $('train').textContent = ngram ? 'Save as run' : 'Train';
+  if (ngram) scoreNgram(true);
+  else lossChart.update();
+  updateTrainButton();
 }
 
-async function datasetChanged() {
-  const d = datasets.find(x => x.id === dataset());
-  $('dataset-info').textContent = d ? `${d.items} items, ${d.characters} distinct characters` : '';
+function setModel(model) {
+  if (model === S.model) return;
+  const keep = { seed: S.values.seed ?? 42, temperature: S.values.temperature ?? 1 };
+  S.evalTouched = false;
+  S.extra = {};
+  for (const k of [...S.invalid.keys()]) params.setError(k, null);
+  applyModel(model, { ...MODEL_DEFAULTS[model], ...keep });
+}
+
+function onParam(key, value, source) {
+  S.values[key] = value;
+  $('err-config').textContent = '';
+  if (key === 'evalEvery') S.evalTouched = true;
+  if (key === 'steps' && !S.evalTouched) {
+    const ev = Math.max(1, Math.round(value / 20));
+    S.values.evalEvery = ev;
+    params.set('evalEvery', ev);
+  }
+  if (key === 'schedule') params.refresh();
+  if (S.model === 'ngram' && (key === 'smoothing' || key === 'context')) scoreNgram(key === 'context');
+  if (key === 'lr' && source !== 'load') sendLiveLr(value);
+}
+
+function onInvalid(key, msg) {
+  if (msg) S.invalid.set(key, msg);
+  else S.invalid.delete(key);
+  updateTrainButton();
+}
+
+function visibleInvalid() {
+  const keys = new Set(params.visibleKeys());
+  return [...S.invalid.entries()].filter(([k]) => keys.has(k));
+}
+
+function updateTrainButton() {
+  const bad = visibleInvalid();
+  $('train').disabled = bad.length > 0 || S.readOnly;
+  $('train-note').textContent = bad.length ? `fix ${bad.map(([k]) => params.rows.get(k).p.label).join(', ')} first` : '';
+}
+
+/** The run config this page would send: the model's fields only, plus whatever a re-run link carried. */
+function currentConfig() {
+  const cfg = { dataset: S.dataset, model: S.model };
+  for (const key of params.relevantKeys(S.model)) {
+    if (S.values[key] != null) cfg[key] = S.values[key];
+  }
+  if (S.model !== 'ngram') cfg.sampleEvery = cfg.evalEvery;
+  return { ...cfg, ...S.extra };
+}
+
+function loadConfig(cfg, { readOnly }) {
+  S.extra = {};
+  for (const [k, v] of Object.entries(cfg)) {
+    if (!KNOWN.has(k)) S.extra[k] = v;
+  }
+  const model = ['ngram', 'neural', 'mlp'].includes(cfg.model) ? cfg.model : 'mlp';
+  if (cfg.dataset) selectDataset(cfg.dataset, { quiet: true });
+  const values = { ...MODEL_DEFAULTS[model], seed: 42 };
+  const bad = [];
+  for (const p of PARAMS) {
+    if (cfg[p.key] == null) continue;
+    if (p.choices) {
+      values[p.key] = cfg[p.key];
+      continue;
+    }
+    const r = parseTyped(p, model, cfg[p.key]);
+    if (r.error) bad.push([p.key, r.error, cfg[p.key]]);
+    else values[p.key] = r.value;
+  }
+  S.evalTouched = cfg.evalEvery != null;
+  for (const k of [...S.invalid.keys()]) params.setError(k, null);
+  S.model = null;
+  applyModel(model, values);
+  for (const [key, msg, raw] of bad) {
+    params.rows.get(key).box.value = String(raw);
+    params.setError(key, msg);
+  }
+  setReadOnly(readOnly);
+}
+
+function setReadOnly(ro) {
+  S.readOnly = ro;
+  $('controls').disabled = ro;
+  updateTrainButton();
+  updateRunButtons();
+}
+
+let lrTimer = null;
+
+function sendLiveLr(lr) {
+  if (!S.run || S.readOnly || !S.own.has(S.runId) || S.run.status !== 'running' || !S.socket) return;
+  clearTimeout(lrTimer);
+  lrTimer = setTimeout(() => {
+    if (S.socket.send({ type: 'set', lr })) $('train-note').textContent = `lr → ${fmtNum(lr)} sent to the running run`;
+  }, 150);
+}
+
+// ---------------------------------------------------------------- datasets
+
+async function loadDatasets(selectId) {
   try {
-    const ref = await api.ngram(dataset(), 1, 1);
-    chart.setRefs([
-      { value: Math.log(ref.vocab.length), label: `uniform ln ${ref.vocab.length}`, color: '#868e96' },
-      { value: num(ref.dev), label: 'count bigram dev', color: '#2b8a3e' },
-    ]);
-  } catch (e) { /* the reference lines are a nicety */ }
-  if (controls.state.model === 'ngram') rescoreNgram();
+    S.datasets = await api.datasets();
+  } catch (e) {
+    $('err-dataset').textContent = e.message;
+    return;
+  }
+  const sel = clear($('dataset'));
+  for (const d of S.datasets) {
+    sel.append(el('option', { value: d.id }, `${d.name} · ${fmtInt(d.items)} items`));
+  }
+  selectDataset(selectId || S.dataset, { quiet: true });
+  refreshRefs();
 }
-$('dataset').addEventListener('change', datasetChanged);
 
-$('upload').addEventListener('change', async () => {
-  const file = $('upload').files[0];
-  $('dataset-error').textContent = '';
-  if (!file) return;
+function datasetInfo(id) {
+  return S.datasets.find((d) => d.id === id);
+}
+
+function selectDataset(id, { quiet } = {}) {
+  S.dataset = id;
+  const sel = $('dataset');
+  if ([...sel.options].some((o) => o.value === id)) sel.value = id;
+  $('err-dataset').textContent = '';
+  if (!quiet && S.model === 'ngram') scoreNgram(true);
+  refreshRefs();
+}
+
+async function upload(file) {
+  $('err-dataset').textContent = '';
+  $('upload-info').hidden = true;
   try {
     const info = await api.upload(file);
     await loadDatasets(info.id);
-  } catch (e) {
-    $('dataset-error').textContent = `${file.name}: ${e.message}`;
-  } finally {
-    $('upload').value = '';
-  }
-});
-
-// ---- count n-gram: re-scored on every slider move ----
-const rescoreNgram = debounce(async () => {
-  const { context, smoothing } = controls.state.values;
-  if (!controls.valid()) return;
-  try {
-    const r = await api.ngram(dataset(), context, smoothing);
-    $('ngram-nll').textContent = `train ${fmt(num(r.train))} · dev ${fmt(num(r.dev))}` +
-      (Number.isFinite(num(r.dev)) ? '' : '  (k = 0 gives unseen pairs probability 0)');
-    $('ngram-nll').dataset.dev = fmt(num(r.dev));
-    const canvas = $('heatmap');
-    canvas.hidden = context !== 1;
-    $('heatmap-hint').textContent = context === 1 ? 'N[previous][next] + k: darker = more often'
-      : 'the count matrix is drawn for context 1 (a bigram)';
-    if (context === 1) drawHeatmap(canvas, r.vocab, r.counts, smoothing);
-    renderSamples($('ngram-samples'), r.samples);
-    const key = dataset() + '/' + context;
-    if (!kExplored.has(key)) kExplored.set(key, new Map());
-    if (smoothing > 0 && Number.isFinite(num(r.dev))) kExplored.get(key).set(smoothing, num(r.dev));
-    const pts = [...kExplored.get(key)].sort((a, b) => a[0] - b[0]);
-    if (!kPlot) kPlot = linePlot($('k-chart'), ['dev NLL'], { logX: true, xLabel: 'smoothing k', yLabel: 'dev NLL' });
-    kPlot.setData([pts.map(p => p[0]), pts.map(p => p[1])]);
-    $('config-error').textContent = '';
-  } catch (e) {
-    $('config-error').textContent = e.message;
-  }
-}, 40);
-
-// ---- runs: create, open, stream ----
-async function train(configOverride) {
-  $('config-error').textContent = '';
-  if (!configOverride && !controls.valid()) return; // the inline error already says why
-  const cfg = configOverride || controls.config(dataset());
-  try {
-    const { id } = await api.create(cfg);
-    location.hash = '#/runs/' + id;
-    refreshRuns();
-  } catch (e) {
-    $('config-error').textContent = e instanceof ApiError && e.field ? `${e.field}: ${e.message}` : e.message;
-  }
-}
-$('train').addEventListener('click', () => train());
-$('stop').addEventListener('click', async () => {
-  if (!current) return;
-  try { await api.stop(current.id); } catch (e) { $('run-error').textContent = e.message; }
-});
-
-function openRun(id) {
-  if (socket) { socket.onclose = null; socket.close(); }
-  current = { id, status: 'queued' };
-  $('run-bar').hidden = false;
-  $('run-title').textContent = 'Run ' + id;
-  $('run-error').textContent = '';
-  $('test-result').textContent = '';
-  $('score-test').textContent = 'Score test split';
-  $('run-link').value = `${location.origin}/#/runs/${id}`;
-  connect(id);
-  highlightRun();
-}
-
-function connect(id) {
-  const ws = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws/runs/${encodeURIComponent(id)}`);
-  socket = ws;
-  ws.onmessage = ev => handle(JSON.parse(ev.data));
-  ws.onclose = ev => {
-    if (socket !== ws) return;
-    if (ev.code === 4404) { $('run-error').textContent = ev.reason; return; }
-    if (current && (current.status === 'running' || current.status === 'queued')) {
-      setTimeout(() => current && current.id === id && connect(id), 1000); // a fresh snapshot fills any gap
+    S.dataset = info.id;
+    $('upload-summary').textContent = `${info.name}: ${fmtInt(info.items)} items, ${info.characters} distinct characters. First lines:`;
+    const ol = clear($('upload-preview'));
+    const text = await file.slice(0, 64 * 1024).text();
+    for (const line of text.split(/\r\n|\n|\r/).map((l) => l.trim()).filter(Boolean).slice(0, 6)) {
+      ol.append(el('li', {}, line));
     }
-  };
+    $('upload-info').hidden = false;
+    if (S.model === 'ngram') scoreNgram(true);
+  } catch (e) {
+    $('err-dataset').textContent = `${file.name}: ${e.message}`;
+  } finally {
+    $('upload-file').value = '';
+  }
 }
 
-function handle(m) {
+// ---------------------------------------------------------------- count n-gram explorer
+
+const scoreNgramSoon = debounce((reset) => scoreNgramNow(reset), 40);
+
+function scoreNgram(reset) {
+  scoreNgramSoon(reset);
+}
+
+async function scoreNgramNow(reset) {
+  if (S.model !== 'ngram' || S.invalid.has('smoothing') || S.invalid.has('context')) return;
+  const k = S.values.smoothing ?? 1;
+  const ctx = S.values.context ?? 1;
+  const seq = ++S.ngramSeq;
+  const key = `${S.dataset}|${ctx}`;
+  if (reset || key !== S.sweepKey) kplot.reset();
+  let r;
+  try {
+    r = await api.ngram(S.dataset, ctx, k);
+  } catch (e) {
+    if (seq === S.ngramSeq) showFieldError(e);
+    return;
+  }
+  if (seq !== S.ngramSeq) return; // a newer move has been answered or is on its way
+  $('ngram-dev').textContent = fmtLoss(r.dev);
+  $('ngram-train').textContent = fmtLoss(r.train);
+  $('ngram-k').textContent = fmtNum(k);
+  $('ngram-uniform').textContent = Math.log(r.vocab.length).toFixed(4);
+  $('ngram-note').textContent = `${ctx === 1 ? 'bigram' : ctx + 1 + '-gram'} on ${datasetInfo(S.dataset)?.name || S.dataset}` +
+    (num(r.dev) === Infinity ? ' · dev NLL is infinite: a pair unseen in train gets probability 0, raise k' : '');
+  renderSamples($('ngram-samples'), r.samples, $('ngram-novelty'), '');
+  kplot.add(k, num(r.train), num(r.dev), true);
+  kplot.setCurrent(k);
+  const hasMatrix = Array.isArray(r.counts) && r.counts.length > 0;
+  $('heat-empty').hidden = hasMatrix;
+  heatmap.set(hasMatrix ? r.vocab : [], hasMatrix ? r.counts : [], k);
+  if (key !== S.sweepKey) {
+    S.sweepKey = key;
+    sweep(key, ctx);
+  }
+}
+
+/** Fills the k plot with a coarse sweep so the curve is there before anyone explores. */
+async function sweep(key, ctx) {
+  for (const k of K_SWEEP) {
+    if (S.sweepKey !== key || S.model !== 'ngram') return;
+    try {
+      const r = await api.ngram(S.dataset, ctx, k);
+      if (S.sweepKey === key) kplot.add(k, num(r.train), num(r.dev), false);
+    } catch (e) {
+      return;
+    }
+  }
+}
+
+// ---------------------------------------------------------------- runs: open, stream, render
+
+function normalizeRun(r) {
+  r.progress = (r.progress || []).map((p) => ({ step: p.step, trainLoss: num(p.trainLoss), lr: num(p.lr) }));
+  r.evals = (r.evals || []).map((e) => ({ step: e.step, split: e.split, loss: num(e.loss) }));
+  r.lrChanges = (r.lrChanges || []).map((c) => ({ step: c.step, lr: num(c.lr) }));
+  r.bestDev = num(r.bestDev);
+  return r;
+}
+
+function openRun(id, readOnly) {
+  if (S.socket) S.socket.close();
+  S.runId = id;
+  S.run = null;
+  S.fresh = null;
+  clear($('probe-out'));
+  $('probe-nll').textContent = '';
+  $('err-probe').textContent = '';
+  $('test-warn').hidden = true;
+  $('share-box').hidden = true;
+  S.socket = new RunSocket(id, onMessage, (why) => {
+    showError(`Cannot open run ${id}: ${why}`);
+    S.runId = null;
+    renderRun();
+  });
+  S.pendingReadOnly = readOnly;
+  renderRunList();
+  renderRun();
+}
+
+function onMessage(m) {
+  const r = S.run;
   switch (m.type) {
     case 'snapshot': {
-      const r = m.run;
-      current = r;
-      setModel(r.config.model, r.config);
-      $('dataset').value = r.config.dataset;
-      chart.load(r);
-      if (r.samples) renderSamples($('samples'), r.samples.names, $('novelty'));
-      else renderSamples($('samples'), [], $('novelty'));
-      drawEmbedding($('embedding'), r.embedding && r.embedding.points);
-      $('embedding-hint').textContent = r.embedding ? `step ${r.embedding.step}` : '';
-      if (r.test) $('test-result').textContent = `test ${fmt(num(r.test.loss))} (scored ${r.test.scoredAt})`;
-      showStatus(r.status, r.message);
-      showMetrics();
-      showProgress(r.step, r.stepsPerSec);
+      const first = !S.run;
+      S.run = normalizeRun(m.run);
+      if (first) {
+        const own = S.own.has(S.run.id);
+        if (!own) loadConfig(S.run.config, { readOnly: S.pendingReadOnly });
+        showModeBanner();
+      }
+      scatter.set(S.run.embedding ? S.run.embedding.points : []);
+      refreshRefs();
       break;
     }
     case 'progress':
-      chart.addPoints(m.points);
-      current.step = m.step;
-      showProgress(m.step, m.stepsPerSec);
+      if (!r) return;
+      for (const p of m.points) r.progress.push({ step: p.step, trainLoss: num(p.trainLoss), lr: num(p.lr) });
+      r.step = Math.max(r.step, m.step);
+      r.stepsPerSec = num(m.stepsPerSec);
       break;
-    case 'eval':
-      chart.addEval(m);
-      (current.evals = current.evals || []).push(m);
-      showMetrics();
+    case 'eval': {
+      if (!r) return;
+      const loss = num(m.loss);
+      r.evals.push({ step: m.step, split: m.split, loss });
+      if (m.split === 'dev' && Number.isFinite(loss) && (r.bestDev == null || loss < r.bestDev)) r.bestDev = loss;
+      r.step = Math.max(r.step, m.step);
       break;
+    }
     case 'samples':
-      renderSamples($('samples'), m.names, $('novelty'));
+      if (!r) return;
+      r.samples = { step: m.step, names: m.names };
+      S.fresh = null;
       break;
     case 'embedding':
-      drawEmbedding($('embedding'), m.points);
-      $('embedding-hint').textContent = `step ${m.step}`;
+      if (!r) return;
+      r.embedding = { step: m.step, points: m.points };
+      scatter.set(m.points);
       break;
     case 'lr':
-      chart.addMark(m.step, m.lr);
+      if (!r) return;
+      r.lrChanges.push({ step: m.step, lr: num(m.lr) });
       break;
     case 'status':
-      showStatus(m.status, m.message);
-      if (!['queued', 'running'].includes(m.status)) refreshRuns();
+      if (!r) return;
+      r.status = m.status;
+      r.message = m.message;
+      r.step = Math.max(r.step, m.step || 0);
+      refreshRuns();
       break;
     case 'error':
-      $('run-error').textContent = m.error;
+      showError(m.error);
+      break;
+    default:
       break;
   }
+  scheduleRender();
 }
 
-function showStatus(status, message) {
-  current.status = status;
-  const badge = $('status-badge');
-  badge.textContent = status;
-  badge.className = 'badge ' + status;
-  $('status-text').textContent = message || '';
-  $('stop').disabled = !['queued', 'running'].includes(status);
-  $('run-error').textContent = ['diverged', 'failed', 'interrupted'].includes(status) ? message : '';
+const scheduleRender = frameThrottle(() => renderRun());
+
+function renderRun() {
+  const r = S.run;
+  const status = r ? r.status : S.runId ? 'connecting' : 'idle';
+  $('run-status').textContent = status;
+  $('run-status').dataset.status = status;
+  $('run-id').textContent = r ? `${r.id} · ${r.config.model} · ${datasetInfo(r.config.dataset)?.name || r.config.dataset}` : '';
+  const steps = r ? r.config.steps || 0 : 0;
+  const step = r ? r.step : 0;
+  $('run-progress').style.width = r ? `${steps > 0 ? Math.min(100, (100 * step) / steps) : TERMINAL.includes(status) ? 100 : 0}%` : '0%';
+  $('run-step').textContent = r ? `step ${fmtInt(step)} / ${fmtInt(steps)}` : 'step —';
+  const rate = r ? num(r.stepsPerSec) : null;
+  $('run-rate').textContent = rate ? `${rate >= 100 ? fmtInt(rate) : rate.toFixed(1)} steps/s` : '— steps/s';
+  $('run-eta').textContent = r && status === 'running' && rate ? `ETA ${fmtDuration((steps - step) / rate)}` : r && TERMINAL.includes(status) ? 'done' : 'ETA —';
+  const last = r ? [...r.evals].reverse().find((e) => e.split === 'dev') : null;
+  $('run-dev').textContent = last ? `dev ${fmtLoss(last.loss)}` : 'dev —';
+  $('run-dev').title = r && r.bestDev != null ? `latest dev NLL; best ${fmtLoss(r.bestDev)}` : 'latest dev NLL';
+
+  const msg = $('run-message');
+  if (r && r.message && (TERMINAL.includes(status) || status === 'queued')) {
+    msg.hidden = false;
+    msg.textContent = `Run ${r.id} ${status}: ${r.message}`;
+    msg.className = `notice ${['diverged', 'failed', 'interrupted'].includes(status) ? 'error' : 'info'}`;
+  } else {
+    msg.hidden = true;
+  }
+
+  lossChart.setRun(r);
+  $('loss-chart').dataset.devPoints = r ? String(r.evals.filter((e) => e.split === 'dev').length) : '0';
+  $('loss-chart').dataset.lrChanges = r ? String(r.lrChanges.length) : '0';
+  const emptyNote = r && r.config.model !== 'mlp' ? `the ${r.config.model === 'ngram' ? 'count' : 'neural'} n-gram has no character embedding (MLP only)`
+    : 'the MLP\u2019s character embedding appears at the first evaluation';
+  if (scatter.empty !== emptyNote) {
+    scatter.empty = emptyNote;
+    if (!scatter.points.length) scatter.render(1);
+  }
+  $('loss-empty').hidden = !!(r && (r.progress.length || r.evals.length)) || S.overlays?.length > 0;
+  lossChart.update();
+
+  const samples = S.fresh || (r && r.samples);
+  if (samples) {
+    renderSamples($('samples'), samples.names, $('samples-note'),
+      S.fresh ? `fresh, T=${fmtNum(S.fresh.temperature)} · ` : `step ${fmtInt(samples.step)} · `);
+  } else {
+    clear($('samples'));
+    $('samples-note').textContent = r ? 'samples arrive at each evaluation' : '';
+  }
+  const emb = r && r.embedding;
+  $('emb-note').textContent = emb ? `${emb.points.length} characters · step ${fmtInt(emb.step)}${r.config.embDim > 2 ? ' · PCA of ' + r.config.embDim + ' dims' : ''}` : '';
+  renderTest();
+  updateRunButtons();
+  renderRunList();
 }
 
-function showMetrics() {
-  const devs = (current.evals || []).filter(e => e.split === 'dev');
-  const trains = (current.evals || []).filter(e => e.split === 'train');
-  const last = devs.length ? devs[devs.length - 1] : null;
-  const best = devs.reduce((b, e) => (b == null || num(e.loss) < b ? num(e.loss) : b), null);
-  $('run-metrics').textContent = last
-    ? `dev ${fmt(num(last.loss))} · best dev ${fmt(best)} · train ${fmt(num(trains[trains.length - 1].loss))} at step ${last.step}`
-    : 'no evaluation yet';
+function renderSamples(list, names, note, prefix) {
+  clear(list);
+  let fresh = 0;
+  for (const s of names || []) {
+    const isNew = s.seen == null;
+    if (isNew) fresh++;
+    const li = el('li', { class: isNew ? 'new' : 'seen' });
+    li.append(s.text === '' ? el('span', { class: 'text muted', title: 'the model ended the word at once' }, '(empty)') : el('span', { class: 'text' }, s.text), el('span', { class: 'tag', title: isNew ? 'not in the dataset' : `already in the ${s.seen} split` }, isNew ? 'new' : s.seen));
+    list.append(li);
+  }
+  const n = (names || []).length;
+  note.textContent = n ? `${prefix}${fresh}/${n} new (${Math.round((100 * fresh) / n)}% novel)` : prefix;
+  note.dataset.novelty = n ? String(fresh / n) : '';
 }
 
-function showProgress(step, rate) {
-  const total = current.config ? current.config.steps : 0;
-  if (!total) { $('progress-text').textContent = ''; return; }
-  const eta = rate > 0 && current.status === 'running' ? Math.max(0, (total - step) / rate) : 0;
-  $('progress-text').textContent = `step ${step}/${total} · ${Math.round(rate || 0)} steps/s` +
-    (eta ? ` · ETA ${eta < 60 ? Math.ceil(eta) + 's' : Math.floor(eta / 60) + 'm' + Math.round(eta % 60) + 's'}` : '');
+function updateRunButtons() {
+  const r = S.run;
+  const live = r && ['queued', 'running'].includes(r.status);
+  $('stop').disabled = !live || S.readOnly || !S.own.has(S.runId);
+  $('copy-link').disabled = !S.runId;
+  $('more-samples').disabled = !r;
+  $('probe-btn').disabled = !r;
 }
 
-const sendLr = debounce(lr => {
-  if (socket && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ type: 'set', lr }));
-}, 150);
+function showModeBanner() {
+  const banner = $('mode-banner');
+  const actions = clear($('mode-actions'));
+  if (S.readOnly && S.run) {
+    $('mode-text').textContent = `Viewing run ${S.run.id} read-only. Its config is shown on the left.`;
+    actions.append(el('button', { type: 'button', class: 'small', onclick: () => {
+      setReadOnly(false);
+      banner.hidden = true;
+      history.replaceState(null, '', '#/');
+    } }, 'Edit a copy'));
+    banner.hidden = false;
+  } else {
+    banner.hidden = true;
+  }
+}
 
-// ---- links, test score ----
-function rerunLink(cfg) {
-  const b64 = btoa(unescape(encodeURIComponent(JSON.stringify(cfg)))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-  return `${location.origin}/#/rerun/${b64}`;
+// ---------------------------------------------------------------- reference lines
+
+async function refreshRefs() {
+  const id = S.run ? S.run.config.dataset : S.dataset;
+  const info = datasetInfo(id);
+  const refs = [];
+  if (info) refs.push({ label: `uniform ln ${info.characters + 1}`, value: Math.log(info.characters + 1) });
+  if (!S.bigramDev.has(id)) {
+    S.bigramDev.set(id, null);
+    try {
+      const r = await api.ngram(id, 1, 1);
+      S.bigramDev.set(id, num(r.dev));
+    } catch (e) {
+      S.bigramDev.delete(id);
+    }
+  }
+  const b = S.bigramDev.get(id);
+  if (b != null) refs.push({ label: 'count bigram dev (k=1)', value: b, color: '#0ca678' });
+  lossChart.setRefs(refs);
+  lossChart.update();
 }
-function parseRerun(b64) {
-  const s = b64.replace(/-/g, '+').replace(/_/g, '/');
-  return JSON.parse(decodeURIComponent(escape(atob(s + '='.repeat((4 - (s.length % 4)) % 4)))));
-}
-async function copy(text) {
-  $('run-link').value = text;
-  $('run-link').select();
-  try { await navigator.clipboard.writeText(text); } catch (e) { /* the link is selected in the field */ }
-}
-$('copy-link').addEventListener('click', () => current && copy(`${location.origin}/#/runs/${current.id}`));
-$('copy-rerun').addEventListener('click', () => current && current.config && copy(rerunLink(current.config)));
-$('score-test').addEventListener('click', async () => {
-  const b = $('score-test');
-  if (b.dataset.armed !== '1') {
-    b.dataset.armed = '1';
-    b.textContent = 'Sure? Test is for the end: click again';
+
+// ---------------------------------------------------------------- run list, compare, export
+
+async function refreshRuns() {
+  try {
+    S.runs = await api.runs();
+  } catch (e) {
     return;
   }
-  b.dataset.armed = '';
-  b.textContent = 'Score test split';
-  try {
-    const r = await api.test(current.id);
-    $('test-result').textContent = `test ${fmt(num(r.loss))}` + (r.alreadyScored ? ' (scored earlier; not re-run)' : '');
-    refreshRuns();
-  } catch (e) {
-    $('test-result').textContent = e.message;
-  }
-});
+  S.runs.sort((a, b) => String(b.created).localeCompare(String(a.created)));
+  const ids = new Set(S.runs.map((r) => r.id));
+  for (const id of [...S.selected]) if (!ids.has(id)) S.selected.delete(id);
+  renderRunList();
+  refreshCompare();
+}
 
-// ---- word probe ----
-const probe = debounce(async () => {
-  const word = $('probe').value.trim();
-  $('probe-error').textContent = '';
-  if (!word) { $('probe-result').replaceChildren(); return; }
-  if (!current) { $('probe-error').textContent = 'open or train a run first'; return; }
-  try {
-    renderProbe($('probe-result'), await api.probe(current.id, word));
-  } catch (e) {
-    $('probe-result').replaceChildren();
-    $('probe-error').textContent = e.message;
-  }
-}, 150);
-$('probe').addEventListener('input', probe);
-
-// ---- run list, compare, export ----
-const selected = new Set();
-async function refreshRuns() {
-  let runs;
-  try { runs = await api.runs(); } catch (e) { return; }
-  const body = $('runs').tBodies[0];
-  body.replaceChildren();
-  for (const r of runs) {
-    const tr = el('tr');
-    tr.dataset.id = r.id;
-    const box = el('input');
-    box.type = 'checkbox';
-    box.checked = selected.has(r.id);
-    box.setAttribute('aria-label', 'select run ' + r.id);
-    box.addEventListener('click', ev => {
-      ev.stopPropagation();
-      if (box.checked) selected.add(r.id); else selected.delete(r.id);
-      updateSelection();
+function renderRunList() {
+  const tbody = clear($('runs'));
+  for (const r of S.runs) {
+    const live = S.run && S.run.id === r.id ? S.run : null;
+    const status = live ? live.status : r.status;
+    const step = live ? live.step : r.step;
+    const best = live ? live.bestDev : num(r.bestDev);
+    const tr = el('tr', { class: r.id === S.runId ? 'active' : '', dataset: { id: r.id }, title: r.message || '' });
+    const box = el('input', { type: 'checkbox', 'aria-label': `select run ${r.id}` });
+    box.checked = S.selected.has(r.id);
+    box.addEventListener('click', (e) => e.stopPropagation());
+    box.addEventListener('change', () => {
+      if (box.checked) S.selected.add(r.id);
+      else S.selected.delete(r.id);
+      refreshCompare();
+      updateSelectionButtons();
     });
-    const td = el('td'); td.append(box);
-    tr.append(td, el('td', null, r.id.slice(0, 6)), el('td', null, r.model + (r.dataset === 'names' ? '' : ' *')),
-      el('td', null, r.status), el('td', 'num', r.bestDev == null ? '–' : fmt(r.bestDev)));
-    tr.title = `${r.created} · ${r.dataset} · ${r.message || ''}` + (r.test != null ? ` · test ${fmt(r.test)}` : '');
-    tr.addEventListener('click', () => { location.hash = '#/runs/' + r.id; });
+    const name = el('td', { class: 'mono' });
+    const ds = r.dataset === 'names' ? 'names' : datasetInfo(r.dataset)?.name || r.dataset;
+    name.append(el('div', {}, r.id), el('div', { class: 'muted tiny', title: ds }, `${fmtTime(r.created)} · ${ds}`));
+    const st = el('td');
+    st.append(el('span', { class: 'pill small', dataset: { status } }, status));
+    tr.append(el('td', {}, null), name, el('td', {}, r.model), st, el('td', { class: 'num' }, fmtInt(step)), el('td', { class: 'num strong' }, best == null ? '—' : fmtLoss(best)));
+    tr.firstChild.append(box);
+    tr.addEventListener('click', () => {
+      location.hash = `#/runs/${r.id}`;
+    });
+    tbody.append(tr);
+  }
+  $('runs-count').textContent = S.runs.length ? `${S.runs.length} stored` : 'none yet';
+  updateSelectionButtons();
+}
+
+function updateSelectionButtons() {
+  const n = exportIds().length;
+  $('export-csv').disabled = n === 0;
+  $('export-json').disabled = n === 0;
+  $('delete-runs').disabled = S.selected.size === 0;
+  $('export-csv').title = $('export-json').title = S.selected.size ? `export ${S.selected.size} selected runs` : 'export the open run (tick runs to export several)';
+}
+
+function exportIds() {
+  if (S.selected.size) return [...S.selected];
+  return S.runId ? [S.runId] : [];
+}
+
+function download(format) {
+  const ids = exportIds();
+  if (!ids.length) return;
+  const a = el('a', { href: api.exportUrl(ids, format), download: '' });
+  document.body.append(a);
+  a.click();
+  a.remove();
+}
+
+let deleteArmed = null;
+
+async function deleteSelected() {
+  const btn = $('delete-runs');
+  if (!deleteArmed) {
+    btn.textContent = `Delete ${S.selected.size}? click again`;
+    deleteArmed = setTimeout(() => {
+      deleteArmed = null;
+      btn.textContent = 'Delete';
+    }, 3000);
+    return;
+  }
+  clearTimeout(deleteArmed);
+  deleteArmed = null;
+  btn.textContent = 'Delete';
+  for (const id of [...S.selected]) {
+    try {
+      await api.remove(id);
+      S.selected.delete(id);
+      S.details.delete(id);
+      if (id === S.runId) {
+        if (S.socket) S.socket.close();
+        S.socket = null;
+        S.runId = null;
+        S.run = null;
+        history.replaceState(null, '', '#/');
+      }
+    } catch (e) {
+      showError(`Cannot delete ${id}: ${e.message}`);
+    }
+  }
+  await refreshRuns();
+  renderRun();
+}
+
+async function details(id) {
+  const cached = S.details.get(id);
+  if (cached && TERMINAL.includes(cached.status)) return cached;
+  const r = normalizeRun(await api.run(id));
+  S.details.set(id, r);
+  return r;
+}
+
+async function refreshCompare() {
+  const ids = [...S.selected];
+  const runs = [];
+  for (const id of ids) {
+    try {
+      runs.push(await details(id));
+    } catch (e) {
+      // deleted meanwhile
+    }
+  }
+  S.overlays = runs.filter((r) => r.id !== S.runId).map((r) => ({
+    id: r.id, label: r.id.slice(0, 5), evals: r.evals.filter((e) => e.split === 'dev'),
+  }));
+  lossChart.setOverlays(S.overlays);
+  renderRun();
+  const table = clear($('compare-table'));
+  $('compare-panel').hidden = runs.length < 2;
+  if (runs.length < 2) return;
+  const head = el('tr');
+  head.append(el('th', {}, ''));
+  runs.forEach((r, i) => {
+    const th = el('th', { class: 'mono' });
+    const overlay = S.overlays.findIndex((o) => o.id === r.id);
+    th.append(el('span', { class: 'swatch', style: overlay >= 0 ? `background:${['#0ca678', '#d6336c', '#5f3dc4', '#f08c00', '#1098ad', '#495057', '#74b816'][overlay % 7]}` : 'background:#e8590c' }), document.createTextNode(r.id));
+    head.append(th);
+  });
+  table.append(el('thead', {}, null));
+  table.firstChild.append(head);
+  const body = el('tbody');
+  const keys = ['model', 'dataset', ...PARAMS.map((p) => p.key)].filter((k) => runs.some((r) => r.config[k] != null));
+  const rows = [
+    ['status', (r) => r.status],
+    ['steps done', (r) => fmtInt(r.step)],
+    ['best dev', (r) => fmtLoss(r.bestDev)],
+    ['test', (r) => (r.test ? fmtLoss(r.test.loss) : '—')],
+    ...keys.map((k) => [k, (r) => {
+      const v = r.config[k];
+      if (k === 'dataset') return datasetInfo(v)?.name || v;
+      return typeof v === 'number' ? fmtNum(v) : v == null ? '—' : String(v);
+    }]),
+  ];
+  for (const [label, get] of rows) {
+    const vals = runs.map(get);
+    const differ = new Set(vals).size > 1;
+    const tr = el('tr', { class: differ ? 'diff' : '' });
+    tr.append(el('th', {}, label));
+    for (const v of vals) tr.append(el('td', { class: 'mono' }, v));
     body.append(tr);
   }
-  highlightRun();
+  table.append(body);
 }
-function highlightRun() {
-  for (const tr of $('runs').tBodies[0].rows) tr.classList.toggle('current', !!current && tr.dataset.id === current.id);
-}
-function updateSelection() {
-  $('compare').disabled = selected.size < 2;
-  $('export-csv').disabled = $('export-json').disabled = selected.size === 0;
-}
-$('refresh-runs').addEventListener('click', refreshRuns);
-$('export-csv').addEventListener('click', () => { location.href = `/api/export?format=csv&ids=${[...selected].join(',')}`; });
-$('export-json').addEventListener('click', () => { location.href = `/api/export?format=json&ids=${[...selected].join(',')}`; });
-$('close-compare').addEventListener('click', () => { $('compare-panel').hidden = true; });
-let comparePlot = null;
-$('compare').addEventListener('click', async () => {
-  const runs = await Promise.all([...selected].map(id => api.run(id)));
-  $('compare-panel').hidden = false;
-  const steps = [...new Set(runs.flatMap(r => r.evals.filter(e => e.split === 'dev').map(e => e.step)))].sort((a, b) => a - b);
-  const series = runs.map(r => {
-    const m = new Map(r.evals.filter(e => e.split === 'dev').map(e => [e.step, num(e.loss)]));
-    return steps.map(s => (m.has(s) && Number.isFinite(m.get(s)) ? m.get(s) : null));
-  });
-  if (comparePlot) comparePlot.destroy();
-  comparePlot = linePlot($('compare-chart'), runs.map(r => `${r.id.slice(0, 6)} ${r.config.model}`),
-    { xLabel: 'step', yLabel: 'dev loss', height: 260 });
-  comparePlot.setData([steps, ...series]);
-  const table = $('compare-table');
-  table.replaceChildren();
-  const head = el('tr');
-  head.append(el('th', null, 'field'), ...runs.map(r => el('th', null, r.id.slice(0, 6))));
-  table.append(head);
-  const rows = [...Object.keys(runs[0].config), 'bestDev', 'status'];
-  for (const k of rows) {
-    const vals = runs.map(r => (k in r.config ? r.config[k] : r[k]));
-    const tr = el('tr', new Set(vals.map(v => JSON.stringify(v))).size > 1 ? 'differs' : '');
-    tr.append(el('td', null, k), ...vals.map(v => el('td', null, typeof v === 'number' && !Number.isInteger(v) ? fmt(v) : String(v))));
-    table.append(tr);
+
+// ---------------------------------------------------------------- test score, samples, probe
+
+function renderTest() {
+  const r = S.run;
+  $('test-box').hidden = !r;
+  if (!r) return;
+  if (r.test) {
+    $('test-result').textContent = `test NLL ${fmtLoss(r.test.loss)} · scored ${fmtTime(r.test.scoredAt)}`;
+    $('test-result').className = 'strong';
+  } else {
+    $('test-result').textContent = 'not scored yet';
+    $('test-result').className = 'muted';
   }
-});
+  $('test-btn').hidden = !!r.test || S.readOnly;
+  $('test-btn').disabled = !TERMINAL.includes(r.status);
+  $('test-btn').title = TERMINAL.includes(r.status) ? '' : 'available once the run has ended';
+}
 
-// ---- chart tools ----
-$('ema').addEventListener('input', () => {
-  $('ema-value').textContent = Number($('ema').value).toFixed(2);
-  chart.setBeta(Number($('ema').value));
-});
-$('logy').addEventListener('change', () => chart.setLogY($('logy').checked));
+async function scoreTest() {
+  $('test-warn').hidden = true;
+  try {
+    const t = await api.test(S.runId);
+    S.run.test = { loss: num(t.loss), scoredAt: t.scoredAt };
+    renderTest();
+    if (t.alreadyScored) $('test-result').textContent += ' (already scored before: this is the stored value)';
+    refreshRuns();
+  } catch (e) {
+    showError(`Test score: ${e.message}`);
+  }
+}
 
-// ---- routing: #/runs/{id} opens a stored run, #/rerun/{config} starts the same config + seed ----
-async function route() {
-  const h = location.hash;
-  let m;
-  if ((m = h.match(/^#\/runs\/([\w-]+)$/))) {
-    if (!current || current.id !== m[1]) openRun(m[1]);
-  } else if ((m = h.match(/^#\/rerun\/([\w-]+)$/))) {
+async function moreSamples() {
+  const temperature = S.values.temperature ?? 1;
+  try {
+    const r = await api.samples(S.runId, 20, temperature, Math.floor(Math.random() * 1e9));
+    S.fresh = { step: S.run.step, names: r.names, temperature };
+    renderRun();
+  } catch (e) {
+    showFieldError(e, 'samples-note');
+  }
+}
+
+async function probe(ev) {
+  ev.preventDefault();
+  const word = $('probe-word').value.trim();
+  $('err-probe').textContent = '';
+  if (!S.runId || !word) {
+    $('err-probe').textContent = word ? 'open a run first' : 'type a word';
+    return;
+  }
+  try {
+    const r = await api.probe(S.runId, word);
+    const out = clear($('probe-out'));
+    for (const c of r.chars) {
+      const p = num(c.p);
+      const cell = el('div', { class: 'pc', title: `P(${c.ch}) = ${p.toFixed(4)}, −ln p = ${(-Math.log(p)).toFixed(3)}` });
+      const bar = el('div', { class: 'bar' });
+      bar.append(el('div', { class: 'fill', style: `height:${Math.max(2, Math.round(p * 100))}%` }));
+      cell.append(bar, el('div', { class: 'ch mono' }, c.ch), el('div', { class: 'p' }, p >= 0.01 ? p.toFixed(2) : p.toExponential(0)));
+      out.append(cell);
+    }
+    $('probe-nll').textContent = `NLL ${fmtLoss(r.nll)} per character`;
+  } catch (e) {
+    $('err-probe').textContent = e.message;
+  }
+}
+
+// ---------------------------------------------------------------- train / stop
+
+async function train() {
+  $('err-config').textContent = '';
+  clearError();
+  const bad = visibleInvalid();
+  if (bad.length) {
+    $('err-config').textContent = 'Fix the highlighted values first: nothing was sent.';
+    return;
+  }
+  const cfg = currentConfig();
+  $('train').disabled = true;
+  try {
+    const { id } = await api.create(cfg);
+    S.own.add(id);
+    S.extra = {};
+    $('mode-banner').hidden = true;
+    location.hash = `#/runs/${id}`;
+    refreshRuns();
+  } catch (e) {
+    showFieldError(e);
+  } finally {
+    updateTrainButton();
+  }
+}
+
+async function stop() {
+  try {
+    await api.stop(S.runId);
+  } catch (e) {
+    showError(`Stop: ${e.message}`);
+  }
+}
+
+// ---------------------------------------------------------------- links
+
+async function share(url, label) {
+  $('share-box').hidden = false;
+  $('share-label').textContent = label;
+  $('share-url').value = url;
+  $('share-url').select();
+  let copied = false;
+  try {
+    await navigator.clipboard.writeText(url);
+    copied = true;
+  } catch (e) {
+    copied = false;
+  }
+  $('share-note').textContent = copied ? 'copied to the clipboard' : 'select and copy (the browser did not allow clipboard access)';
+}
+
+function rerunUrl() {
+  const cfg = S.run && S.readOnly ? S.run.config : currentConfig();
+  return `${location.origin}/#/new?config=${encodeURIComponent(JSON.stringify(cfg))}`;
+}
+
+// ---------------------------------------------------------------- routing
+
+function route() {
+  const h = location.hash || '#/';
+  const m = h.match(/^#\/runs\/([A-Za-z0-9_-]+)$/);
+  if (m) {
+    if (m[1] !== S.runId) openRun(m[1], !S.own.has(m[1]));
+    return;
+  }
+  const n = h.match(/^#\/new\?config=(.*)$/);
+  if (n) {
     let cfg;
-    try { cfg = parseRerun(m[1]); } catch (e) { $('config-error').textContent = 're-run link is damaged'; return; }
-    setModel(cfg.model || 'mlp', cfg);
-    await train(cfg);
+    try {
+      cfg = JSON.parse(decodeURIComponent(n[1]));
+      if (!cfg || typeof cfg !== 'object' || Array.isArray(cfg)) throw new Error('not an object');
+    } catch (e) {
+      showError('This re-run link does not carry a readable config.');
+      return;
+    }
+    loadConfig(cfg, { readOnly: false });
+    $('mode-text').textContent = `Re-run link: its config (seed ${cfg.seed ?? 42}) is loaded on the left. Training it gives the same curves as the original.`;
+    const actions = clear($('mode-actions'));
+    actions.append(el('button', { type: 'button', class: 'small primary', id: 'banner-train', onclick: train }, 'Train it'));
+    $('mode-banner').hidden = false;
   }
 }
-window.addEventListener('hashchange', route);
 
-(async function init() {
-  setModel('mlp', DEFAULTS.mlp);
-  await loadDatasets();
-  await refreshRuns();
-  await route();
-  drawEmbedding($('embedding'), null);
-})();
+// ---------------------------------------------------------------- start
+
+function init() {
+  params = buildParams($('params'), { onChange: onParam, onInvalid });
+  lossChart = new LossChart($('loss-chart'));
+  kplot = new KPlot($('kplot'));
+  scatter = new Scatter($('embedding'));
+  heatmap = new Heatmap($('heatmap'), $('heat-tip'));
+  scatter.render(1);
+
+  for (const b of $('model').querySelectorAll('button')) b.addEventListener('click', () => setModel(b.dataset.model));
+  $('dataset').addEventListener('change', () => selectDataset($('dataset').value));
+  $('upload-btn').addEventListener('click', () => $('upload-file').click());
+  $('upload-file').addEventListener('change', () => $('upload-file').files[0] && upload($('upload-file').files[0]));
+  $('train').addEventListener('click', train);
+  $('stop').addEventListener('click', stop);
+  $('ema').addEventListener('input', () => {
+    lossChart.beta = Number($('ema').value);
+    $('ema-val').textContent = lossChart.beta.toFixed(2);
+    lossChart.update();
+  });
+  $('logy').addEventListener('change', () => {
+    lossChart.logY = $('logy').checked;
+    lossChart.update();
+  });
+  for (const b of $('heat-mode').querySelectorAll('button')) {
+    b.addEventListener('click', () => {
+      heatmap.mode = b.dataset.mode;
+      for (const o of $('heat-mode').querySelectorAll('button')) o.setAttribute('aria-pressed', String(o === b));
+      heatmap.draw();
+    });
+  }
+  $('copy-link').addEventListener('click', () => share(`${location.origin}/#/runs/${S.runId}`, 'Run link (opens read-only)'));
+  $('copy-rerun').addEventListener('click', () => share(rerunUrl(), 'Re-run link (config + seed)'));
+  $('global-error-close').addEventListener('click', clearError);
+  $('export-csv').addEventListener('click', () => download('csv'));
+  $('export-json').addEventListener('click', () => download('json'));
+  $('delete-runs').addEventListener('click', deleteSelected);
+  $('test-btn').addEventListener('click', () => ($('test-warn').hidden = false));
+  $('test-cancel').addEventListener('click', () => ($('test-warn').hidden = true));
+  $('test-confirm').addEventListener('click', scoreTest);
+  $('more-samples').addEventListener('click', moreSamples);
+  $('probe-form').addEventListener('submit', probe);
+  window.addEventListener('hashchange', route);
+
+  applyModel('mlp', S.values);
+  loadDatasets('names');
+  refreshRuns();
+  route();
+  setInterval(() => {
+    if (S.runs.some((r) => !TERMINAL.includes(r.status)) || (S.run && !TERMINAL.includes(S.run.status))) refreshRuns();
+  }, 2500);
+}
+
+init();
