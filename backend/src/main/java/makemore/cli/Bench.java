@@ -51,17 +51,24 @@ final class Bench {
         if (only == null || only.equals("mlp")) {
             RunConfig lecture = RunConfig.fromJson(LECTURE).with("steps", steps).with("dataset", dataset);
             lecture = withEval(lecture, steps);
-            double[] rss = {Double.NaN, Double.NaN};
+            // RSS from step 5000 to the last step, both before any whole-split evaluation
+            double[] rss = {Double.NaN, Double.NaN, 0, 0};
             int warm = Math.min(5000, steps / 2);
             TrainResult r = train(lecture, corpus, e -> {
-                if (e instanceof makemore.train.RunEvent.Progress p && Double.isNaN(rss[0]) && p.step() >= warm) {
-                    rss[0] = rssMb();
+                if (e instanceof makemore.train.RunEvent.Progress p) {
+                    if (Double.isNaN(rss[0]) && p.step() >= warm) {
+                        rss[0] = rssMb();
+                        rss[2] = Runtime.getRuntime().totalMemory() / 1048576.0;
+                    }
+                    if (p.step() == steps) {
+                        rss[1] = rssMb();
+                        rss[3] = Runtime.getRuntime().totalMemory() / 1048576.0;
+                    }
                 }
             });
-            rss[1] = rssMb();
             out.printf(Locale.ROOT, "mlp lecture recipe, %d steps: train %.4f dev %.4f | %.0f steps/s | %.1f s | "
-                    + "RSS %.0f MB at step %d, %.0f MB at the end (%+.1f MB)%n", r.steps(), r.train(), r.dev(),
-                    r.stepsPerSec(), r.seconds(), rss[0], warm, rss[1], rss[1] - rss[0]);
+                    + "RSS %.0f MB at step %d, %.0f MB at the last step (%+.1f MB; Java heap %.0f -> %.0f MB)%n", r.steps(),
+                    r.train(), r.dev(), r.stepsPerSec(), r.seconds(), rss[0], warm, rss[1], rss[1] - rss[0], rss[2], rss[3]);
             result.put("rssGrowthMb", rss[1] - rss[0]);
             result.put("mlp", Map.of("steps", r.steps(), "train", r.train(), "dev", r.dev(),
                     "stepsPerSec", r.stepsPerSec(), "seconds", r.seconds()));
