@@ -40,8 +40,10 @@ final class Mlp implements LanguageModel {
     private final Random batchRng;
     private final Contexts train;
     private final ByteBuffer input;
-    private final float[] zeros;
-    private final PtNDArray lossSum;
+    private final int[] hot; // positions of the ones in the input buffer
+    private final PtNDArray lossSum; // running sum of log-probabilities of the targets, per batch slot
+    private PtNDArray scale;
+    private double scaleValue;
     private long lossCount;
     final PtNDArray c;
     final PtNDArray w1;
@@ -65,8 +67,8 @@ final class Mlp implements LanguageModel {
                     + " one-hot inputs per step; the limit is " + MAX_INPUT_FLOATS + ": lower batch or context");
         }
         this.input = ByteBuffer.allocateDirect((int) inputFloats * 4).order(ByteOrder.nativeOrder());
-        this.zeros = new float[(int) inputFloats];
-        this.lossSum = (PtNDArray) manager.zeros(new Shape());
+        this.hot = new int[batch * (block + 1)];
+        this.lossSum = (PtNDArray) manager.zeros(new Shape(batch, vocab));
         Random init = new Random(cfg.seed());
         this.batchRng = new Random(cfg.seed() + 1);
         int fanIn = block * emb;
@@ -97,12 +99,17 @@ final class Mlp implements LanguageModel {
             PtNDArray e = Nd.reshape(Nd.matmul(ohX, c), b, (long) block * emb);
             PtNDArray h = JniUtils.tanh(Nd.linear(e, w1, b1));
             PtNDArray logp = JniUtils.logSoftmax(Nd.linear(h, w2, b2), 1, DataType.FLOAT32);
-            // the loss stays on the device; reading it every step would cost a sync and a copy
-            JniUtils.subi(lossSum, JniUtils.sum(JniUtils.mul(logp, ohY)));
+            // the loss stays on the device (an element-wise running sum: no reduction, no sync per step)
+            JniUtils.addi(lossSum, JniUtils.mul(logp, ohY));
             lossCount += b;
-            // backward, by hand: dL/dlogits = softmax - onehot(y); the 1/B goes into the update's rescale
+            // backward, by hand: dL/dlogits = softmax - onehot(y). Every gradient below is linear in dLogits, so
+            // scaling it by -lr/B once turns them all into ready-made updates (one in-place add per parameter).
             PtNDArray dLogits = JniUtils.exp(logp);
             JniUtils.subi(dLogits, ohY);
+            boolean decay = l2 > 0;
+            if (!decay) {
+                JniUtils.muli(dLogits, stepScale(-lr / b));
+            }
             PtNDArray dW2 = Nd.matmulT(dLogits, h);
             PtNDArray dB2 = Nd.sumRows(dLogits);
             PtNDArray dPre = Nd.matmul(dLogits, w2);
@@ -113,14 +120,35 @@ final class Mlp implements LanguageModel {
             PtNDArray dB1 = Nd.sumRows(dPre);
             PtNDArray dE = Nd.reshape(Nd.matmul(dPre, w1), rowsX, emb);
             PtNDArray dC = Nd.matmulT(ohX, dE);
-            double scale = 1.0 / b;
-            // l2 * mean(W^2) per weight matrix: its gradient 2 * l2 * W / numel is SGD's weight decay
-            Nd.sgd(c, dC, lr, scale, 2 * l2 / c.size());
-            Nd.sgd(w1, dW1, lr, scale, 2 * l2 / w1.size());
-            Nd.sgd(b1, dB1, lr, scale, 0);
-            Nd.sgd(w2, dW2, lr, scale, 2 * l2 / w2.size());
-            Nd.sgd(b2, dB2, lr, scale, 0);
+            if (!decay) {
+                JniUtils.addi(c, dC);
+                JniUtils.addi(w1, dW1);
+                JniUtils.addi(b1, dB1);
+                JniUtils.addi(w2, dW2);
+                JniUtils.addi(b2, dB2);
+            } else {
+                // l2 * mean(W^2) per weight matrix: its gradient 2 * l2 * W / numel is SGD's weight decay
+                double scale = 1.0 / b;
+                Nd.sgd(c, dC, lr, scale, 2 * l2 / c.size());
+                Nd.sgd(w1, dW1, lr, scale, 2 * l2 / w1.size());
+                Nd.sgd(b1, dB1, lr, scale, 0);
+                Nd.sgd(w2, dW2, lr, scale, 2 * l2 / w2.size());
+                Nd.sgd(b2, dB2, lr, scale, 0);
+            }
         }
+    }
+
+    /** A scalar array holding {@code v}, made again only when the learning rate changes. */
+    private PtNDArray stepScale(double v) {
+        if (scale == null || scaleValue != v) {
+            if (scale != null) {
+                scale.close();
+            }
+            scale = Nd.scalar(manager, (float) v);
+            NDScope.unregister(scale);
+            scaleValue = v;
+        }
+        return scale;
     }
 
     /** One-hot rows of the batch's context characters, then of its targets, into the reused input buffer. */
@@ -130,13 +158,18 @@ final class Mlp implements LanguageModel {
         int[] ty = train.y();
         int rowsX = batch * block;
         FloatBuffer f = input.asFloatBuffer();
-        f.put(zeros, 0, (rowsX + batch) * vocab);
+        for (int i = 0; i < hot.length; i++) {
+            f.put(hot[i], 0f); // clear last step's ones instead of the whole buffer
+        }
         for (int i = 0; i < batch; i++) {
             int r = batch == n ? i : batchRng.nextInt(n);
             for (int j = 0; j < block; j++) {
-                f.put((i * block + j) * vocab + tx[r * block + j], 1f);
+                hot[i * block + j] = (i * block + j) * vocab + tx[r * block + j];
             }
-            f.put((rowsX + i) * vocab + ty[r], 1f);
+            hot[rowsX + i] = (rowsX + i) * vocab + ty[r];
+        }
+        for (int i = 0; i < hot.length; i++) {
+            f.put(hot[i], 1f);
         }
     }
 
@@ -145,8 +178,11 @@ final class Mlp implements LanguageModel {
         if (lossCount == 0) {
             return Double.NaN;
         }
-        double mean = lossSum.getFloat() / lossCount;
-        lossSum.muli(0);
+        double mean;
+        try (NDScope scope = new NDScope()) {
+            mean = -JniUtils.sum(lossSum).getFloat() / lossCount;
+            lossSum.muli(0);
+        }
         lossCount = 0;
         return mean + regularisation();
     }
