@@ -17,6 +17,7 @@ import makemore.model.CountNgram;
 import makemore.model.LanguageModel;
 import makemore.model.Models;
 import makemore.train.RunConfig;
+import makemore.train.Recipes;
 import makemore.train.RunControl;
 import makemore.train.TrainResult;
 import makemore.train.Trainer;
@@ -26,13 +27,6 @@ import makemore.train.Trainer;
  * count models, the lecture's MLP recipe, and the lab's fast recipe (time to dev <= 2.17 from scratch).
  */
 final class Bench {
-    /** The lecture recipe: context 3, emb 10, hidden 200, batch 32, lr 0.1 then 0.01 halfway. */
-    static final String LECTURE = "{\"model\":\"mlp\",\"context\":3,\"embDim\":10,\"hidden\":200,\"batch\":32,"
-            + "\"lr\":0.1,\"schedule\":\"step\",\"decayAt\":0.5,\"decayFactor\":0.1,\"seed\":42}";
-    /** Reaches the lecture's dev loss in a fraction of the steps: larger batches, higher rate, cosine decay. */
-    static final String FAST = "{\"model\":\"mlp\",\"context\":3,\"embDim\":10,\"hidden\":200,\"batch\":128,"
-            + "\"lr\":0.4,\"schedule\":\"cosine\",\"decayFactor\":0.02,\"steps\":12000,\"seed\":42}";
-
     private Bench() {}
 
     static int run(Cli.Args a, PrintStream out) throws IOException {
@@ -49,7 +43,7 @@ final class Bench {
             counts(corpus, out, result);
         }
         if (only == null || only.equals("mlp")) {
-            RunConfig lecture = RunConfig.fromJson(LECTURE).with("steps", steps).with("dataset", dataset);
+            RunConfig lecture = RunConfig.fromJson(Recipes.LECTURE).with("steps", steps).with("dataset", dataset);
             lecture = withEval(lecture, steps);
             // RSS from step 5000 to the last step, both before any whole-split evaluation
             double[] rss = {Double.NaN, Double.NaN, 0, 0};
@@ -85,12 +79,12 @@ final class Bench {
             }
         }
         if (only == null || only.equals("fast")) {
-            RunConfig fast = RunConfig.fromJson(FAST).with("dataset", dataset);
+            RunConfig fast = RunConfig.fromJson(Recipes.FAST).with("dataset", dataset);
             fast = withEval(fast, fast.steps());
             long t0 = System.nanoTime();
             TrainResult r = train(fast, corpus, e -> {});
             double wall = (System.nanoTime() - t0) / 1e9;
-            out.printf(Locale.ROOT, "mlp fast recipe (batch 128, lr 0.4 cosine, %d steps): train %.4f dev %.4f | "
+            out.printf(Locale.ROOT, "mlp fast recipe (batch 128, lr 0.4 cosine to x0.02, %d steps): train %.4f dev %.4f | "
                     + "%.0f steps/s | wall %.1f s from scratch%n", r.steps(), r.train(), r.dev(), r.stepsPerSec(), wall);
             result.put("fast", Map.of("steps", r.steps(), "dev", r.dev(), "wallSeconds", wall,
                     "stepsPerSec", r.stepsPerSec()));
