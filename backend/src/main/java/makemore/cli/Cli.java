@@ -229,10 +229,6 @@ public final class Cli {
             }
         }
 
-        List<String> remaining() {
-            return new ArrayList<>(values.keySet());
-        }
-
         void requireEmpty() {
             if (!values.isEmpty()) {
                 throw new UsageException("unknown option --" + values.keySet().iterator().next()

@@ -44,8 +44,7 @@ public final class CountNgram implements LanguageModel {
 
     /** The same counts under another smoothing: shares nothing mutable, costs nothing to make. */
     public CountNgram withSmoothing(double k) {
-        CountNgram other = new CountNgram(corpus, block, k, train, parts);
-        return other;
+        return new CountNgram(corpus, block, k, train, parts);
     }
 
     private CountNgram(Corpus corpus, int block, double smoothing, NgramTable train, Map<Corpus.Part, Scored> parts) {

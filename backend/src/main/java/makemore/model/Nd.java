@@ -40,10 +40,6 @@ final class Nd {
         }
     }
 
-    static PtNDArray pt(NDArray a) {
-        return (PtNDArray) a;
-    }
-
     /** x @ w^T + b (addmm). */
     static PtNDArray linear(PtNDArray x, PtNDArray w, PtNDArray b) {
         return JniUtils.linear(x, w, b);
