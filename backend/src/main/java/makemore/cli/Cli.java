@@ -93,6 +93,7 @@ public final class Cli {
         RunConfig cfg = config(a);
         a.requireEmpty();
         Corpus corpus = new Corpus(dataset(cfg.dataset()));
+        Models.checkFits(cfg, corpus);
         TrainResult r;
         try (LanguageModel model = Models.create(cfg, corpus)) {
             ProgressBar bar = new ProgressBar(cfg, quiet ? null : err);

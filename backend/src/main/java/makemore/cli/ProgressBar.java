@@ -42,11 +42,11 @@ final class ProgressBar implements Consumer<RunEvent> {
             return;
         }
         long now = System.nanoTime();
-        if (now - lastPrint < (tty ? 100_000_000L : 5_000_000_000L) && step < cfg.steps()) {
+        if (now - lastPrint < (tty ? 100_000_000L : 5_000_000_000L) && step < cfg.totalSteps()) {
             return;
         }
         lastPrint = now;
-        int total = Math.max(1, cfg.steps());
+        int total = Math.max(1, cfg.totalSteps());
         int width = 24;
         int filled = (int) Math.min(width, width * step / total);
         double eta = rate > 0 ? (total - step) / rate : 0;

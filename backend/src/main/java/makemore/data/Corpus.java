@@ -50,6 +50,15 @@ public final class Corpus {
         return parts.get(part.ordinal());
     }
 
+    /** Predicted characters in all splits (each item's characters plus its end token): what a pass costs. */
+    public long tokens() {
+        long n = 0;
+        for (String w : dataset.words()) {
+            n += w.codePointCount(0, w.length()) + 1;
+        }
+        return n;
+    }
+
     /** Where a generated item already occurs: the first of train, dev, test that has it, or null when new. */
     public Part seenIn(String word) {
         for (Part p : Part.values()) {

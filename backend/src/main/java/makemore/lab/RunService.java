@@ -78,7 +78,7 @@ public final class RunService implements AutoCloseable {
         } catch (DatasetException e) {
             throw new ConfigException("dataset", e.getMessage());
         }
-        Models.create(cfg, corpus).close(); // size checks that depend on the vocabulary fail here, as a 400
+        Models.checkFits(cfg, corpus); // limits that depend on the data: a 400 before anything is built
         String id = newId();
         LiveRun run = new LiveRun(id, Instant.now().toString(), cfg);
         live.put(id, run);

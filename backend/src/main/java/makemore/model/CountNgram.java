@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Random;
 import makemore.data.Contexts;
 import makemore.data.Corpus;
+import makemore.train.Fields;
 import makemore.train.RunConfig;
 
 /**
@@ -29,6 +30,18 @@ public final class CountNgram implements LanguageModel {
 
     /** One split's distinct (context, next) pairs with how often each occurs there and in train. */
     private record Scored(long tokens, int[] occurrences, int[] trainCount, int[] trainRow) {}
+
+    public static final ModelSpec SPEC = new ModelSpec("ngram", "count n-gram",
+            "Counts with add-k smoothing. No training: every move of k is scored at once. Train stores it as a run.",
+            false,
+            Fields.with(List.of(Fields.context(1, 5, "characters of context (1 = bigram)"), Fields.smoothing())),
+            CountNgram::new, CountNgram::bytes, null);
+
+    /** Distinct (context, next) pairs: at most one per token, at most V^(context+1); ~100 bytes each in maps. */
+    static long bytes(RunConfig cfg, Corpus corpus) {
+        double table = Math.pow(corpus.vocab().size(), cfg.context() + 1);
+        return 100L * (long) Math.min(corpus.tokens(), table);
+    }
 
     public CountNgram(RunConfig cfg, Corpus corpus) {
         this(corpus, cfg.context(), cfg.smoothing());

@@ -18,6 +18,7 @@ import java.util.Random;
 import makemore.data.Contexts;
 import makemore.data.Corpus;
 import makemore.train.ConfigException;
+import makemore.train.Fields;
 import makemore.train.RunConfig;
 
 /**
@@ -51,6 +52,31 @@ final class Mlp implements LanguageModel {
     final PtNDArray w2;
     final PtNDArray b2;
 
+    static final ModelSpec SPEC = new ModelSpec("mlp", "MLP (Bengio 2003)",
+            "Bengio et al. 2003: embed the context, tanh hidden layer, softmax. Minibatch SGD.", true,
+            Fields.with(List.of(
+                    Fields.context(3, 16, "characters of context (the block size)"),
+                    Fields.embDim(10),
+                    Fields.hidden(200, "tanh layer width"),
+                    Fields.l2(0.0)),
+                    Fields.training(0.1, "step", 32, 20000, 1000)),
+            Mlp::new, Mlp::bytes, null);
+
+    /** Parameters with their gradients, and one step's one-hot input and activations (float32). */
+    static long bytes(RunConfig cfg, Corpus corpus) {
+        long vocab = corpus.vocab().size();
+        long rows = cfg.batch() == 0 ? corpus.tokens() : cfg.batch();
+        long inputFloats = rows * (cfg.context() + 1) * vocab;
+        if (inputFloats > MAX_INPUT_FLOATS) {
+            throw new ConfigException("batch", "batch x (context + 1) x vocabulary = " + inputFloats
+                    + " one-hot inputs per step; the limit is " + MAX_INPUT_FLOATS + ": lower batch or context");
+        }
+        long fanIn = (long) cfg.context() * cfg.embDim();
+        long params = vocab * cfg.embDim() + fanIn * cfg.hidden() + cfg.hidden() + cfg.hidden() * vocab + vocab;
+        long activations = rows * (fanIn + 3L * cfg.hidden() + 4L * vocab);
+        return 4 * (3 * params + inputFloats + activations);
+    }
+
     Mlp(RunConfig cfg, Corpus corpus) {
         this.corpus = corpus;
         this.vocab = corpus.vocab().size();
@@ -61,11 +87,8 @@ final class Mlp implements LanguageModel {
         this.manager = Nd.newManager();
         this.train = Contexts.of(corpus.words(Corpus.Part.TRAIN), corpus.vocab(), block);
         this.batch = cfg.batch() == 0 ? train.size() : Math.min(cfg.batch(), train.size());
+        bytes(cfg, corpus); // the size limits, also when built without the registry's check
         long inputFloats = (long) batch * (block + 1) * vocab;
-        if (inputFloats > MAX_INPUT_FLOATS) {
-            throw new ConfigException("batch", "batch x (context + 1) x vocabulary = " + inputFloats
-                    + " one-hot inputs per step; the limit is " + MAX_INPUT_FLOATS + ": lower batch or context");
-        }
         this.input = ByteBuffer.allocateDirect((int) inputFloats * 4).order(ByteOrder.nativeOrder());
         this.hot = new int[batch * (block + 1)];
         this.lossSum = (PtNDArray) manager.zeros(new Shape(batch, vocab));

@@ -19,6 +19,7 @@ import java.util.Random;
 import makemore.data.Contexts;
 import makemore.data.Corpus;
 import makemore.train.ConfigException;
+import makemore.train.Fields;
 import makemore.train.RunConfig;
 
 /**
@@ -30,6 +31,7 @@ import makemore.train.RunConfig;
  */
 final class NeuralNgram implements LanguageModel {
     static final long MAX_WEIGHTS = 4L << 20;
+    static final long MAX_INPUT_FLOATS = 8L << 20;
 
     private final Corpus corpus;
     private final int vocab;
@@ -49,16 +51,37 @@ final class NeuralNgram implements LanguageModel {
     private long lossCount;
     final PtNDArray w;
 
+    static final ModelSpec SPEC = new ModelSpec("neural", "neural n-gram",
+            "One linear layer over the one-hot context, softmax, L2 on the weights (lecture: lr 50, full batch).", true,
+            Fields.with(List.of(
+                    Fields.context(1, 3, "characters of context (1 = bigram); the table has V^context rows"),
+                    Fields.l2(0.01)),
+                    Fields.training(50, "constant", 0, 200, 20)),
+            NeuralNgram::new, NeuralNgram::bytes, null);
+
+    /** The weight table and its gradient, the count tables of three splits, and a minibatch's one-hot input. */
+    static long bytes(RunConfig cfg, Corpus corpus) {
+        int vocab = corpus.vocab().size();
+        double rows = Math.pow(vocab, cfg.context());
+        if (rows * vocab > MAX_WEIGHTS) {
+            throw new ConfigException("context", "a neural n-gram with context " + cfg.context() + " over " + vocab
+                    + " characters needs " + (long) (rows * vocab) + " weights; the limit is " + MAX_WEIGHTS
+                    + ": lower context or use the mlp");
+        }
+        double input = cfg.batch() == 0 ? 0 : (double) cfg.batch() * (rows + vocab);
+        if (input > MAX_INPUT_FLOATS) {
+            throw new ConfigException("batch", "batch x (table rows + vocabulary) = " + (long) input
+                    + " one-hot inputs per step; the limit is " + MAX_INPUT_FLOATS + ": lower batch or context");
+        }
+        return (long) (4 * (6 * rows * vocab + input));
+    }
+
     NeuralNgram(RunConfig cfg, Corpus corpus) {
         this.corpus = corpus;
         this.vocab = corpus.vocab().size();
         this.block = cfg.context();
         long rows = (long) Math.pow(vocab, block);
-        if (rows * vocab > MAX_WEIGHTS) {
-            throw new ConfigException("context", "a neural n-gram with context " + block + " over " + vocab
-                    + " characters needs " + rows * vocab + " weights; the limit is " + MAX_WEIGHTS
-                    + ": lower context or use the mlp");
-        }
+        bytes(cfg, corpus); // the size limits, also when built without the registry's check
         this.tableRows = (int) rows;
         this.l2 = cfg.l2();
         this.manager = Nd.newManager();
@@ -66,10 +89,6 @@ final class NeuralNgram implements LanguageModel {
         this.fullBatch = cfg.batch() == 0 || cfg.batch() >= train.size();
         this.batch = fullBatch ? train.size() : cfg.batch();
         long inputFloats = fullBatch ? 0 : (long) batch * (tableRows + vocab);
-        if (inputFloats > (8L << 20)) {
-            throw new ConfigException("batch", "batch x (table rows + vocabulary) = " + inputFloats
-                    + " one-hot inputs per step; the limit is " + (8L << 20) + ": lower batch or context");
-        }
         this.input = ByteBuffer.allocateDirect((int) inputFloats * 4).order(ByteOrder.nativeOrder());
         this.zeros = new float[(int) inputFloats];
         this.batchRng = new Random(cfg.seed() + 1);

@@ -2,17 +2,27 @@ package makemore.train;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
+import makemore.model.ModelSpec;
+import makemore.model.Models;
 
 /**
  * The one run configuration: REST body, DB column, CLI --config and share-link payload are all this JSON.
- * Fields left null take the defaults of the chosen model ({@link #resolve()}); {@link #validate()} is the
- * only place ranges are checked.
+ * Which fields a model reads, their defaults and ranges come from its {@link ModelSpec} in the {@link Models}
+ * registry; {@link #resolve()} fills them in and drops the rest, {@link #validate()} is the only place ranges are
+ * checked.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RunConfig(
@@ -32,33 +42,72 @@ public record RunConfig(
         Long seed,
         Integer evalEvery,
         Integer sampleEvery,
-        Double temperature) {
+        Double temperature,
+        Integer layers,
+        Integer heads,
+        String optimizer,
+        Double weightDecay,
+        Double beta1,
+        Double beta2,
+        Double clip,
+        Boolean batchnorm,
+        String init,
+        String method,
+        Double discount,
+        List<LrPoint> lrChanges) {
 
-    public static final List<String> MODELS = List.of("ngram", "neural", "mlp");
-    public static final List<String> SCHEDULES = List.of("constant", "step", "cosine");
+    /** A run is evaluated at most this many times (each costs a pass over train and dev). */
+    public static final int MAX_EVALS = 1000;
 
-    private static final ObjectMapper JSON = new ObjectMapper()
+    /** A learning-rate change replayed at {@code step}: how a steered run becomes reproducible. */
+    public record LrPoint(long step, double lr) {}
+
+    /** Rejects unknown fields, duplicate keys, trailing data and strings where numbers belong. */
+    private static final ObjectMapper JSON = JsonMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+            .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
 
-    /** Parses JSON strictly: unknown fields and wrongly typed values are {@link ConfigException}s naming the field. */
+    /** Parses JSON strictly: every problem is a {@link ConfigException} naming the field. An empty body is refused. */
     public static RunConfig fromJson(String json) {
         if (json == null || json.isBlank()) {
-            return defaults();
+            throw new ConfigException("config", "the config is empty: send a JSON object ({} takes every default)");
         }
         try {
-            RunConfig c = JSON.readValue(json, RunConfig.class);
-            return c == null ? defaults() : c;
+            JsonNode tree = JSON.readTree(json);
+            if (tree == null || !tree.isObject()) {
+                throw new ConfigException("config", "the config must be a JSON object, got "
+                        + (tree == null ? "nothing" : tree.getNodeType().toString().toLowerCase()));
+            }
+            return JSON.treeToValue(tree, RunConfig.class);
         } catch (UnrecognizedPropertyException e) {
             throw new ConfigException(e.getPropertyName(), "unknown field '" + e.getPropertyName()
                     + "'; known fields: " + String.join(", ", fieldNames()));
-        } catch (MismatchedInputException e) {
-            String field = e.getPath().isEmpty() ? "config" : e.getPath().get(e.getPath().size() - 1).getFieldName();
-            throw new ConfigException(field == null ? "config" : field,
-                    "'" + field + "' has the wrong type (" + e.getOriginalMessage().split("\n")[0] + ")");
+        } catch (JsonMappingException e) {
+            String field = e.getPath().isEmpty() ? null : e.getPath().get(e.getPath().size() - 1).getFieldName();
+            field = field == null ? "config" : field;
+            String why = e instanceof MismatchedInputException ? "has the wrong type" : "cannot be read";
+            throw new ConfigException(field, "'" + field + "' " + why + " (" + e.getOriginalMessage().split("\n")[0]
+                    + ")");
+        } catch (InputCoercionException e) {
+            String field = e.getProcessor() == null ? null : currentName(e);
+            field = field == null ? "config" : field;
+            throw new ConfigException(field, "'" + field + "' is out of range for its type");
         } catch (JsonProcessingException e) {
-            throw new ConfigException("config", "config is not valid JSON: " + e.getOriginalMessage());
+            String m = e.getOriginalMessage();
+            throw new ConfigException("config", "config is not valid JSON: " + m.split("\n")[0]);
+        }
+    }
+
+    private static String currentName(InputCoercionException e) {
+        try {
+            return e.getProcessor().getParsingContext().getCurrentName();
+        } catch (RuntimeException ignored) {
+            return null;
         }
     }
 
@@ -71,38 +120,44 @@ public record RunConfig(
     }
 
     public static RunConfig defaults() {
-        return new RunConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null).resolve();
+        return fromJson("{}").resolve();
     }
 
+    /** Every field name any model may use (the JSON keys and the CLI flags). */
     public static List<String> fieldNames() {
-        return java.util.Arrays.stream(RunConfig.class.getRecordComponents()).map(c -> c.getName()).toList();
+        return Arrays.stream(RunConfig.class.getRecordComponents()).map(c -> c.getName()).toList();
     }
 
-    /** Fills every null field with the default that suits the chosen model (the lecture's settings). */
+    /**
+     * Fills the fields the chosen model reads with its defaults and drops those it does not read, so a stored
+     * config says exactly what shaped the run. evalEvery defaults to at least steps / {@link #MAX_EVALS}, and
+     * sampleEvery to evalEvery.
+     */
     public RunConfig resolve() {
-        String m = model == null ? "mlp" : model.toLowerCase(Locale.ROOT);
-        boolean ngram = m.equals("ngram");
-        boolean neural = m.equals("neural");
-        int ctx = or(context, ngram || neural ? 1 : 3);
-        int st = or(steps, ngram ? 0 : neural ? 200 : 20000);
-        int ev = or(evalEvery, neural ? 20 : 1000);
-        return new RunConfig(
-                or(dataset, "names"), m, ctx,
-                or(smoothing, 1.0),
-                or(l2, neural ? 0.01 : 0.0),
-                or(lr, neural ? 50.0 : 0.1),
-                or(schedule, neural ? "constant" : "step"),
-                or(decayAt, 0.5),
-                or(decayFactor, 0.1),
-                or(embDim, 10),
-                or(hidden, 200),
-                or(batch, neural ? 0 : 32),
-                st,
-                or(seed, 42L),
-                ev,
-                or(sampleEvery, ev),
-                or(temperature, 1.0));
+        ModelSpec spec = Models.spec(model == null ? "mlp" : model);
+        ObjectNode given = JSON.valueToTree(this);
+        ObjectNode out = JSON.createObjectNode();
+        out.put("dataset", dataset == null ? "names" : dataset);
+        out.put("model", spec.name());
+        for (FieldSpec f : spec.fields()) {
+            JsonNode v = given.get(f.name());
+            out.set(f.name(), v != null && !v.isNull() ? v : JSON.valueToTree(f.dflt()));
+        }
+        if (spec.field("evalEvery").isPresent() && evalEvery == null && out.path("steps").isInt()) {
+            int floor = (out.get("steps").asInt() + MAX_EVALS - 1) / MAX_EVALS;
+            out.put("evalEvery", Math.max(out.get("evalEvery").asInt(), floor));
+        }
+        if (spec.field("sampleEvery").isPresent() && sampleEvery == null) {
+            out.set("sampleEvery", out.get("evalEvery"));
+        }
+        if (lrChanges != null && !lrChanges.isEmpty() && spec.trainable()) {
+            out.set("lrChanges", JSON.valueToTree(lrChanges));
+        }
+        try {
+            return JSON.treeToValue(out, RunConfig.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a model's default does not fit its field: " + e.getOriginalMessage(), e);
+        }
     }
 
     /** Resolves defaults and checks every range; throws a {@link ConfigException} naming the first bad field. */
@@ -111,45 +166,57 @@ public record RunConfig(
         if (c.dataset.isBlank() || c.dataset.length() > 300) {
             throw new ConfigException("dataset", "dataset must be a dataset name or file path of 1..300 characters");
         }
-        if (!MODELS.contains(c.model)) {
-            throw new ConfigException("model", "model must be one of " + MODELS + ", got '" + model + "'");
+        ModelSpec spec = Models.spec(c.model);
+        JsonNode values = JSON.valueToTree(c);
+        for (FieldSpec f : spec.fields()) {
+            JsonNode v = values.get(f.name());
+            if (v == null || v.isNull()) {
+                throw new ConfigException(f.name(), f.name() + " is required");
+            }
+            f.check(f.type().equals("choice") ? v.asText() : f.type().equals("bool") ? v.asBoolean() : v.numberValue());
         }
-        int maxContext = switch (c.model) {
-            case "ngram" -> 5;
-            case "neural" -> 3; // a table of V^context rows: 27^3 x 27 is already 531k weights
-            default -> 16;
-        };
-        range("context", c.context, 1, maxContext);
-        range("smoothing", c.smoothing, 0, 1e6);
-        range("l2", c.l2, 0, 100);
-        if (!(c.lr > 0) || c.lr > 1000) {
-            throw new ConfigException("lr", "lr must be in (0, 1000], got " + c.lr);
+        if (spec.field("evalEvery").isPresent()) {
+            int floor = (c.steps + MAX_EVALS - 1) / MAX_EVALS;
+            if (c.evalEvery < floor) {
+                throw new ConfigException("evalEvery", "evalEvery must be at least " + floor + " for " + c.steps
+                        + " steps: a run is evaluated at most " + MAX_EVALS + " times, got " + c.evalEvery);
+            }
+            if (c.sampleEvery != 0 && c.sampleEvery < floor) {
+                throw new ConfigException("sampleEvery", "sampleEvery must be 0 or at least " + floor + " for "
+                        + c.steps + " steps (at most " + MAX_EVALS + " live samples a run), got " + c.sampleEvery);
+            }
         }
-        if (!SCHEDULES.contains(c.schedule)) {
-            throw new ConfigException("schedule", "schedule must be one of " + SCHEDULES + ", got '" + c.schedule + "'");
+        if (c.lrChanges != null) {
+            long prev = -1;
+            for (LrPoint p : c.lrChanges) {
+                if (p.step() <= prev || p.step() < 0 || p.step() >= c.steps) {
+                    throw new ConfigException("lrChanges", "lrChanges must have increasing steps in [0, " + c.steps
+                            + "), got step " + p.step());
+                }
+                if (!(p.lr() > 0) || p.lr() > 1000) {
+                    throw new ConfigException("lrChanges", "lrChanges: lr must be in (0, 1000], got " + p.lr()
+                            + " at step " + p.step());
+                }
+                prev = p.step();
+            }
+            if (c.lrChanges.size() > 10_000) {
+                throw new ConfigException("lrChanges", "at most 10000 learning-rate changes a run");
+            }
         }
-        range("decayAt", c.decayAt, 0, 1);
-        if (!(c.decayFactor > 0) || c.decayFactor > 1) {
-            throw new ConfigException("decayFactor", "decayFactor must be in (0, 1], got " + c.decayFactor);
-        }
-        range("embDim", c.embDim, 1, 64);
-        range("hidden", c.hidden, 1, 4096);
-        range("batch", c.batch, 0, 65536);
-        range("steps", c.steps, c.model.equals("ngram") ? 0 : 1, 5_000_000);
-        range("evalEvery", c.evalEvery, 1, 5_000_000);
-        range("sampleEvery", c.sampleEvery, 0, 5_000_000);
-        if (!(c.temperature >= 0.05) || c.temperature > 10) {
-            throw new ConfigException("temperature", "temperature must be in [0.05, 10], got " + c.temperature);
-        }
-        if (c.seed < 0) {
-            throw new ConfigException("seed", "seed must be >= 0, got " + c.seed);
+        if (spec.check() != null) {
+            spec.check().check(c);
         }
         return c;
     }
 
+    /** Optimisation steps, 0 for models fitted in closed form (which have no steps field). */
+    public int totalSteps() {
+        return steps == null ? 0 : steps;
+    }
+
     /** The learning rate the schedule gives at {@code step} (0-based) of {@code steps}. */
     public double scheduledLr(double baseLr, int step) {
-        return switch (schedule) {
+        return switch (schedule == null ? "constant" : schedule) {
             case "step" -> step < decayAt * steps ? baseLr : baseLr * decayFactor;
             case "cosine" -> {
                 double floor = baseLr * decayFactor;
@@ -161,22 +228,8 @@ public record RunConfig(
 
     /** A copy with one field replaced (by name, as in the JSON); the result is not validated. */
     public RunConfig with(String field, Object value) {
-        com.fasterxml.jackson.databind.node.ObjectNode node = JSON.valueToTree(this);
+        ObjectNode node = JSON.valueToTree(this);
         node.set(field, JSON.valueToTree(value));
         return fromJson(node.toString());
-    }
-
-    private static void range(String field, double v, double lo, double hi) {
-        if (!(v >= lo && v <= hi)) {
-            throw new ConfigException(field, field + " must be in [" + fmt(lo) + ", " + fmt(hi) + "], got " + fmt(v));
-        }
-    }
-
-    private static String fmt(double v) {
-        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
-    }
-
-    private static <T> T or(T v, T dflt) {
-        return v == null ? dflt : v;
     }
 }

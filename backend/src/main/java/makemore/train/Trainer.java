@@ -52,6 +52,9 @@ public final class Trainer {
                 List<RunEvent.Sample> samples = samples(0, FINAL_SAMPLES);
                 return finish(RunStatus.FINISHED, countMessage(devNll), 0, trainNll, devNll, start, 0, samples);
             }
+            if (cfg.lrChanges() != null) {
+                cfg.lrChanges().forEach(c -> control.planLr(c.step(), c.lr())); // a steered run, replayed exactly
+            }
             int every = progressEvery(cfg);
             double baseLr = cfg.lr();
             double firstLoss = Double.NaN;

@@ -71,6 +71,7 @@ public final class LabServer implements AutoCloseable {
             error(ctx, 500, "internal error: " + e, null);
         });
 
+        app.get("/api/models", ctx -> ctx.json(makemore.model.Models.all()));
         app.get("/api/runs", ctx -> ctx.json(runs.list()));
         app.post("/api/runs", ctx -> ctx.status(201).json(Map.of("id", runs.create(RunConfig.fromJson(ctx.body())))));
         app.get("/api/runs/{id}", ctx -> ctx.json(runs.get(ctx.pathParam("id"))));

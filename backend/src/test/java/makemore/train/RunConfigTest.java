@@ -1,9 +1,11 @@
 package makemore.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class RunConfigTest {
@@ -23,7 +25,11 @@ class RunConfigTest {
         assertEquals(1, neural.context());
         assertEquals(0, neural.batch());
         assertEquals(0.01, neural.l2());
-        assertEquals(0, RunConfig.fromJson("{\"model\":\"ngram\"}").validate().steps());
+        RunConfig ngram = RunConfig.fromJson("{\"model\":\"ngram\",\"lr\":3}").validate();
+        assertEquals(0, ngram.totalSteps());
+        assertNull(ngram.lr(), "fields a model does not read are dropped");
+        assertNull(ngram.steps());
+        assertEquals(1.0, ngram.smoothing());
     }
 
     @Test
@@ -59,5 +65,51 @@ class RunConfigTest {
         RunConfig cos = c.with("schedule", "cosine").validate();
         assertEquals(0.2, cos.scheduledLr(0.2, 0), 1e-12);
         assertEquals(0.02, cos.scheduledLr(0.2, 1000), 1e-12);
+    }
+
+    @Test
+    void parsingIsStrict() {
+        assertEquals("config", bad("").field());
+        assertEquals("config", bad("null").field());
+        assertEquals("config", bad("[1]").field());
+        assertEquals("config", bad("{\"lr\":0.1} trailing").field());
+        assertEquals("config", bad("{\"lr\":0.1,\"lr\":0.2}").field());
+        assertEquals("steps", bad("{\"steps\":\"20\"}").field());
+        assertEquals("lr", bad("{\"lr\":\"0.1\"}").field());
+        assertEquals("seed", bad("{\"seed\":1e30}").field());
+        assertEquals("steps", bad("{\"steps\":99999999999}").field());
+        assertEquals("lr", bad("{\"lr\":{\"a\":1}}").field());
+        assertEquals("config", bad("[".repeat(5000) + "]".repeat(5000)).field());
+        assertEquals("config", bad("{\"lr\":NaN}").field());
+    }
+
+    @Test
+    void evaluationsAreCapped() {
+        ConfigException e = bad("{\"steps\":1000000,\"evalEvery\":1}");
+        assertEquals("evalEvery", e.field());
+        assertTrue(e.getMessage().contains("at least 1000"), e.getMessage());
+        RunConfig raised = RunConfig.fromJson("{\"steps\":2000000}").validate();
+        assertEquals(2000, raised.evalEvery(), "the default rises to steps / 1000");
+        assertEquals(2000, raised.sampleEvery());
+    }
+
+    @Test
+    void lrChangesAreCheckedAndKept() {
+        RunConfig c = RunConfig.fromJson("{\"steps\":100,\"lrChanges\":[{\"step\":10,\"lr\":0.05}]}").validate();
+        assertEquals(List.of(new RunConfig.LrPoint(10, 0.05)), c.lrChanges());
+        assertEquals(c, RunConfig.fromJson(c.toJson()).validate());
+        assertEquals("lrChanges", bad("{\"steps\":100,\"lrChanges\":[{\"step\":100,\"lr\":0.05}]}").field());
+        assertEquals("lrChanges", bad("{\"steps\":100,\"lrChanges\":[{\"step\":5,\"lr\":0}]}").field());
+    }
+
+    @Test
+    void everyRegisteredDefaultIsValid() {
+        for (var spec : makemore.model.Models.all()) {
+            RunConfig c = RunConfig.fromJson("{\"model\":\"" + spec.name() + "\"}").validate();
+            for (var f : spec.fields()) {
+                assertTrue(RunConfig.fieldNames().contains(f.name()), f.name() + " is a RunConfig field");
+            }
+            assertEquals(spec.name(), c.model());
+        }
     }
 }

@@ -60,6 +60,35 @@ class LabServerTest {
         return RunStore.JSON.readTree(r.body());
     }
 
+    @Test
+    void modelsAndTheirFieldsComeFromTheRegistry() throws Exception {
+        HttpResponse<String> r = send("GET", "/api/models", null);
+        assertEquals(200, r.statusCode());
+        JsonNode models = json(r);
+        List<String> names = new ArrayList<>();
+        models.forEach(m -> names.add(m.get("name").asText()));
+        assertEquals(makemore.model.Models.names(), names);
+        JsonNode mlp = models.get(names.indexOf("mlp"));
+        JsonNode lr = null;
+        for (JsonNode f : mlp.get("fields")) {
+            if (f.get("name").asText().equals("lr")) {
+                lr = f;
+            }
+        }
+        assertNotNull(lr, "mlp has an lr field");
+        assertEquals(0.1, lr.get("default").asDouble());
+        assertEquals("log", lr.get("scale").asText());
+        assertTrue(lr.get("minOpen").asBoolean());
+        assertTrue(lr.get("live").asBoolean());
+        assertEquals(1000, lr.get("max").asDouble());
+        assertFalse(models.get(names.indexOf("ngram")).get("trainable").asBoolean());
+        // a config the page builds from these defaults is accepted as is
+        com.fasterxml.jackson.databind.node.ObjectNode cfg = RunStore.JSON.createObjectNode().put("model", "mlp");
+        mlp.get("fields").forEach(f -> cfg.set(f.get("name").asText(), f.get("default")));
+        cfg.put("steps", 20).put("evalEvery", 20);
+        assertEquals(201, send("POST", "/api/runs", cfg.toString()).statusCode());
+    }
+
     String createRun(String config) throws Exception {
         HttpResponse<String> r = send("POST", "/api/runs", config);
         assertEquals(201, r.statusCode(), r.body());
