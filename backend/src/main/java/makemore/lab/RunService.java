@@ -87,6 +87,43 @@ public final class RunService implements AutoCloseable {
         return id;
     }
 
+    // ---- for sweeps (SweepService): points are validated and stored together, then queued like any run ----
+
+    /** A new run id (the same alphabet as {@link #create}). */
+    public String newRunId() {
+        return newId();
+    }
+
+    /** The dataset's corpus; an unknown or deleted dataset is a config error on "dataset". */
+    public Corpus corpus(String dataset) {
+        try {
+            return datasets.corpus(dataset);
+        } catch (DatasetException e) {
+            throw new ConfigException("dataset", e.getMessage());
+        }
+    }
+
+    /**
+     * Queues a run the caller has already validated and stored as queued (in its own transaction); {@code tap}
+     * hears every event of the run, on the trainer thread, and must not block.
+     */
+    public void enqueueStored(String id, String created, RunConfig cfg, Corpus corpus, Consumer<RunEvent> tap) {
+        LiveRun run = new LiveRun(id, created, cfg);
+        run.subscribe(tap);
+        live.put(id, run);
+        trainers.submit(() -> train(run, corpus));
+    }
+
+    /** Asks a queued or training run to stop and end as {@code as}; false when it is not live here. */
+    public boolean requestStop(String id, RunStatus as, String reason) {
+        LiveRun run = live.get(id);
+        if (run == null) {
+            return false;
+        }
+        run.control.requestStop(as, reason);
+        return true;
+    }
+
     private void train(LiveRun run, Corpus corpus) {
         Path params = paramsFile(run.id);
         try {
@@ -94,7 +131,12 @@ public final class RunService implements AutoCloseable {
                 emit(run, new RunEvent.Status(0, RunStatus.STOPPED, "the lab shut down before this run started"));
                 return;
             }
-            try (LanguageModel model = Models.create(run.config, corpus)) {
+            if (run.control.stopRequested()) { // stopped while queued (e.g. its sweep was stopped): never trained
+                emit(run, new RunEvent.Status(0, RunStatus.STOPPED, run.control.stopReason() != null
+                        ? run.control.stopReason() : "cancelled before it started"));
+                return;
+            }
+            try (LanguageModel model = CountCache.create(run.config, corpus)) {
                 TrainResult r = new Trainer(run.config, corpus, model, run.control, e -> {
                     if (e instanceof RunEvent.Eval ev && ev.split().equals("dev")) {
                         checkpoint(model, params); // probe and sample read the latest evaluated parameters

@@ -284,7 +284,30 @@ public final class RunStore implements AutoCloseable {
         }
     }
 
-    private static Double nullable(ResultSet r, int col) throws SQLException {
+    /** Work on this store's connection; see {@link #transaction}. */
+    public interface Work<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    /**
+     * Runs {@code work} in one transaction on this store's connection, under this store's lock, so other tables
+     * on the same database (SweepStore's) commit atomically with run rows. Rolled back on any failure.
+     */
+    public synchronized <T> T transaction(Work<T> work) {
+        try {
+            T t = work.run(db);
+            db.commit();
+            return t;
+        } catch (SQLException | RuntimeException e) {
+            rollback();
+            if (e instanceof RuntimeException r) {
+                throw r;
+            }
+            throw fail((SQLException) e);
+        }
+    }
+
+    static Double nullable(ResultSet r, int col) throws SQLException {
         double v = r.getDouble(col);
         return r.wasNull() ? null : v;
     }

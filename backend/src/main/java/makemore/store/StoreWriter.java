@@ -53,8 +53,7 @@ public final class StoreWriter implements AutoCloseable {
                     continue;
                 }
                 batch.add(first);
-                Thread.sleep(first.flushed() == null ? 250 : 0); // let a quarter second of events gather
-                queue.drainTo(batch);
+                gather(batch, first);
                 write(batch);
             } catch (InterruptedException e) {
                 closing = true;
@@ -69,6 +68,21 @@ public final class StoreWriter implements AutoCloseable {
                 batch.clear();
             }
         }
+    }
+
+    /** Lets a quarter second of events gather, but a flush (a run ending) is written at once. */
+    private void gather(List<Item> batch, Item first) throws InterruptedException {
+        long end = System.nanoTime() + 250_000_000L;
+        Item next = first;
+        while (next.flushed() == null) {
+            long left = end - System.nanoTime();
+            next = left > 0 ? queue.poll(left, TimeUnit.NANOSECONDS) : null;
+            if (next == null) {
+                break;
+            }
+            batch.add(next);
+        }
+        queue.drainTo(batch);
     }
 
     private void write(List<Item> batch) {

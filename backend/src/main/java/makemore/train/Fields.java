@@ -9,7 +9,7 @@ public final class Fields {
 
     /** The largest JSON integer a browser reads exactly. */
     public static final long MAX_SEED = (1L << 53) - 1;
-    public static final List<String> SCHEDULES = List.of("constant", "step", "cosine");
+    public static final List<String> SCHEDULES = List.of("constant", "step", "cosine", "finder");
 
     public static FieldSpec context(int dflt, int max, String help) {
         return FieldSpec.integer("context", "context", dflt, 1, max, "lin", help);
@@ -61,7 +61,12 @@ public final class Fields {
                 "step size; while a run trains, moving this changes its learning rate live")
                 .openMin().slider(1e-4, 1000).liveChange());
         f.add(FieldSpec.choice("schedule", "lr schedule", schedule, SCHEDULES,
-                "constant, step decay (x factor at a fraction of the steps) or cosine"));
+                "constant, step decay (x factor at a fraction of the steps), cosine, or finder (the LR finder: lr grows"
+                        + " exponentially from lrMin to lrMax over the steps)"));
+        f.add(FieldSpec.real("lrMin", "finder: lr from", 1e-4, 0, 1000, "log", "the LR finder's first learning rate")
+                .openMin().slider(1e-6, 1).when("schedule", "finder"));
+        f.add(FieldSpec.real("lrMax", "finder: lr to", 10, 0, 1000, "log", "the LR finder's last learning rate")
+                .openMin().slider(1e-2, 1000).when("schedule", "finder"));
         f.add(FieldSpec.real("decayAt", "decay at", 0.5, 0, 1, "lin", "fraction of the steps where step decay kicks in")
                 .when("schedule", "step"));
         f.add(FieldSpec.real("decayFactor", "decay factor", 0.1, 0, 1, "log",

@@ -54,7 +54,9 @@ public record RunConfig(
         String init,
         String method,
         Double discount,
-        List<LrPoint> lrChanges) {
+        List<LrPoint> lrChanges,
+        Double lrMin,
+        Double lrMax) {
 
     /** A run is evaluated at most this many times (each costs a pass over train and dev). */
     public static final int MAX_EVALS = 1000;
@@ -203,6 +205,9 @@ public record RunConfig(
                 throw new ConfigException("lrChanges", "at most 10000 learning-rate changes a run");
             }
         }
+        if ("finder".equals(c.schedule) && !(c.lrMin < c.lrMax)) {
+            throw new ConfigException("lrMax", "the LR finder needs lrMin < lrMax, got " + c.lrMin + " and " + c.lrMax);
+        }
         if (spec.check() != null) {
             spec.check().check(c);
         }
@@ -222,6 +227,7 @@ public record RunConfig(
                 double floor = baseLr * decayFactor;
                 yield floor + 0.5 * (baseLr - floor) * (1 + Math.cos(Math.PI * step / Math.max(1, steps)));
             }
+            case "finder" -> LrFinder.lrAt(lrMin, lrMax, step, steps);
             default -> baseLr;
         };
     }

@@ -10,8 +10,27 @@ public final class RunControl {
     private volatile Double pendingLr;
     private final TreeMap<Long, Double> planned = new TreeMap<>();
 
+    private volatile RunStatus stopAs = RunStatus.STOPPED;
+    private volatile String stopReason;
+
     public void requestStop() {
         stopRequested = true;
+    }
+
+    /** Stops like {@link #requestStop()}, but the run ends as {@code as} (e.g. pruned by its sweep) saying why. */
+    public void requestStop(RunStatus as, String reason) {
+        stopAs = as;
+        stopReason = reason;
+        stopRequested = true;
+    }
+
+    public RunStatus stopStatus() {
+        return stopAs;
+    }
+
+    /** Why the run was asked to stop, or null for a plain stop. */
+    public String stopReason() {
+        return stopReason;
     }
 
     public boolean stopRequested() {

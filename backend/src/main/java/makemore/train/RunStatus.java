@@ -4,7 +4,9 @@ import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Locale;
 
 public enum RunStatus {
-    QUEUED, RUNNING, FINISHED, STOPPED, DIVERGED, FAILED, INTERRUPTED;
+    QUEUED, RUNNING, FINISHED, STOPPED, DIVERGED, FAILED, INTERRUPTED,
+    /** Stopped by its sweep's median pruner: its dev was worse than the finished points' median by the margin. */
+    PRUNED;
 
     @JsonValue
     public String label() {

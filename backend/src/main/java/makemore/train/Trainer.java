@@ -60,11 +60,14 @@ public final class Trainer {
             double firstLoss = Double.NaN;
             long windowNanos = 0; // evaluation and sampling time is not training speed
             long windowSteps = 0;
+            LrFinder finder = "finder".equals(cfg.schedule()) ? new LrFinder() : null;
             for (long step = 0; step < cfg.steps(); step++) {
                 if (control.stopRequested()) {
                     trainNll = evaluate(done, Corpus.Part.TRAIN);
                     devNll = evaluate(done, Corpus.Part.DEV);
-                    return finish(RunStatus.STOPPED, "stopped at step " + done + " of " + cfg.steps(), done,
+                    String why = control.stopReason() != null ? control.stopReason()
+                            : "stopped at step " + done + " of " + cfg.steps();
+                    return finish(control.stopStatus(), why, done,
                             trainNll, devNll, start, trainNanos, samples(done, FINAL_SAMPLES));
                 }
                 Double change = control.lrChangeAt(step);
@@ -86,7 +89,13 @@ public final class Trainer {
                     if (Double.isNaN(firstLoss)) {
                         firstLoss = loss;
                     }
-                    String why = divergence(loss, firstLoss);
+                    String why = finder == null ? divergence(loss, firstLoss) : null;
+                    if (finder != null && finder.shouldStop(finder.observe(loss))) {
+                        listener.accept(new RunEvent.Progress(done, loss, lr, 0));
+                        return finish(RunStatus.FINISHED, "LR finder stopped at step " + done + " (lr " + fmt(lr)
+                                + "): the smoothed loss passed " + (int) LrFinder.STOP_FACTOR + "x its minimum", done,
+                                Double.NaN, Double.NaN, start, trainNanos, List.of());
+                    }
                     if (why != null) {
                         return finish(RunStatus.DIVERGED, why + " at step " + done + " with learning rate "
                                 + fmt(lr) + ": lower the learning rate (try " + fmt(lr / 10) + ")", done,

@@ -33,6 +33,7 @@ public final class LabServer implements AutoCloseable {
     private final Javalin app;
     private final RunStore store;
     private final RunService runs;
+    private final SweepRoutes sweeps;
     private final Map<WsContext, ClientOutbox> clients = new ConcurrentHashMap<>();
 
     private LabServer(LabOptions o) throws IOException {
@@ -110,6 +111,7 @@ public final class LabServer implements AutoCloseable {
             }
         });
         app.ws("/ws/runs/{id}", this::socket);
+        sweeps = new SweepRoutes(app, store, runs); // sweeps, LR finder, smoothing vs L2, long export
         app.start(o.host(), o.port());
     }
 
@@ -260,6 +262,7 @@ public final class LabServer implements AutoCloseable {
     /** Stops training runs (stored as stopped), says goodbye to viewers (1001), closes the database. */
     @Override
     public void close() {
+        sweeps.close();
         runs.close();
         for (WsContext ctx : clients.keySet()) {
             try {

@@ -1,0 +1,352 @@
+package makemore.sweep;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import makemore.model.ModelSpec;
+import makemore.model.Models;
+import makemore.train.ConfigException;
+import makemore.train.FieldSpec;
+import makemore.train.RunConfig;
+
+/**
+ * A sweep as stored and as sent: a base run config, one or two numeric fields each with its values, how many seeds
+ * each point is repeated with, and optional median pruning. {@link #parse} checks everything it can without data;
+ * {@link #expand} turns it into ordinary run configs, each validated by {@link RunConfig#validate()}.
+ *
+ * <p>JSON: {@code {"base": {run config}, "params": [{"field": "smoothing", "values": [0.01, 0.1]} or
+ * {"field": "lr", "range": {"lo": 1e-3, "hi": 1, "points": 7, "scale": "log"}}], "seeds": 1,
+ * "prune": null | {"margin": 0.02, "minFinished": 3}}}.
+ */
+public record SweepDefinition(RunConfig base, List<Param> params, int seeds, Prune prune) {
+    /** Runs in one sweep at most (points x seeds). */
+    public static final int MAX_POINTS = 500;
+    public static final int MAX_SEEDS = 50;
+
+    /** One swept field and the values it takes, in order (a range is stored as its values and how it was made). */
+    public record Param(String field, List<Double> values, String scale) {}
+
+    /** Median pruning: a point whose dev at an evaluation exceeds the median of finished points there by margin. */
+    public record Prune(double margin, int minFinished) {}
+
+    /** One run of the sweep: its index, the swept values (and seed when repeated), and its full config. */
+    public record Point(int index, int group, Map<String, Object> params, RunConfig config) {}
+
+    static final ObjectMapper JSON = JsonMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+
+    public static SweepDefinition parse(String json) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(json == null ? "" : json);
+        } catch (JsonProcessingException e) {
+            throw new ConfigException("sweep", "the sweep is not valid JSON: " + e.getOriginalMessage().split("\n")[0]);
+        }
+        if (root == null || !root.isObject()) {
+            throw new ConfigException("sweep", "a sweep is a JSON object {base, params, seeds, prune}");
+        }
+        return parse(root);
+    }
+
+    public static SweepDefinition parse(JsonNode root) {
+        for (Iterator<String> it = root.fieldNames(); it.hasNext();) {
+            String k = it.next();
+            if (!Set.of("base", "params", "seeds", "prune").contains(k)) {
+                throw new ConfigException(k, "unknown sweep field '" + k + "'; a sweep has base, params, seeds, prune");
+            }
+        }
+        JsonNode baseNode = root.path("base");
+        if (!baseNode.isMissingNode() && !baseNode.isObject()) {
+            throw new ConfigException("base", "base must be a run config object");
+        }
+        RunConfig base = RunConfig.fromJson(baseNode.isMissingNode() ? "{}" : baseNode.toString()).validate();
+        ModelSpec spec = Models.spec(base.model());
+        JsonNode ps = root.path("params");
+        if (!ps.isArray() || ps.size() < 1 || ps.size() > 2) {
+            throw new ConfigException("params", "params must list one or two fields to sweep (two make a grid)");
+        }
+        List<Param> params = new ArrayList<>();
+        for (JsonNode p : ps) {
+            Param param = param(p, spec);
+            if (params.stream().anyMatch(q -> q.field().equals(param.field()))) {
+                throw new ConfigException(param.field(), param.field() + " is swept twice; give each field once");
+            }
+            params.add(param);
+        }
+        int seeds = 1;
+        if (root.has("seeds")) {
+            JsonNode s = root.get("seeds");
+            if (!s.isInt() || s.asInt() < 1 || s.asInt() > MAX_SEEDS) {
+                throw new ConfigException("seeds", "seeds must be an integer in [1, " + MAX_SEEDS + "], got " + s);
+            }
+            seeds = s.asInt();
+        }
+        if (seeds > 1 && params.stream().anyMatch(p -> p.field().equals("seed"))) {
+            throw new ConfigException("seeds", "the sweep varies seed itself; seeds per point must be 1");
+        }
+        Prune prune = null;
+        JsonNode pr = root.path("prune");
+        if (!pr.isMissingNode() && !pr.isNull()) {
+            double margin = pr.path("margin").isNumber() ? pr.get("margin").asDouble() : Double.NaN;
+            if (!(margin >= 0 && margin <= 10)) {
+                throw new ConfigException("prune", "prune.margin must be a number in [0, 10] (nats of dev NLL), got "
+                        + pr.path("margin"));
+            }
+            int min = pr.has("minFinished") ? pr.get("minFinished").asInt(-1) : 3;
+            if (min < 1 || min > MAX_POINTS) {
+                throw new ConfigException("prune", "prune.minFinished must be in [1, " + MAX_POINTS + "]");
+            }
+            if (!spec.trainable()) {
+                throw new ConfigException("prune", "pruning stops runs while they train; " + spec.name()
+                        + " is fitted at once");
+            }
+            prune = new Prune(margin, min);
+        }
+        long runs = (long) seeds;
+        for (Param p : params) {
+            runs *= p.values().size();
+        }
+        if (runs > MAX_POINTS) {
+            throw new ConfigException("params", "the sweep has " + runs + " runs (values x seeds); the limit is "
+                    + MAX_POINTS);
+        }
+        return new SweepDefinition(base, List.copyOf(params), seeds, prune);
+    }
+
+    private static Param param(JsonNode p, ModelSpec spec) {
+        String field = p.path("field").asText("");
+        if (field.isEmpty()) {
+            throw new ConfigException("params", "each param needs a field name");
+        }
+        FieldSpec f = spec.field(field).orElseThrow(() -> new ConfigException(field, "model " + spec.name()
+                + " has no field '" + field + "' to sweep; its numeric fields: " + numericFields(spec)));
+        if (!f.type().equals("int") && !f.type().equals("float")) {
+            throw new ConfigException(field, field + " is a " + f.type() + " field; only int and float fields can be"
+                    + " swept (numeric fields: " + numericFields(spec) + ")");
+        }
+        boolean hasValues = p.has("values");
+        boolean hasRange = p.has("range");
+        if (hasValues == hasRange) {
+            throw new ConfigException(field, field + ": give either values [a, b, ...] or a range {lo, hi, points, scale}");
+        }
+        for (Iterator<String> it = p.fieldNames(); it.hasNext();) {
+            String k = it.next();
+            if (!Set.of("field", "values", "range").contains(k)) {
+                throw new ConfigException(field, field + ": unknown key '" + k + "' (field, values or range)");
+            }
+        }
+        List<Double> values = new ArrayList<>();
+        String scale;
+        if (hasValues) {
+            JsonNode vs = p.get("values");
+            if (!vs.isArray() || vs.isEmpty()) {
+                throw new ConfigException(field, field + ": values must be a non-empty list of numbers (zero points)");
+            }
+            if (vs.size() > MAX_POINTS) {
+                throw new ConfigException(field, field + ": at most " + MAX_POINTS + " values");
+            }
+            for (JsonNode v : vs) {
+                if (!v.isNumber()) {
+                    throw new ConfigException(field, field + ": values must be numbers, got " + v);
+                }
+                values.add(v.asDouble());
+            }
+            scale = "list";
+        } else {
+            JsonNode r = p.get("range");
+            double lo = r.path("lo").isNumber() ? r.get("lo").asDouble() : Double.NaN;
+            double hi = r.path("hi").isNumber() ? r.get("hi").asDouble() : Double.NaN;
+            int n = r.path("points").isInt() ? r.get("points").asInt() : -1;
+            scale = r.path("scale").asText("lin");
+            if (Double.isNaN(lo) || Double.isNaN(hi)) {
+                throw new ConfigException(field, field + ": a range needs numbers lo and hi");
+            }
+            if (n < 1 || n > MAX_POINTS) {
+                throw new ConfigException(field, field + ": range points must be an integer in [1, " + MAX_POINTS
+                        + "], got " + r.path("points"));
+            }
+            if (!scale.equals("lin") && !scale.equals("log")) {
+                throw new ConfigException(field, field + ": range scale must be lin or log, got '" + scale + "'");
+            }
+            if (scale.equals("log") && !(lo > 0 && hi > 0)) {
+                throw new ConfigException(field, field + ": a log range needs lo > 0 and hi > 0, got lo " + lo
+                        + ", hi " + hi);
+            }
+            if (n > 1 && !(lo < hi)) {
+                throw new ConfigException(field, field + ": a range needs lo < hi, got lo " + lo + ", hi " + hi);
+            }
+            values = grid(lo, hi, n, scale.equals("log"));
+        }
+        if (f.type().equals("int")) {
+            List<Double> ints = new ArrayList<>();
+            for (double v : values) {
+                double r = Math.rint(v);
+                if (hasValues && r != v) {
+                    throw new ConfigException(field, field + " is an integer field, got " + v);
+                }
+                if (!ints.contains(r)) {
+                    ints.add(r);
+                } else if (hasValues) {
+                    throw new ConfigException(field, field + ": the value " + FieldSpecFmt.fmt(r) + " is given twice");
+                }
+            }
+            values = ints; // a range over an int field is rounded; equal values after rounding count once
+        } else if (hasValues && values.stream().distinct().count() != values.size()) {
+            throw new ConfigException(field, field + ": a value is given twice");
+        }
+        return new Param(field, List.copyOf(values), scale);
+    }
+
+    /** n values from lo to hi, evenly spaced (lin) or evenly spaced in log (log); ends exact. */
+    static List<Double> grid(double lo, double hi, int n, boolean log) {
+        List<Double> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            double t = n == 1 ? 0 : (double) i / (n - 1);
+            double v = log ? Math.exp(Math.log(lo) + t * (Math.log(hi) - Math.log(lo))) : lo + t * (hi - lo);
+            out.add(i == n - 1 && n > 1 ? hi : i == 0 ? lo : v);
+        }
+        return out;
+    }
+
+    static String numericFields(ModelSpec spec) {
+        return String.join(", ", spec.fields().stream()
+                .filter(f -> f.type().equals("int") || f.type().equals("float")).map(FieldSpec::name).toList());
+    }
+
+    /** Runs this sweep makes: values of each field multiplied, times seeds. */
+    public int size() {
+        int n = seeds;
+        for (Param p : params) {
+            n *= p.values().size();
+        }
+        return n;
+    }
+
+    /**
+     * Every run of the sweep, first field outermost, seeds innermost. Each config is validated; a value the model
+     * refuses is an error naming the point and the field, and nothing is created.
+     */
+    public List<Point> expand() {
+        List<Point> out = new ArrayList<>();
+        int n0 = params.get(0).values().size();
+        int n1 = params.size() > 1 ? params.get(1).values().size() : 1;
+        int group = 0;
+        for (int i = 0; i < n0; i++) {
+            for (int j = 0; j < n1; j++, group++) {
+                for (int s = 0; s < seeds; s++) {
+                    Map<String, Object> values = new LinkedHashMap<>();
+                    values.put(params.get(0).field(), value(params.get(0), i));
+                    if (params.size() > 1) {
+                        values.put(params.get(1).field(), value(params.get(1), j));
+                    }
+                    if (seeds > 1) {
+                        values.put("seed", base.seed() + s);
+                    }
+                    int index = out.size();
+                    RunConfig cfg = base;
+                    for (Map.Entry<String, Object> e : values.entrySet()) {
+                        cfg = cfg.with(e.getKey(), e.getValue());
+                    }
+                    try {
+                        cfg = cfg.validate();
+                    } catch (ConfigException e) {
+                        throw new ConfigException(e.field(), "point " + index + " " + values + ": " + e.getMessage());
+                    }
+                    out.add(new Point(index, group, Map.copyOf(values), cfg));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The value as the config takes it: a long for int fields (so JSON shows 64, not 64.0). */
+    private Object value(Param p, int i) {
+        double v = p.values().get(i);
+        FieldSpec f = Models.spec(base.model()).field(p.field()).orElseThrow();
+        return f.type().equals("int") ? (Object) (long) v : (Object) v;
+    }
+
+    /** Canonical JSON: the same sweep always prints the same way (its hash is taken from this). */
+    public ObjectNode toJsonTree() {
+        ObjectNode o = JSON.createObjectNode();
+        try {
+            o.set("base", JSON.readTree(base.toJson()));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        ArrayNode ps = o.putArray("params");
+        for (Param p : params) {
+            ObjectNode q = ps.addObject().put("field", p.field());
+            ArrayNode vs = q.putArray("values");
+            p.values().forEach(vs::add);
+            q.put("scale", p.scale());
+        }
+        o.put("seeds", seeds);
+        if (prune == null) {
+            o.putNull("prune");
+        } else {
+            o.putObject("prune").put("margin", prune.margin()).put("minFinished", prune.minFinished());
+        }
+        return o;
+    }
+
+    /** Reads back what {@link #toJsonTree()} wrote (values lists; "scale" is kept for the plot's x axis). */
+    public static SweepDefinition fromStored(String json) {
+        try {
+            ObjectNode o = (ObjectNode) JSON.readTree(json);
+            ArrayNode ps = (ArrayNode) o.get("params");
+            List<String> scales = new ArrayList<>();
+            for (JsonNode p : ps) {
+                scales.add(p.path("scale").asText("list"));
+                ((ObjectNode) p).remove("scale");
+            }
+            SweepDefinition d = parse(o);
+            List<Param> params = new ArrayList<>();
+            for (int i = 0; i < d.params.size(); i++) {
+                params.add(new Param(d.params.get(i).field(), d.params.get(i).values(), scales.get(i)));
+            }
+            return new SweepDefinition(d.base, List.copyOf(params), d.seeds, d.prune);
+        } catch (JsonProcessingException | ClassCastException e) {
+            throw new IllegalStateException("stored sweep definition is damaged: " + e.getMessage(), e);
+        }
+    }
+
+    public String toJson() {
+        return toJsonTree().toString();
+    }
+
+    /** SHA-256 of the canonical JSON: the same definition on any machine names the same sweep. */
+    public String hash() {
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-256").digest(toJson().getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(d);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The sweep id a cluster job uses when none is given: derived from the definition, so every pod agrees. */
+    public String hashId() {
+        return "h" + hash().substring(0, 15);
+    }
+
+    /** Small shared formatter (FieldSpec's is package-private). */
+    static final class FieldSpecFmt {
+        static String fmt(double v) {
+            return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package makemore.train;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The learning-rate finder (schedule "finder"): the rate grows exponentially from lrMin to lrMax over the run's
+ * steps, the lecture's {@code lre = linspace(-3, 0); lrs = 10**lre}. The trainer feeds it each step's loss; it
+ * keeps a debiased exponential moving average and says stop once that exceeds {@link #STOP_FACTOR} times its
+ * minimum. {@link #analyse} turns a stored curve into points and a suggestion.
+ */
+public final class LrFinder {
+    public static final double BETA = 0.98;
+    public static final double STOP_FACTOR = 4;
+    public static final String RULE = "a decade below the learning rate where the smoothed loss is lowest"
+            + " (smoothed = debiased moving average, beta " + BETA + "; the run stops once it exceeds "
+            + (int) STOP_FACTOR + "x its minimum)";
+
+    private double avg;
+    private int n;
+    private double min = Double.POSITIVE_INFINITY;
+
+    /** The rate at {@code step} (0-based) of {@code steps}: lrMin at the first step, lrMax at the last. */
+    public static double lrAt(double lrMin, double lrMax, int step, int steps) {
+        double t = steps <= 1 ? 0 : (double) step / (steps - 1);
+        return lrMin * Math.pow(lrMax / lrMin, t);
+    }
+
+    /** Takes one loss; returns the smoothed value. */
+    public double observe(double loss) {
+        n++;
+        avg = BETA * avg + (1 - BETA) * loss;
+        double smoothed = avg / (1 - Math.pow(BETA, n));
+        min = Math.min(min, smoothed);
+        return smoothed;
+    }
+
+    /** True once the smoothed loss has blown past {@link #STOP_FACTOR} times its minimum (or is not finite). */
+    public boolean shouldStop(double smoothed) {
+        return !Double.isFinite(smoothed) || (n > 1 && smoothed > STOP_FACTOR * min);
+    }
+
+    public record Point(double lr, double loss, double smoothed) {}
+
+    public record Analysis(List<Point> points, Double suggestion, Double minLr, Double minSmoothed, String rule) {}
+
+    /** Points (lr, raw loss, smoothed loss) of a finder run's curve, and the suggested rate. */
+    public static Analysis analyse(List<double[]> lrAndLoss) {
+        LrFinder f = new LrFinder();
+        List<Point> out = new ArrayList<>();
+        Double bestLr = null;
+        double best = Double.POSITIVE_INFINITY;
+        for (double[] p : lrAndLoss) {
+            if (!Double.isFinite(p[1])) {
+                break;
+            }
+            double s = f.observe(p[1]);
+            out.add(new Point(p[0], p[1], s));
+            if (s < best) {
+                best = s;
+                bestLr = p[0];
+            }
+        }
+        return new Analysis(out, bestLr == null ? null : bestLr / 10, bestLr,
+                bestLr == null ? null : best, RULE);
+    }
+}
