@@ -124,6 +124,11 @@ public final class RunService implements AutoCloseable {
         return true;
     }
 
+    /** Blocks until every event emitted so far is stored (the same method is in the store-hardening branch). */
+    public void flush() {
+        writer.flush();
+    }
+
     private void train(LiveRun run, Corpus corpus) {
         Path params = paramsFile(run.id);
         try {

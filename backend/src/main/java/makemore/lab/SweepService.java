@@ -94,7 +94,13 @@ public final class SweepService implements AutoCloseable {
             String run = newRuns.get(i).id();
             Tracked t = new Tracked(id, p, run, def.prune());
             tracked.put(run, t);
-            runs.enqueueStored(run, created, p.config(), corpus, e -> onEvent(t, e));
+            runs.enqueueStored(run, created, p.config(), corpus, e -> {
+                try {
+                    onEvent(t, e);
+                } catch (RuntimeException ex) { // a view or pruning problem must never fail the run itself
+                    System.err.println("sweep " + id + " point " + t.index + ": " + ex);
+                }
+            });
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("id", id);
@@ -112,7 +118,7 @@ public final class SweepService implements AutoCloseable {
                 best = ev.loss();
             }
             t.state = new SweepStore.PointRun(t.index, s.run(), s.status(), s.message(), Math.max(s.step(), ev.step()),
-                    best, dev ? s.train() : ev.loss(), dev ? ev.loss() : s.dev(), null);
+                    best, dev ? s.train() : Double.valueOf(ev.loss()), dev ? Double.valueOf(ev.loss()) : s.dev(), null);
             if (dev && t.prune != null && s.status() == RunStatus.RUNNING) {
                 String why = Pruner.verdict(t.prune, ev.step(), ev.loss(), store.finishedDevs(t.sweep, ev.step()));
                 if (why != null) {
