@@ -16,10 +16,10 @@ public final class App {
         String[] rest = args.length == 0 || args[0].startsWith("--") ? args : Arrays.copyOfRange(args, 1, args.length);
         switch (cmd) {
             case "serve" -> makemore.web.LabServer.main(rest);
-            case "train", "sample", "bench" -> System.exit(makemore.cli.Cli.run(cmd, rest));
+            case "train", "sample", "bench", "sweep" -> System.exit(makemore.cli.Cli.run(cmd, rest));
             case "bench-server" -> makemore.web.ServerBench.main(rest);
             default -> {
-                System.err.println("unknown command '" + cmd + "'; use serve (default), train, sample, bench or bench-server");
+                System.err.println("unknown command '" + cmd + "'; use serve (default), train, sample, sweep, bench or bench-server");
                 System.exit(2);
             }
         }

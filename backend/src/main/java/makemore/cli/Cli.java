@@ -37,6 +37,7 @@ public final class Cli {
                 case "train" -> train(Args.parse(args), System.out, System.err);
                 case "sample" -> sample(Args.parse(args), System.out);
                 case "bench" -> Bench.run(Args.parse(args), System.out);
+                case "sweep" -> SweepCommand.run(args, System.getenv(), System.out, System.err);
                 default -> throw new UsageException("unknown command " + cmd);
             };
         } catch (ConfigException e) {

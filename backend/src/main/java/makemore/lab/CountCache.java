@@ -14,13 +14,13 @@ import makemore.train.RunConfig;
  * re-scoring each, not a recount. Only configs whose fields are all ones {@link CountNgram#withSmoothing} carries
  * (context, smoothing, seed, temperature) are served from here; anything else is built by {@link Models}.
  */
-final class CountCache {
+public final class CountCache {
     private static final java.util.Set<String> CARRIED = java.util.Set.of("context", "smoothing", "seed", "temperature");
     private static final Map<Corpus, Map<Integer, CountNgram>> BASES = new WeakHashMap<>();
 
     private CountCache() {}
 
-    static LanguageModel create(RunConfig cfg, Corpus corpus) {
+    public static LanguageModel create(RunConfig cfg, Corpus corpus) {
         var spec = Models.spec(cfg.model());
         boolean cacheable = !spec.trainable() && spec.name().equals(CountNgram.SPEC.name())
                 && spec.fields().stream().allMatch(f -> CARRIED.contains(f.name()));

@@ -1,0 +1,224 @@
+package makemore.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import makemore.store.RunRecord;
+import makemore.store.RunStore;
+import makemore.store.SweepStore;
+import makemore.train.RunStatus;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * ./lab sweep in this JVM; --index from three separate processes at once against one SQLite file, and from three
+ * concurrent in-JVM invocations (three connections) against a real PostgreSQL when this machine has its server.
+ */
+class SweepCommandTest {
+    static final String[] SWEEP = {"--model", "ngram", "--context", "2", "--param", "smoothing", "--values",
+        "0.01,0.1,10"};
+
+    @TempDir
+    Path dir;
+
+    record Result(int code, String out, String err) {}
+
+    static Result inJvm(Map<String, String> env, String... extra) throws Exception {
+        List<String> args = new ArrayList<>(List.of(SWEEP));
+        args.addAll(List.of(extra));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code;
+        try {
+            code = SweepCommand.run(args.toArray(String[]::new), env, new PrintStream(out, true, StandardCharsets.UTF_8),
+                    new PrintStream(err, true, StandardCharsets.UTF_8));
+        } catch (Cli.UsageException | makemore.train.ConfigException e) {
+            code = 2;
+            err.write(e.getMessage().getBytes(StandardCharsets.UTF_8));
+        }
+        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    static JsonNode lastLine(String out) throws IOException {
+        String[] lines = out.strip().split("\n");
+        return Cli.JSON.readTree(lines[lines.length - 1]);
+    }
+
+    @Test
+    void aWholeSweepPrintsOneJsonObjectLast() throws Exception {
+        Result r = inJvm(Map.of(), "--db", dir.resolve("a.db").toString(), "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode o = lastLine(r.out());
+        assertEquals(3, o.get("points").size());
+        for (JsonNode p : o.get("points")) {
+            assertEquals("finished", p.get("status").asText());
+            assertTrue(p.get("dev").asDouble() > p.get("train").asDouble());
+        }
+        assertEquals(0.1, o.get("best").get("params").get("smoothing").asDouble());
+        assertTrue(r.err().contains("3/3"), "a progress bar over points: " + r.err());
+    }
+
+    @Test
+    void badIndexAndUnreachableDatabaseAreOneClearLine() throws Exception {
+        Result r = inJvm(Map.of(), "--db", dir.resolve("b.db").toString(), "--index", "3");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--index 3 is out of range: this sweep has 3 points, 0..2"), r.err());
+        r = inJvm(Map.of("JOB_COMPLETION_INDEX", "-1"), "--db", dir.resolve("b.db").toString());
+        assertEquals(2, r.code(), "the index comes from the environment too");
+        assertTrue(!Files.exists(dir.resolve("b.db")), "nothing was created for a bad index");
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        r = inJvm(Map.of("MAKEMORE_DB_PASSWORD", "s3cret"), "--db", "jdbc:postgresql://127.0.0.1:" + port + "/lab?user=lab",
+                "--index", "0");
+        assertEquals(1, r.code());
+        assertEquals(1, r.err().strip().split("\n").length, r.err());
+        assertTrue(r.err().startsWith("error: cannot reach the database jdbc:postgresql://127.0.0.1:" + port
+                + "/lab?user=lab&password=***: "), r.err());
+        assertTrue(!r.err().contains("s3cret"));
+        r = inJvm(Map.of(), "--db", dir.resolve("c.db").toString(), "--param", "hidden", "--values", "1");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("no field 'hidden'"), r.err());
+    }
+
+    @Test
+    void threeProcessesFillOneSqliteSweep() throws Exception {
+        String db = dir.resolve("shared.db").toString();
+        threeProcesses(db);
+        // a retried pod (same index) finds its point done: nothing is trained or stored twice
+        Result again = inJvm(Map.of("JOB_COMPLETION_INDEX", "1"), "--db", db, "--json");
+        assertEquals(0, again.code(), again.err());
+        assertTrue(again.err().contains("already done"), again.err());
+        check(db);
+    }
+
+    @Test
+    void threeProcessesFillOnePostgresqlSweep() throws Exception {
+        Path bin = Path.of("/usr/lib/postgresql/15/bin");
+        assumeTrue(Files.isExecutable(bin.resolve("initdb")) && Files.isExecutable(Path.of("/usr/sbin/runuser")),
+                "no PostgreSQL server on this machine");
+        Path data = dir.resolve("pg");
+        Files.createDirectories(data);
+        sh("chown", "-R", "postgres", dir.toString());
+        sh("chmod", "755", dir.toString());
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        sh("/usr/sbin/runuser", "-u", "postgres", "--", bin.resolve("initdb").toString(), "-D", data.toString(),
+                "-A", "trust", "-U", "lab");
+        sh("/usr/sbin/runuser", "-u", "postgres", "--", bin.resolve("pg_ctl").toString(), "-D", data.toString(),
+                "-o", "-p " + port + " -k " + data + " -h 127.0.0.1", "-w", "-l", data.resolve("log").toString(), "start");
+        try {
+            String url = "jdbc:postgresql://127.0.0.1:" + port + "/postgres?user=lab";
+            threeInJvm(url);
+            check(url);
+        } finally {
+            sh("/usr/sbin/runuser", "-u", "postgres", "--", bin.resolve("pg_ctl").toString(), "-D", data.toString(),
+                    "-m", "immediate", "stop");
+        }
+    }
+
+    /**
+     * Three concurrent invocations in this JVM, each with its own database connection (to the database they are
+     * three clients, as three pods are); cheaper than three JVMs, which the SQLite test already starts.
+     */
+    private void threeInJvm(String db) throws Exception {
+        List<Thread> ts = new ArrayList<>();
+        List<Result> results = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Throwable> errors = java.util.Collections.synchronizedList(new ArrayList<>());
+        for (int i = 0; i < 3; i++) {
+            String index = Integer.toString(i);
+            Thread t = new Thread(() -> {
+                try {
+                    results.add(inJvm(Map.of("JOB_COMPLETION_INDEX", index), "--db", db, "--json"));
+                } catch (Throwable e) {
+                    errors.add(e);
+                }
+            });
+            ts.add(t);
+        }
+        ts.forEach(Thread::start);
+        for (Thread t : ts) {
+            t.join(120_000);
+        }
+        assertEquals(List.of(), errors);
+        assertEquals(3, results.size());
+        for (Result r : results) {
+            assertEquals(0, r.code(), r.err());
+            assertTrue(lastLine(r.out()).get("sweep").asText().startsWith("h"), r.out());
+        }
+    }
+
+    /** Three JVMs, as three pods of an Indexed Job: same flags, JOB_COMPLETION_INDEX 0, 1, 2, started together. */
+    private void threeProcesses(String db) throws Exception {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<Process> ps = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            List<String> cmd = new ArrayList<>(List.of(java, "-Dai.djl.offline=true", "-Xmx256m", "-cp",
+                    System.getProperty("java.class.path"), "makemore.App", "sweep"));
+            cmd.addAll(List.of(SWEEP));
+            cmd.addAll(List.of("--db", db, "--json", "--quiet"));
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(false);
+            pb.environment().put("JOB_COMPLETION_INDEX", Integer.toString(i));
+            pb.environment().put("OPT_OUT_TRACKING", "true");
+            pb.environment().put("OMP_NUM_THREADS", "1");
+            ps.add(pb.start());
+        }
+        for (Process p : ps) {
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+            assertEquals(0, p.exitValue(), out + err);
+            assertTrue(lastLine(out).get("sweep").asText().startsWith("h"), out);
+        }
+    }
+
+    private static void check(String db) {
+        try (RunStore store = new RunStore(db)) {
+            SweepStore sweeps = new SweepStore(store);
+            var all = sweeps.list();
+            assertEquals(1, all.size(), "one sweep");
+            String id = all.get(0).getKey().id();
+            List<SweepStore.PointRun> points = sweeps.points(id);
+            assertEquals(List.of(0, 1, 2), points.stream().map(SweepStore.PointRun::point).toList());
+            Set<String> runs = new HashSet<>();
+            for (SweepStore.PointRun p : points) {
+                assertEquals(RunStatus.FINISHED, p.status());
+                assertTrue(p.dev() > 2.2 && p.dev() < 2.9, "dev " + p.dev());
+                runs.add(p.run());
+            }
+            assertEquals(3, runs.size());
+            List<RunRecord.Summary> stored = store.list();
+            assertEquals(3, stored.size(), "no run lost or duplicated");
+            for (RunRecord.Summary s : stored) {
+                assertTrue(runs.contains(s.id()));
+                assertEquals(2, store.get(s.id()).orElseThrow().evals().size(), "train and dev, once each");
+            }
+        }
+    }
+
+    private static void sh(String... cmd) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IOException(String.join(" ", cmd) + " failed: " + out);
+        }
+    }
+}
