@@ -65,6 +65,7 @@ final class SweepCommand {
         Cli.Args a = Cli.Args.parse(rest.toArray(String[]::new));
         boolean json = a.flag("json");
         boolean quiet = a.flag("quiet");
+        boolean plan = a.flag("plan");
         String db = a.take("db");
         String sweepId = a.take("sweep-id");
         String indexArg = a.take("index");
@@ -96,6 +97,11 @@ final class SweepCommand {
             } catch (ConfigException e) {
                 throw new ConfigException(e.field(), "point " + p.index() + " " + p.params() + ": " + e.getMessage());
             }
+        }
+        if (plan) { // what a cluster job needs to know before it starts: completions = points
+            out.println(Cli.JSON.writeValueAsString(Map.of("sweep", sweepId != null ? sweepId : sweep.hashId(),
+                    "points", points.size())));
+            return 0;
         }
         Integer index = null;
         if (indexArg != null) {
