@@ -18,8 +18,9 @@ public final class App {
             case "serve" -> makemore.web.LabServer.main(rest);
             case "train", "sample", "bench", "sweep" -> System.exit(makemore.cli.Cli.run(cmd, rest));
             case "bench-server" -> makemore.web.ServerBench.main(rest);
+            case "bench-sweep" -> makemore.web.SweepBench.main(rest);
             default -> {
-                System.err.println("unknown command '" + cmd + "'; use serve (default), train, sample, sweep, bench or bench-server");
+                System.err.println("unknown command '" + cmd + "'; use serve (default), train, sample, sweep, bench, bench-server or bench-sweep");
                 System.exit(2);
             }
         }
