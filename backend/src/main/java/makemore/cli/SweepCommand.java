@@ -34,7 +34,7 @@ import makemore.train.Trainer;
 
 /**
  * {@code ./lab sweep}: every train flag sets the base config; {@code --param NAME} with {@code --values a,b,c} or
- * {@code --range lo:hi:n[:log]} (twice for a grid), {@code --seeds N}, {@code --prune MARGIN}. Points are stored
+ * {@code --range lo:hi:n[:log]} (twice for a grid), {@code --seeds N}, {@code --prune MARGIN[:MIN_FINISHED]}. Points are stored
  * as runs of one sweep in the database ({@code --db}, as the lab's). {@code --index I} (default: env
  * JOB_COMPLETION_INDEX) trains only point I, under the sweep named by {@code --sweep-id} or the definition's hash,
  * so N processes fill one sweep. Exit 0 done, 1 a point failed or the database cannot be reached, 2 bad usage.
@@ -85,8 +85,13 @@ final class SweepCommand {
         if (seeds != null) {
             def.set("seeds", number(seeds, "--seeds"));
         }
-        if (prune != null) {
-            def.putObject("prune").set("margin", number(prune, "--prune"));
+        if (prune != null) { // MARGIN[:MIN_FINISHED]
+            String[] pp = prune.split(":", 2);
+            ObjectNode pr = def.putObject("prune");
+            pr.set("margin", number(pp[0], "--prune margin"));
+            if (pp.length == 2) {
+                pr.set("minFinished", number(pp[1], "--prune min-finished"));
+            }
         }
         SweepDefinition sweep = SweepDefinition.parse(def);
         List<SweepDefinition.Point> points = sweep.expand();

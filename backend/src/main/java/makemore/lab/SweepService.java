@@ -35,6 +35,7 @@ public final class SweepService implements AutoCloseable {
     private final Map<String, Map<Integer, SweepView.Point>> lastSent = new ConcurrentHashMap<>();
     private final Map<String, String> lastSummary = new ConcurrentHashMap<>();
     private final Map<String, SweepDefinition> definitions = new ConcurrentHashMap<>();
+    private final Map<String, List<SweepDefinition.Point>> expanded = new ConcurrentHashMap<>();
     private final Thread poller;
     private volatile boolean closing;
 
@@ -173,7 +174,9 @@ public final class SweepService implements AutoCloseable {
 
     public SweepView get(String id) {
         SweepStore.Sweep s = store.get(id).orElseThrow(() -> LabException.notFound("no sweep " + id));
-        SweepView v = SweepView.of(s, definition(s), store.points(id), p -> {
+        SweepDefinition def = definition(s);
+        List<SweepDefinition.Point> points = expanded.computeIfAbsent(id, k -> def.expand()); // validated once
+        SweepView v = SweepView.of(s, def, points, store.points(id), p -> {
             Tracked t = tracked.get(p.run());
             return t == null ? null : t.state;
         });
@@ -225,6 +228,7 @@ public final class SweepService implements AutoCloseable {
         }
         store.delete(id);
         definitions.remove(id);
+        expanded.remove(id);
     }
 
     /** Scores the best point's test split once; the sweep keeps its first score even if the best point changes. */

@@ -38,7 +38,12 @@ public record SweepView(String id, String created, String status, String hash, M
      */
     public static SweepView of(SweepStore.Sweep sweep, SweepDefinition def, List<SweepStore.PointRun> stored,
             Function<SweepStore.PointRun, SweepStore.PointRun> live) {
-        List<SweepDefinition.Point> expanded = def.expand();
+        return of(sweep, def, def.expand(), stored, live);
+    }
+
+    /** The same, with the definition's points already expanded (callers that show a sweep often keep them). */
+    public static SweepView of(SweepStore.Sweep sweep, SweepDefinition def, List<SweepDefinition.Point> expanded,
+            List<SweepStore.PointRun> stored, Function<SweepStore.PointRun, SweepStore.PointRun> live) {
         Map<Integer, SweepStore.PointRun> byPoint = new TreeMap<>();
         for (SweepStore.PointRun p : stored) {
             SweepStore.PointRun now = p.status().terminal() || live == null ? p : live.apply(p);

@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import makemore.store.RunRecord;
 import makemore.store.RunStore;
 import makemore.store.SweepStore;
+import makemore.train.ConfigException;
 import makemore.train.RunStatus;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,6 +55,14 @@ class SweepCommandTest {
         return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
+    static Result inJvmArgs(Map<String, String> env, String... args) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = SweepCommand.run(args, env, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
     static JsonNode lastLine(String out) throws IOException {
         String[] lines = out.strip().split("\n");
         return Cli.JSON.readTree(lines[lines.length - 1]);
@@ -71,6 +80,44 @@ class SweepCommandTest {
         }
         assertEquals(0.1, o.get("best").get("params").get("smoothing").asDouble());
         assertTrue(r.err().contains("3/3"), "a progress bar over points: " + r.err());
+    }
+
+    @Test
+    void aPointWorseThanTheMedianIsPrunedAndAStoppedSweepCancelsLaterPoints() throws Exception {
+        String db = dir.resolve("p.db").toString();
+        String[] args = {"--model", "mlp", "--hidden", "16", "--steps", "1000", "--evalEvery", "200", "--schedule",
+            "constant", "--param", "lr", "--values", "0.2,0.0001", "--prune", "0.05:1", "--sweep-id", "pr", "--db", db,
+            "--json", "--quiet"};
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        assertEquals(0, SweepCommand.run(args, Map.of(), new PrintStream(out, true, StandardCharsets.UTF_8), System.err));
+        JsonNode o = lastLine(out.toString(StandardCharsets.UTF_8));
+        assertEquals("finished", o.get("points").get(0).get("status").asText());
+        assertEquals("pruned", o.get("points").get(1).get("status").asText(), o.toString());
+        assertEquals(0, o.get("best").get("index").asInt());
+        // the same id with another definition is refused (pods of two jobs never mix)
+        String[] other = args.clone();
+        other[13] = "0.2,0.05";
+        ConfigException clash = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
+                () -> SweepCommand.run(other, Map.of(), new PrintStream(new ByteArrayOutputStream()), System.err));
+        assertTrue(clash.getMessage().contains("already exists with another definition"), clash.getMessage());
+        // a sweep stopped elsewhere (the page, another pod): a point started afterwards is stored as cancelled
+        String[] st = {"--model", "ngram", "--param", "smoothing", "--values", "1,2,3", "--sweep-id", "st", "--db", db,
+            "--json", "--quiet"};
+        assertEquals(0, inJvmArgs(Map.of("JOB_COMPLETION_INDEX", "0"), st).code());
+        try (RunStore store = new RunStore(db)) {
+            new SweepStore(store).setStatus("st", "stopped");
+        }
+        Result r = inJvmArgs(Map.of("JOB_COMPLETION_INDEX", "2"), st);
+        assertEquals(0, r.code(), r.err());
+        JsonNode pts = lastLine(r.out()).get("points");
+        assertEquals("stopped", lastLine(r.out()).get("status").asText());
+        assertEquals(List.of("finished", "pending", "stopped"), List.of(pts.get(0).get("status").asText(),
+                pts.get(1).get("status").asText(), pts.get(2).get("status").asText()));
+        try (RunStore store = new RunStore(db)) {
+            RunRecord cancelled = store.get(pts.get(2).get("run").asText()).orElseThrow();
+            assertEquals(0, cancelled.step());
+            assertTrue(cancelled.message().contains("cancelled"), cancelled.message());
+        }
     }
 
     @Test
