@@ -52,7 +52,89 @@ public final class SweepBench {
             System.out.printf(Locale.ROOT, "the %d runs alone, in-process, nothing stored: %.0f ms%n", n, runs);
             System.out.printf(Locale.ROOT, "overhead per point (best end to end - runs) / %d: %.1f ms%n", n,
                     (warm - runs) / n);
+            mlp(server, http);
         }
+    }
+
+    /**
+     * An MLP sweep of twice as many points as trainers: how busy the trainers stay (summed run time over trainers
+     * x wall time) and how soon a finished point reaches a sweep viewer (server's status event to client).
+     */
+    private static void mlp(LabServer server, HttpClient http) throws Exception {
+        int trainers = makemore.lab.RunService.defaultConcurrency();
+        int n = 2 * trainers;
+        StringBuilder values = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            values.append(i == 0 ? "" : ",").append(42 + i);
+        }
+        String body = "{\"base\":{\"model\":\"mlp\",\"hidden\":64,\"steps\":4000,\"evalEvery\":1000},\"params\":"
+                + "[{\"field\":\"seed\",\"values\":[" + values + "]}]}";
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
+                + "/api/sweeps")).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        String id = RunStore.JSON.readTree(r.body()).get("id").asText();
+        Map<Integer, Long> started = new ConcurrentHashMap<>();
+        Map<Integer, Long> ended = new ConcurrentHashMap<>();
+        Map<Integer, Long> arrived = new ConcurrentHashMap<>();
+        JsonNode view = RunStore.JSON.readTree(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                + server.port() + "/api/sweeps/" + id)).build(), HttpResponse.BodyHandlers.ofString()).body());
+        for (JsonNode p : view.get("points")) {
+            int index = p.get("index").asInt();
+            server.runs().subscribe(p.get("run").asText(), e -> {
+                if (e instanceof makemore.train.RunEvent.Status st) {
+                    (st.status().terminal() ? ended : started).putIfAbsent(index, System.nanoTime());
+                }
+            });
+        }
+        CountDownLatch all = new CountDownLatch(1);
+        WebSocket ws = http.newWebSocketBuilder().buildAsync(URI.create("ws://127.0.0.1:" + server.port()
+                + "/ws/sweeps/" + id), new WebSocket.Listener() {
+                    private final StringBuilder partial = new StringBuilder();
+
+                    @Override
+                    public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
+                        partial.append(data);
+                        if (last) {
+                            long now = System.nanoTime();
+                            try {
+                                JsonNode m = RunStore.JSON.readTree(partial.toString());
+                                if (m.get("type").asText().equals("point")
+                                        && m.get("point").get("status").asText().equals("finished")) {
+                                    arrived.putIfAbsent(m.get("point").get("index").asInt(), now);
+                                }
+                            } catch (Exception e) {
+                                throw new IllegalStateException(e);
+                            }
+                            partial.setLength(0);
+                            if (arrived.size() == n) {
+                                all.countDown();
+                            }
+                        }
+                        w.request(1);
+                        return null;
+                    }
+                }).join();
+        if (!all.await(600, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("MLP sweep " + id + " did not finish");
+        }
+        ws.abort();
+        long first = started.values().stream().min(Long::compare).orElseThrow();
+        long last = ended.values().stream().max(Long::compare).orElseThrow();
+        double busy = 0;
+        double worst = 0;
+        java.util.List<Double> lat = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            busy += ended.get(i) - started.get(i);
+            double ms = (arrived.get(i) - ended.get(i)) / 1e6;
+            lat.add(ms);
+            worst = Math.max(worst, ms);
+        }
+        java.util.Collections.sort(lat);
+        System.out.printf(Locale.ROOT, "MLP sweep, %d points (hidden 64, 4000 steps) on %d trainer(s): trainers busy"
+                + " %.1f%% of %.1f s%n", n, trainers, 100 * busy / (trainers * (double) (last - first)),
+                (last - first) / 1e9);
+        System.out.printf(Locale.ROOT, "point finished (server) -> sweep viewer: median %.1f ms, max %.1f ms%n",
+                lat.get(lat.size() / 2), worst);
     }
 
     /** Milliseconds from POST /api/sweeps to the last point arriving finished on the sweep's WebSocket. */
