@@ -144,8 +144,9 @@ public record SweepDefinition(RunConfig base, List<Param> params, int seeds, Pru
         }
         for (Iterator<String> it = p.fieldNames(); it.hasNext();) {
             String k = it.next();
-            if (!Set.of("field", "values", "range").contains(k)) {
-                throw new ConfigException(field, field + ": unknown key '" + k + "' (field, values or range)");
+            if (!Set.of("field", "values", "range", "scale").contains(k) || (k.equals("scale") && hasRange)) {
+                throw new ConfigException(field, field + ": unknown key '" + k + "' (field, values [+ scale for the"
+                        + " plot] or range)");
             }
         }
         List<Double> values = new ArrayList<>();
@@ -164,7 +165,10 @@ public record SweepDefinition(RunConfig base, List<Param> params, int seeds, Pru
                 }
                 values.add(v.asDouble());
             }
-            scale = "list";
+            scale = p.path("scale").asText("list"); // how a plot spaces the values; a stored definition keeps it
+            if (!Set.of("list", "lin", "log").contains(scale)) {
+                throw new ConfigException(field, field + ": scale must be list, lin or log, got '" + scale + "'");
+            }
         } else {
             JsonNode r = p.get("range");
             double lo = r.path("lo").isNumber() ? r.get("lo").asDouble() : Double.NaN;
@@ -303,25 +307,9 @@ public record SweepDefinition(RunConfig base, List<Param> params, int seeds, Pru
         return o;
     }
 
-    /** Reads back what {@link #toJsonTree()} wrote (values lists; "scale" is kept for the plot's x axis). */
+    /** Reads back what {@link #toJsonTree()} wrote: the same JSON a client may POST again (a re-run). */
     public static SweepDefinition fromStored(String json) {
-        try {
-            ObjectNode o = (ObjectNode) JSON.readTree(json);
-            ArrayNode ps = (ArrayNode) o.get("params");
-            List<String> scales = new ArrayList<>();
-            for (JsonNode p : ps) {
-                scales.add(p.path("scale").asText("list"));
-                ((ObjectNode) p).remove("scale");
-            }
-            SweepDefinition d = parse(o);
-            List<Param> params = new ArrayList<>();
-            for (int i = 0; i < d.params.size(); i++) {
-                params.add(new Param(d.params.get(i).field(), d.params.get(i).values(), scales.get(i)));
-            }
-            return new SweepDefinition(d.base, List.copyOf(params), d.seeds, d.prune);
-        } catch (JsonProcessingException | ClassCastException e) {
-            throw new IllegalStateException("stored sweep definition is damaged: " + e.getMessage(), e);
-        }
+        return parse(json);
     }
 
     public String toJson() {

@@ -1,7 +1,6 @@
 package makemore.lab;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -56,7 +55,6 @@ class SweepServiceTest {
                 + "\"params\":[{\"field\":\"steps\",\"values\":[50,400000,400001,400002]}]}").get("id");
         SweepView v = waitUntil(id, s -> s.points().get(1).status().equals("running"));
         assertEquals("finished", v.points().get(0).status(), v.points().get(0).message());
-        assertEquals(202 / 202, 1);
         sweeps.stop(id);
         v = waitUntil(id, s -> s.status().equals("stopped") && s.points().stream()
                 .allMatch(p -> !p.status().equals("running") && !p.status().equals("queued")));
@@ -112,6 +110,5 @@ class SweepServiceTest {
         assertTrue(mem.getMessage().startsWith("point 1"), mem.getMessage());
         assertTrue(sweeps.list().isEmpty());
         assertTrue(store.list().isEmpty());
-        assertNotNull(store);
     }
 }

@@ -130,6 +130,12 @@ class SweepRoutesTest {
         JsonNode again = json(send("POST", "/api/sweeps/" + id + "/test", null));
         assertTrue(again.get("alreadyScored").asBoolean());
         assertEquals(first.get("loss").asDouble(), again.get("loss").asDouble());
+        // the stored definition is a re-run link: posting it back makes a new sweep of the same definition
+        var rerun = send("POST", "/api/sweeps", s.get("definition").toString());
+        assertEquals(201, rerun.statusCode(), rerun.body());
+        JsonNode copy = waitForSweep(json(rerun).get("id").asText(), "finished");
+        assertEquals(s.get("hash").asText(), copy.get("hash").asText());
+        assertEquals(204, send("DELETE", "/api/sweeps/" + copy.get("id").asText(), null).statusCode());
         JsonNode list = json(send("GET", "/api/sweeps", null));
         assertEquals(1, list.size());
         assertEquals("finished", list.get(0).get("status").asText());
