@@ -165,6 +165,31 @@ class SweepRoutesTest {
     }
 
     @Test
+    void pointsStoredByAnotherProcessArriveOnTheSweepSocket() throws Exception {
+        String db = dir.resolve("lab.db").toString();
+        String[] args = {"--model", "ngram", "--param", "smoothing", "--values", "0.5,5", "--sweep-id", "cluster", "--db",
+            db, "--quiet"};
+        java.io.PrintStream quiet = new java.io.PrintStream(new java.io.ByteArrayOutputStream());
+        assertEquals(0, makemore.cli.CliAccess.sweep(args, java.util.Map.of("JOB_COMPLETION_INDEX", "0"), quiet));
+        LabServerTest.Listener l = new LabServerTest.Listener();
+        http.newWebSocketBuilder().buildAsync(URI.create("ws://127.0.0.1:" + server.port() + "/ws/sweeps/cluster"), l)
+                .join();
+        JsonNode snap = l.nextOfType("snapshot").get("sweep");
+        assertEquals("finished", snap.get("points").get(0).get("status").asText());
+        assertEquals("pending", snap.get("points").get(1).get("status").asText());
+        assertEquals(0, makemore.cli.CliAccess.sweep(args, java.util.Map.of("JOB_COMPLETION_INDEX", "1"), quiet));
+        while (true) { // the lab polls the database for points it does not train itself
+            JsonNode m = l.nextOfType("point").get("point");
+            if (m.get("index").asInt() == 1 && m.get("status").asText().equals("finished")) {
+                break;
+            }
+        }
+        JsonNode summary = l.nextOfType("summary");
+        assertEquals("finished", summary.get("status").asText());
+        assertEquals(0.5, summary.get("best").get("params").get("smoothing").asDouble());
+    }
+
+    @Test
     void badSweepsAre400sNamingTheFieldAndCreateNothing() throws Exception {
         String[][] cases = {
             {"{\"base\":{\"model\":\"ngram\"},\"params\":[{\"field\":\"smoothing\",\"values\":[]}]}", "smoothing"},
