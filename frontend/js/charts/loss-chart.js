@@ -72,6 +72,7 @@ export class LossChart {
     this.node = node;
     this.height = opts.height || 300;
     this.yLabel = opts.yLabel || 'NLL (nats/char)';
+    this.fitRefs = !!opts.fitRefs; // the y range takes in the reference lines (compare: count models are lines)
     this.logY = false;
     this.series = []; // [{key, label, color, width, dash, points: [[step, v]], dots}]
     this.refs = []; // [{label, value, color}]
@@ -92,7 +93,7 @@ export class LossChart {
     this.series = series;
     this.refs = refs;
     this.marks = marks;
-    const key = `${this.logY}|${series.map((s) => s.key).join(',')}`;
+    const key = `${this.logY}|${series.map((s) => s.key + (s.scale || '')).join(',')}`;
     if (!this.u || key !== this.key) this.build(key);
     else if (this.zoom) {
       this.u.setData(this.data(), false);
@@ -127,26 +128,54 @@ export class LossChart {
     this.node.textContent = '';
     const value = (u, v) => (v == null ? '—' : fmtLoss(v));
     const series = [{ label: 'step', value: (u, v) => (v == null ? '—' : fmtNum(v)) }, ...this.series.map((s) => ({
-      label: s.label, stroke: s.color, width: s.width || 1.5, dash: s.dash, spanGaps: true, value,
+      label: s.label, stroke: s.color, width: s.width || 1.5, dash: s.dash, spanGaps: true, value, scale: s.scale || 'y',
       points: s.dots ? { show: true, size: s.dots, fill: s.color } : { show: false },
     }))];
+    const span = (mn, mx) => {
+      for (const r of this.fitRefs ? this.refs : []) {
+        if (Number.isFinite(r.value) && (!this.logY || r.value > 0)) {
+          mn = mn == null ? r.value : Math.min(mn, r.value);
+          mx = mx == null ? r.value : Math.max(mx, r.value);
+        }
+      }
+      return [mn, mx];
+    };
     const y = this.logY
-      ? { distr: 3, log: 10, range: (u, mn, mx) => (mn == null || mx == null ? [1, 10] : [mn * 0.97, mx * 1.03]) }
-      : { distr: 1 };
+      ? { distr: 3, log: 10, range: (u, a, b) => {
+        const [mn, mx] = span(a, b);
+        return mn == null || mx == null ? [1, 10] : [mn * 0.97, mx * 1.03];
+      } }
+      : { distr: 1, range: (u, a, b) => {
+        const [mn, mx] = span(a, b);
+        if (mn == null || mx == null) return [0, 1];
+        const pad = Math.max(1e-3, (mx - mn) * 0.05);
+        return [mn - pad, mx + pad];
+      } };
     const yAxis = { ...AXIS, label: this.yLabel, size: 52 };
     if (this.logY) {
       yAxis.splits = (u, i, mn, mx) => logTicks(mn, mx);
       yAxis.values = (u, splits) => splits.map((v) => fmtNum(v));
     }
+    // a series on its own scale (the L2 penalty: a different size than the NLL) gets an axis on the right
+    const side = this.series.find((s) => s.scale);
+    const scales = { x: { time: false }, y };
+    const axes = [{ ...AXIS, label: 'step' }, yAxis];
+    if (side) {
+      scales[side.scale] = { auto: true };
+      axes.push({ ...AXIS, scale: side.scale, side: 1, label: side.label, grid: { show: false }, size: 52, stroke: side.color });
+    }
     this.u = new uPlot({
       ...this.size(),
-      scales: { x: { time: false }, y },
+      scales,
       series,
-      axes: [{ ...AXIS, label: 'step' }, yAxis],
+      axes,
       cursor: { drag: { x: true, y: false }, points: { size: 6 } },
       legend: { live: true },
       hooks: {
         draw: [(u) => this.decorate(u)],
+        setScale: [(u, key) => {
+          if (key === 'x') this.node.dataset.xmax = String(Math.round(u.scales.x.max ?? 0));
+        }],
         setSelect: [(u) => {
           if (u.select.width > 2) {
             this.zoom = [u.posToVal(u.select.left, 'x'), u.posToVal(u.select.left + u.select.width, 'x')];

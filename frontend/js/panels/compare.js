@@ -78,22 +78,23 @@ function renderTable(list) {
     const v = r.config[k];
     return typeof v === 'number' ? fmtNum(v) : String(v);
   };
+  // [label, value, is it config (differences highlighted among the runs it applies to)]
   const rows = [
-    ['model', (r) => r.config.model],
-    ['dataset', (r) => datasetName(r.config.dataset)],
+    ['model', (r) => r.config.model, true],
+    ['dataset', (r) => datasetName(r.config.dataset), true],
     ['status', (r) => r.status],
     ['steps done', (r) => fmtInt(r.step)],
     ['best dev', (r) => fmtLoss(r.bestDev)],
     ['test', (r) => (r.test ? fmtLoss(r.test.loss) : '—')],
     ...names.map((k) => [k, (r) => cell(r, k), true]),
-    ['lr changes', (r) => String(r.lrChanges.length)],
+    ['lr changes', (r) => String(r.lrChanges.length), true],
     ['note', (r) => r.note || ''],
   ];
   const body = el('tbody');
   for (const [label, get, field] of rows) {
     const vals = list.map(get);
     const applies = vals.filter((v) => v !== 'n/a');
-    const differ = field ? new Set(vals).size > 1 : new Set(vals).size > 1 && label !== 'note';
+    const differ = field && new Set(applies).size > 1;
     const tr = el('tr', { class: differ ? 'diff' : '', dataset: { field: label } });
     tr.append(el('th', {}, label));
     for (const v of vals) tr.append(el('td', { class: v === 'n/a' ? 'muted' : 'mono' }, v));
@@ -104,7 +105,7 @@ function renderTable(list) {
 }
 
 export function initCompare() {
-  chart = new LossChart($('compare-chart'), { height: 320 });
+  chart = new LossChart($('compare-chart'), { height: 320, fitRefs: true });
   chart.onZoom = (z) => ($('compare-zoom-reset').disabled = !z);
   $('compare-zoom-reset').addEventListener('click', () => chart.reset());
   $('compare-train').addEventListener('change', render);

@@ -273,6 +273,7 @@ export function initControls() {
   });
   // the form starts from the run on show (once per run): tweak and train again
   bus.on('run', (r) => {
+    if (!r) loadedRun = null; // the next run opened (also the same one again) fills the form
     if (!r || r.id === loadedRun) return;
     loadedRun = r.id;
     const { lrChanges, ...cfg } = r.config; // a tweak is a new run: the exact replay is what re-run links are for

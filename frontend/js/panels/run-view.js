@@ -29,7 +29,7 @@ function lossSeries(r) {
   ];
   const pen = prog.filter((p) => p.penalty != null && Number.isFinite(p.penalty));
   if (pen.length) {
-    series.push({ key: 'penalty', label: 'L2 penalty', color: C.penalty, width: 1.25, dash: [6, 4], points: pen.map((p) => [p.step, p.penalty]) });
+    series.push({ key: 'penalty', label: 'L2 penalty', color: C.penalty, width: 1.25, dash: [6, 4], scale: 'penalty', points: pen.map((p) => [p.step, p.penalty]) });
   }
   series.push({ key: 'full', label: 'train (full split)', color: C.full, width: 1, dash: [2, 3], dots: 4, points: evals.filter((e) => e.split === 'train').map((e) => [e.step, e.loss]) });
   series.push({ key: 'dev', label: 'dev', color: C.dev, width: 2.5, dots: 6, points: evals.filter((e) => e.split === 'dev').map((e) => [e.step, e.loss]) });
@@ -125,7 +125,8 @@ const saveLabels = debounce(async () => {
 
 function renderEmbedding(r) {
   const emb = r && r.embedding;
-  scatter.empty = !r ? 'open or train a run' : emb ? '' : spec0(r) ? 'the embedding appears at the first evaluation' : `the ${r.config.model} has no character embedding`;
+  scatter.empty = !r ? 'open or train a run' : emb ? '' : spec0(r) ? 'the embedding appears at the first evaluation'
+    : `the ${model(r.config.model)?.title || r.config.model} has no character embedding`;
   if ((emb ? emb.points : []) !== scatter.source) {
     scatter.source = emb ? emb.points : [];
     scatter.set(scatter.source);

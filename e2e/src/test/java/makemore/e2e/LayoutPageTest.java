@@ -37,6 +37,13 @@ class LayoutPageTest extends PageHarness {
             assertTrue(page.locator("#loss-chart canvas").first().boundingBox().width <= width, "the chart resizes");
             assertThat(page.locator("#embedding")).hasAttribute("data-overlaps", "0");
             screenshot(page, "run-" + width);
+            if (width == 390) { // what a phone shows, screen by screen
+                for (String id : new String[] {"controls-panel", "loss-chart", "samples-panel", "runs-panel"}) {
+                    page.locator("#" + id).scrollIntoViewIfNeeded();
+                    page.screenshot(new Page.ScreenshotOptions().setPath(java.nio.file.Path.of(System.getProperty(
+                            "mm.screenshots.dir", "target/screenshots")).resolve("phone-" + id + ".png")));
+                }
+            }
             page.navigate(base + "/#/compare?ids=" + mlp + "," + ngram);
             assertThat(page.locator("#compare-chart")).hasAttribute("data-lines", "1");
             assertFits("the compare view", width);

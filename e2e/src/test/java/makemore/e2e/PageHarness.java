@@ -185,6 +185,7 @@ abstract class PageHarness {
         } finally {
             context.close();
             context = null;
+            stopLiveRuns(); // a failed test must not leave the trainers busy for the next one
         }
         assertTrue(problems.isEmpty(), "problems in the page: " + problems);
     }
@@ -225,6 +226,19 @@ abstract class PageHarness {
                 .method(method, HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
         assertTrue(r.statusCode() / 100 == 2, r.statusCode() + " " + r.body());
         return r.body().isEmpty() ? null : JSON.readTree(r.body());
+    }
+
+    void stopLiveRuns() {
+        try {
+            for (JsonNode r : get("/api/runs")) {
+                String status = r.path("status").asText();
+                if (status.equals("running") || status.equals("queued")) {
+                    send("POST", "/api/runs/" + r.path("id").asText() + "/stop", "{}");
+                }
+            }
+        } catch (Exception | AssertionError e) {
+            // best effort: the run may have ended meanwhile
+        }
     }
 
     /** Starts a run over REST and waits until it has ended; returns its id. */

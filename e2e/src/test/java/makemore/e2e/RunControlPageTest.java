@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.Mouse;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.FilePayload;
 import java.net.URLEncoder;
@@ -52,6 +53,22 @@ class RunControlPageTest extends PageHarness {
         assertThat(page.locator("#run-eta")).hasText(Pattern.compile("ETA \\d"), slow());
         screenshot(page, "steered");
 
+        // zoom in on the chart: live updates keep the zoom; double-click goes back to everything
+        var box = page.locator("#loss-chart .u-over").boundingBox();
+        page.mouse().move(box.x + box.width * 0.2, box.y + box.height / 2);
+        page.mouse().down();
+        page.mouse().move(box.x + box.width * 0.6, box.y + box.height / 2, new Mouse.MoveOptions().setSteps(5));
+        page.mouse().up();
+        assertThat(page.locator("#loss-chart")).hasAttribute("data-zoomed", "true");
+        String xmax = page.locator("#loss-chart").getAttribute("data-xmax");
+        String step = page.locator("#run-step").textContent();
+        assertThat(page.locator("#run-step")).not().hasText(step, slow());
+        page.waitForTimeout(300);
+        assertEquals(xmax, page.locator("#loss-chart").getAttribute("data-xmax"), "the zoom survives live updates");
+        assertTrue(page.locator("#zoom-reset").isEnabled());
+        page.locator("#loss-chart .u-over").dblclick();
+        assertThat(page.locator("#loss-chart")).hasAttribute("data-zoomed", "false");
+
         Page second = watch(context.newPage());
         second.navigate(base + "/#/runs/" + id);
         assertThat(second.locator("#run-status")).hasText("running", slow());
@@ -65,11 +82,7 @@ class RunControlPageTest extends PageHarness {
         for (JsonNode e : run.path("evals")) {
             assertTrue(seen.add(e.path("step").asLong() + e.path("split").asText()), "evaluated twice: " + e);
         }
-        for (JsonNode r : get("/api/runs")) {
-            if (r.path("status").asText().equals("running") || r.path("status").asText().equals("queued")) {
-                send("POST", "/api/runs/" + r.path("id").asText() + "/stop", "{}");
-            }
-        }
+        stopLiveRuns();
         second.navigate(base + "/#/runs/" + queued);
         assertThat(second.locator("#run-status")).hasText("stopped", slow());
     }
@@ -103,8 +116,8 @@ class RunControlPageTest extends PageHarness {
         page.locator("[data-model=mlp]").click();
         typeValue("hidden", "8");
         typeValue("embDim", "4");
-        typeValue("steps", "40000");
-        typeValue("evalEvery", "10000");
+        typeValue("steps", "20000");
+        typeValue("evalEvery", "5000");
         page.locator("#train").click();
         assertThat(page.locator("#run-status")).hasText("running", slow());
         page.locator("#steer-range-lr").fill("400");
