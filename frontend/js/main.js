@@ -55,6 +55,7 @@ async function start() {
   });
   bus.on('route', showView);
   startRouting();
+  document.body.dataset.ready = 'true'; // every panel listens from here on
 }
 
 start();

@@ -25,7 +25,7 @@ class LabPageTest extends PageHarness {
     /** 1. Set LR with the slider, train a small MLP: dev-loss points, samples and embedding points appear. */
     @Test
     void mlpTrainsWithSliderLearningRate() throws Exception {
-        page.navigate(base + "/");
+        open(page, base + "/");
         page.locator("[data-model=mlp]").click();
         typeValue("hidden", "32");
         typeValue("steps", "300");
@@ -77,7 +77,7 @@ class LabPageTest extends PageHarness {
     /** 2. Count bigram: moving smoothing re-scores the dev NLL without training, and the heatmap is drawn. */
     @Test
     void countBigramSmoothingRescoresLive() {
-        page.navigate(base + "/");
+        open(page, base + "/");
         page.locator("[data-model=ngram]").click();
         Locator dev = page.locator("#ngram-dev");
         assertThat(dev).hasText(Pattern.compile("^\\d+\\.\\d{4}$"));
@@ -112,7 +112,7 @@ class LabPageTest extends PageHarness {
     /** 3. Copy a run's link and open it in a fresh browser context: the same run, same final dev loss. */
     @Test
     void copiedRunLinkShowsTheSameRun() throws Exception {
-        page.navigate(base + "/");
+        open(page, base + "/");
         page.locator("[data-model=neural]").click();
         typeValue("steps", "40");
         typeValue("evalEvery", "10");
@@ -131,7 +131,7 @@ class LabPageTest extends PageHarness {
         BrowserContext other = newContext();
         try {
             Page viewer = watch(other.newPage());
-            viewer.navigate(link);
+            open(viewer, link);
             assertThat(viewer.locator("#run-status")).hasText("finished", slow());
             assertThat(viewer.locator("#run-dev")).hasText(devText);
             assertThat(viewer.locator("#form-origin")).containsText("from run " + id);
@@ -145,7 +145,7 @@ class LabPageTest extends PageHarness {
             String rerun = page.locator("#share-url").inputValue();
             assertTrue(rerun.startsWith(base + "/#/new?config="), rerun);
             assertTrue(rerun.contains("sha256=" + get("/api/datasets").get(0).path("sha256").asText()), rerun);
-            viewer.navigate(rerun);
+            open(viewer, rerun);
             assertThat(viewer.locator("#mode-text")).containsText("Re-run link");
             assertThat(viewer.locator("#val-steps")).hasValue("40");
             assertThat(viewer.locator("#val-lr")).hasValue("50");
@@ -158,7 +158,7 @@ class LabPageTest extends PageHarness {
     @Test
     void uploadedHtmlIsShownAsText() {
         allowStatus(400); // the too-small file below is refused on purpose
-        page.navigate(base + "/");
+        open(page, base + "/");
         page.locator("#upload-file").setInputFiles(new FilePayload("tiny.txt", "text/plain",
                 "ann\nbob\ncid\n".getBytes(StandardCharsets.UTF_8)));
         assertThat(page.locator("#err-dataset")).containsText("at least 10");
@@ -191,7 +191,7 @@ class LabPageTest extends PageHarness {
     @Test
     void invalidValuesAreReportedInline() {
         allowStatus(400);
-        page.navigate(base + "/");
+        open(page, base + "/");
         page.locator("[data-model=mlp]").click();
         typeValue("lr", "abc");
         assertThat(page.locator("#err-lr")).containsText("not a number");
@@ -216,7 +216,7 @@ class LabPageTest extends PageHarness {
 
         // a config the page cannot judge (a field it does not know) goes to the server, whose 400 is shown
         String cfg = "{\"model\":\"mlp\",\"steps\":5,\"hidden\":8,\"frobnicate\":1}";
-        page.navigate(base + "/#/new?config=" + URLEncoder.encode(cfg, StandardCharsets.UTF_8).replace("+", "%20"));
+        open(page, base + "/#/new?config=" + URLEncoder.encode(cfg, StandardCharsets.UTF_8).replace("+", "%20"));
         page.reload();
         assertThat(page.locator("#mode-text")).containsText("Re-run link");
         page.locator("#banner-train").click();

@@ -29,7 +29,7 @@ class LayoutPageTest extends PageHarness {
                 + "\"note\":\"tried a smaller hidden layer\"}");
         for (int width : new int[] {390, 1024, 1440}) {
             page.setViewportSize(width, 900);
-            page.navigate(base + "/#/runs/" + mlp);
+            open(page, base + "/#/runs/" + mlp);
             assertThat(page.locator("#run-status")).hasText("finished", slow());
             assertThat(page.locator("#embedding")).hasAttribute("data-points", "27");
             page.waitForTimeout(400); // the embedding glides into place
@@ -44,10 +44,10 @@ class LayoutPageTest extends PageHarness {
                             "mm.screenshots.dir", "target/screenshots")).resolve("phone-" + id + ".png")));
                 }
             }
-            page.navigate(base + "/#/compare?ids=" + mlp + "," + ngram);
+            open(page, base + "/#/compare?ids=" + mlp + "," + ngram);
             assertThat(page.locator("#compare-chart")).hasAttribute("data-lines", "1");
             assertFits("the compare view", width);
-            page.navigate(base + "/#/new");
+            open(page, base + "/#/new");
             page.locator("[data-model=ngram]").click();
             assertThat(page.locator("#heatmap")).hasAttribute("data-cells", "729");
             assertFits("the n-gram explorer", width);
@@ -57,7 +57,7 @@ class LayoutPageTest extends PageHarness {
             page.locator("[data-model=mlp]").click();
         }
         page.setViewportSize(1440, 900);
-        page.navigate(base + "/#/runs/" + mlp);
+        open(page, base + "/#/runs/" + mlp);
         assertThat(page.locator("#run-status")).hasText("finished", slow());
         Page p = page;
         p.locator("#loss-chart .u-over").hover();

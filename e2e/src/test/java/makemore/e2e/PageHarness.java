@@ -195,6 +195,12 @@ abstract class PageHarness {
         p.screenshot(new Page.ScreenshotOptions().setPath(dir.resolve(testName + "-" + suffix + ".png")).setFullPage(true));
     }
 
+    /** Opens a URL and waits until the page has learned the models and every panel listens. */
+    static void open(Page p, String url) {
+        p.navigate(url);
+        p.waitForSelector("body[data-ready=true]");
+    }
+
     void typeValue(String key, String value) {
         Locator box = page.locator("#val-" + key);
         box.fill(value);

@@ -23,7 +23,7 @@ class RunControlPageTest extends PageHarness {
     /** Reload mid-run, steer the learning rate, stop it from a second tab; a second run waits and says where. */
     @Test
     void reloadMidRunThenSteerAndStopFromAnotherTab() throws Exception {
-        page.navigate(base + "/");
+        open(page, base + "/");
         page.locator("[data-model=mlp]").click();
         typeValue("hidden", "16");
         typeValue("steps", "200000");
@@ -70,7 +70,7 @@ class RunControlPageTest extends PageHarness {
         assertThat(page.locator("#loss-chart")).hasAttribute("data-zoomed", "false");
 
         Page second = watch(context.newPage());
-        second.navigate(base + "/#/runs/" + id);
+        open(second, base + "/#/runs/" + id);
         assertThat(second.locator("#run-status")).hasText("running", slow());
         second.locator("#stop").click();
         assertThat(second.locator("#run-status")).hasText("stopped", slow());
@@ -83,7 +83,7 @@ class RunControlPageTest extends PageHarness {
             assertTrue(seen.add(e.path("step").asLong() + e.path("split").asText()), "evaluated twice: " + e);
         }
         stopLiveRuns();
-        second.navigate(base + "/#/runs/" + queued);
+        open(second, base + "/#/runs/" + queued);
         assertThat(second.locator("#run-status")).hasText("stopped", slow());
     }
 
@@ -91,7 +91,7 @@ class RunControlPageTest extends PageHarness {
     @Test
     void storedRunResamplesAtAnotherTemperatureAndScoresTestOnce() throws Exception {
         String id = trainedRun("{\"model\":\"mlp\",\"steps\":300,\"evalEvery\":100,\"hidden\":16}");
-        page.navigate(base + "/#/runs/" + id);
+        open(page, base + "/#/runs/" + id);
         assertThat(page.locator("#run-status")).hasText("finished", slow());
         assertThat(page.locator("#samples")).hasAttribute("data-count", "20");
         page.locator("#sample-temp").fill("0.5");
@@ -112,7 +112,7 @@ class RunControlPageTest extends PageHarness {
     /** A re-run link of a run steered live replays the change: the same curve, point for point. */
     @Test
     void rerunLinkOfASteeredRunReproducesTheCurveExactly() throws Exception {
-        page.navigate(base + "/");
+        open(page, base + "/");
         page.locator("[data-model=mlp]").click();
         typeValue("hidden", "8");
         typeValue("embDim", "4");
@@ -131,7 +131,7 @@ class RunControlPageTest extends PageHarness {
         BrowserContext other = newContext();
         try {
             Page p = watch(other.newPage());
-            p.navigate(link);
+            open(p, link);
             assertThat(p.locator("#mode-text")).containsText("1 learning-rate change replayed");
             p.locator("#banner-train").click();
             assertThat(p.locator("#run-status")).hasText("finished", slow());
@@ -153,7 +153,7 @@ class RunControlPageTest extends PageHarness {
         String pets = "rex\nfido\nbella\nmax\nluna\ncharlie\nlucy\ncooper\ndaisy\nrocky\nbuddy\n";
         String hash = sha256(pets);
         String cfg = "{\"model\":\"ngram\",\"dataset\":\"" + hash.substring(0, 16) + "\",\"context\":1,\"smoothing\":0.5}";
-        page.navigate(base + "/#/new?config=" + URLEncoder.encode(cfg, StandardCharsets.UTF_8) + "&sha256=" + hash
+        open(page, base + "/#/new?config=" + URLEncoder.encode(cfg, StandardCharsets.UTF_8) + "&sha256=" + hash
                 + "&dataName=pets.txt");
         assertThat(page.locator("#mode-text")).containsText("which this lab does not have");
         assertTrue(page.locator("#banner-train").isDisabled());
@@ -175,7 +175,7 @@ class RunControlPageTest extends PageHarness {
         String ngram = trainedRun("{\"model\":\"ngram\",\"context\":2,\"smoothing\":0.1}");
         String a = trainedRun("{\"model\":\"mlp\",\"steps\":300,\"evalEvery\":100,\"hidden\":16}");
         String b = trainedRun("{\"model\":\"mlp\",\"steps\":300,\"evalEvery\":100,\"hidden\":16,\"lr\":0.05}");
-        page.navigate(base + "/#/runs/" + a);
+        open(page, base + "/#/runs/" + a);
         assertThat(page.locator("#run-status")).hasText("finished", slow());
         page.locator("#run-name").fill("fast lr");
         assertThat(page.locator("#label-state")).hasText("saved");
@@ -203,7 +203,7 @@ class RunControlPageTest extends PageHarness {
     void backAndForwardThroughThreeViews() throws Exception {
         String a = trainedRun("{\"model\":\"neural\",\"steps\":20,\"evalEvery\":10}");
         String b = trainedRun("{\"model\":\"ngram\"}");
-        page.navigate(base + "/#/new");
+        open(page, base + "/#/new");
         page.locator("[data-model=ngram]").click();
         assertThat(page.locator("#ngram-view")).isVisible();
         page.locator("#runs tr[data-id='" + a + "']").click();
