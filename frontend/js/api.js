@@ -1,4 +1,6 @@
 // REST client for the lab server (same origin). Errors become ApiError with the server's {error, field}.
+// Every body goes with its content type spelled out (JSON as application/json, uploads as
+// application/octet-stream): the server refuses bodies without one.
 
 export class ApiError extends Error {
   constructor(status, message, field) {
@@ -8,15 +10,15 @@ export class ApiError extends Error {
   }
 }
 
-async function request(method, path, body, isForm) {
-  const opts = { method, headers: {} };
+async function request(method, path, body, contentType) {
+  const opts = { method, headers: { Accept: 'application/json' } };
   if (body !== undefined) {
-    if (isForm) {
-      opts.body = body;
-    } else {
-      opts.headers['Content-Type'] = 'application/json';
-      opts.body = JSON.stringify(body);
-    }
+    opts.headers['Content-Type'] = contentType || 'application/json';
+    opts.body = contentType ? body : JSON.stringify(body);
+  } else if (method !== 'GET') {
+    // an empty JSON object, so a POST without a body is still a JSON request
+    opts.headers['Content-Type'] = 'application/json';
+    opts.body = '{}';
   }
   let res;
   try {
@@ -41,26 +43,25 @@ async function request(method, path, body, isForm) {
   return data;
 }
 
+const run = (id) => `/api/runs/${encodeURIComponent(id)}`;
+
 export const api = {
+  models: () => request('GET', '/api/models'),
   datasets: () => request('GET', '/api/datasets'),
-  upload: (file) => {
-    const fd = new FormData();
-    fd.append('file', file, file.name);
-    return request('POST', '/api/datasets', fd, true);
-  },
+  upload: (file) => request('POST', `/api/datasets?name=${encodeURIComponent(file.name)}`, file, 'application/octet-stream'),
   ngram: (dataset, context, smoothing) =>
     request('GET', `/api/ngram?dataset=${encodeURIComponent(dataset)}&context=${context}&smoothing=${smoothing}`),
   runs: () => request('GET', '/api/runs'),
-  run: (id) => request('GET', `/api/runs/${encodeURIComponent(id)}`),
+  run: (id) => request('GET', run(id)),
   create: (config) => request('POST', '/api/runs', config),
-  stop: (id) => request('POST', `/api/runs/${encodeURIComponent(id)}/stop`),
-  remove: (id) => request('DELETE', `/api/runs/${encodeURIComponent(id)}`),
-  test: (id) => request('POST', `/api/runs/${encodeURIComponent(id)}/test`),
-  samples: (id, n, temperature, seed) =>
-    request('POST', `/api/runs/${encodeURIComponent(id)}/samples`, { n, temperature, seed }),
-  probe: (id, word) => request('POST', `/api/runs/${encodeURIComponent(id)}/probe`, { word }),
+  label: (id, labels) => request('PATCH', run(id), labels),
+  stop: (id) => request('POST', `${run(id)}/stop`),
+  remove: (id) => request('DELETE', run(id)),
+  test: (id) => request('POST', `${run(id)}/test`),
+  samples: (id, n, temperature, seed) => request('POST', `${run(id)}/samples`, { n, temperature, seed }),
+  probe: (id, word) => request('POST', `${run(id)}/probe`, { word }),
   exportUrl: (ids, format) => ids.length === 1
-    ? `/api/runs/${encodeURIComponent(ids[0])}/export?format=${format}`
+    ? `${run(ids[0])}/export?format=${format}`
     : `/api/export?ids=${ids.map(encodeURIComponent).join(',')}&format=${format}`,
 };
 

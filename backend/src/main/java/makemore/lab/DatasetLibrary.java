@@ -23,10 +23,17 @@ import makemore.store.RunStore;
  * (the same file uploaded twice is one dataset). Clients name datasets by id, never by path.
  */
 public final class DatasetLibrary {
-    public record Info(String id, String name, int items, int characters, boolean builtin, String created) {}
+    /** @param sha256 the file's content hash, so a re-run link can say which data it needs, wherever it opens */
+    public record Info(String id, String name, int items, int characters, boolean builtin, String created,
+            String sha256) {
+        Info withSha256(String h) {
+            return new Info(id, name, items, characters, builtin, created, h);
+        }
+    }
 
     private final Path dir;
     private final Map<String, Corpus> corpora = new ConcurrentHashMap<>();
+    private volatile String builtinHash;
 
     public DatasetLibrary(Path dataDir) {
         this.dir = dataDir.resolve("datasets");
@@ -49,8 +56,10 @@ public final class DatasetLibrary {
     public Info upload(String fileName, byte[] bytes) {
         String name = fileName == null || fileName.isBlank() ? "upload.txt" : Path.of(fileName).getFileName().toString();
         Dataset d = Dataset.parse(name, bytes);
-        String id = sha256(bytes).substring(0, 16);
-        Info info = new Info(id, name, d.words().size(), new Corpus(d).vocab().size() - 1, false, Instant.now().toString());
+        String hash = sha256(bytes);
+        String id = hash.substring(0, 16);
+        Info info = new Info(id, name, d.words().size(), new Corpus(d).vocab().size() - 1, false, Instant.now().toString(),
+                hash);
         try {
             Path file = dir.resolve(id + ".txt");
             if (!Files.exists(file)) {
@@ -69,7 +78,7 @@ public final class DatasetLibrary {
         List<Info> out = new ArrayList<>();
         Corpus names = corpus("names");
         out.add(new Info("names", "US baby names, 2018", names.dataset().words().size(), names.vocab().size() - 1, true,
-                null));
+                null, builtinHash()));
         try (Stream<Path> files = Files.list(dir)) {
             files.filter(p -> p.toString().endsWith(".json")).sorted().forEach(p -> {
                 String id = p.getFileName().toString().replace(".json", "");
@@ -81,9 +90,23 @@ public final class DatasetLibrary {
         return out;
     }
 
+    private String builtinHash() {
+        if (builtinHash == null) {
+            try (var in = Dataset.class.getResourceAsStream("/makemore/data/names.txt")) {
+                builtinHash = in == null ? null : sha256(in.readAllBytes());
+            } catch (IOException e) {
+                return null;
+            }
+        }
+        return builtinHash;
+    }
+
     private Info read(String id) {
         try {
-            return RunStore.JSON.readValue(Files.readString(dir.resolve(id + ".json"), StandardCharsets.UTF_8), Info.class);
+            Info info = RunStore.JSON.readValue(Files.readString(dir.resolve(id + ".json"), StandardCharsets.UTF_8),
+                    Info.class);
+            // uploads stored before hashes were listed: the file is named by its hash, so it can be recomputed
+            return info.sha256() != null ? info : info.withSha256(sha256(Files.readAllBytes(dir.resolve(id + ".txt"))));
         } catch (IOException e) {
             throw new IllegalStateException("dataset " + id + " is damaged: " + e.getMessage(), e);
         }

@@ -40,7 +40,7 @@ final class LiveRun {
 
     synchronized void onEvent(RunEvent e) {
         if (e instanceof RunEvent.Progress p) {
-            progress.add(new RunRecord.Point(p.step(), p.trainLoss(), p.lr()));
+            progress.add(RunRecord.Point.of(p));
             stepsPerSec = p.stepsPerSec();
         } else if (e instanceof RunEvent.Eval ev) {
             evals.add(ev);
@@ -79,6 +79,6 @@ final class LiveRun {
 
     synchronized RunRecord snapshot() {
         return new RunRecord(id, created, config, status, message, step, stepsPerSec, bestDev, null,
-                List.copyOf(progress), List.copyOf(evals), samples, embedding, List.copyOf(lrChanges));
+                List.copyOf(progress), List.copyOf(evals), samples, embedding, List.copyOf(lrChanges), null, null);
     }
 }

@@ -39,7 +39,7 @@ public final class LongExport {
             JsonNode cfg = RunStore.JSON.valueToTree(r.config());
             Map<String, Object> head = new LinkedHashMap<>();
             head.put("run", r.id());
-            head.put("name", ""); // runs get names with PATCH /api/runs/{id} (the page's issue); empty until then
+            head.put("name", r.name() == null ? "" : r.name());
             head.put("sweep", sweepOf.get(r.id()));
             for (String f : configColumns()) {
                 JsonNode v = cfg.get(f);

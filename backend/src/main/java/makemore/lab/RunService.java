@@ -142,13 +142,13 @@ public final class RunService implements AutoCloseable {
                 return;
             }
             try (LanguageModel model = CountCache.create(run.config, corpus)) {
+                double[] best = {Double.NaN};
                 TrainResult r = new Trainer(run.config, corpus, model, run.control, e -> {
-                    if (e instanceof RunEvent.Eval ev && ev.split().equals("dev")) {
-                        checkpoint(model, params); // probe and sample read the latest evaluated parameters
-                    }
-                    if (e instanceof RunEvent.Status s
-                            && (s.status() == RunStatus.FINISHED || s.status() == RunStatus.STOPPED)) {
-                        checkpoint(model, params); // before anyone hears it ended; a diverged run keeps its last good one
+                    if (e instanceof RunEvent.Eval ev && ev.split().equals("dev")
+                            && (Double.isNaN(best[0]) || ev.loss() < best[0])) {
+                        // the run keeps its best-dev parameters: samples, probes and the test score use them
+                        best[0] = ev.loss();
+                        checkpoint(model, params);
                     }
                     emit(run, e);
                 }).run();
@@ -183,7 +183,7 @@ public final class RunService implements AutoCloseable {
             if (run != null) {
                 RunRecord r = run.snapshot();
                 s = new RunRecord.Summary(s.id(), s.created(), s.dataset(), s.model(), r.status(), r.message(), r.step(),
-                        r.bestDev(), s.test());
+                        r.bestDev(), s.test(), s.name(), s.note());
             }
             out.add(s);
         }
@@ -193,7 +193,7 @@ public final class RunService implements AutoCloseable {
     public RunRecord get(String id) {
         LiveRun run = live.get(id);
         if (run != null) {
-            return run.snapshot();
+            return withLabels(run.snapshot());
         }
         return store.get(id).orElseThrow(() -> LabException.notFound("no run " + id));
     }
@@ -201,7 +201,31 @@ public final class RunService implements AutoCloseable {
     /** The run as it is now, then every later event to {@code subscriber} (none for a run that has ended). */
     public RunRecord subscribe(String id, Consumer<RunEvent> subscriber) {
         LiveRun run = live.get(id);
-        return run != null ? run.subscribe(subscriber) : get(id);
+        return run != null ? withLabels(run.subscribe(subscriber)) : get(id);
+    }
+
+    private RunRecord withLabels(RunRecord r) {
+        return store.labels(r.id()).map(r::withLabels).orElse(r);
+    }
+
+    /** Longest name and note a run keeps. */
+    public static final int MAX_NAME = 100;
+    public static final int MAX_NOTE = 4000;
+
+    /** Renames and/or annotates a run (any state); a blank name or note clears it. Returns the labels now stored. */
+    public RunRecord.Labels label(String id, java.util.Optional<String> name, java.util.Optional<String> note) {
+        RunRecord.Labels now = store.labels(id).orElseThrow(() -> LabException.notFound("no run " + id));
+        String n = name.map(String::strip).orElse(now.name());
+        String t = note.map(String::strip).orElse(now.note());
+        if (n != null && n.length() > MAX_NAME) {
+            throw new ConfigException("name", "name must be at most " + MAX_NAME + " characters, got " + n.length());
+        }
+        if (t != null && t.length() > MAX_NOTE) {
+            throw new ConfigException("note", "note must be at most " + MAX_NOTE + " characters, got " + t.length());
+        }
+        RunRecord.Labels l = new RunRecord.Labels(n == null || n.isEmpty() ? null : n, t == null || t.isEmpty() ? null : t);
+        store.setLabels(id, l);
+        return l;
     }
 
     public void unsubscribe(String id, Consumer<RunEvent> subscriber) {

@@ -19,10 +19,19 @@ public interface LanguageModel extends AutoCloseable {
     void step(double lr);
 
     /**
-     * Mean training loss (regularisation included) of the steps since the last call, NaN if none. Kept apart
-     * from {@link #step} because reading a loss back from the device every step would cost more than the step.
+     * Mean training NLL (the data term only; see {@link #penalty}) of the steps since the last call, NaN if none.
+     * Kept apart from {@link #step} because reading a loss back from the device every step would cost more than
+     * the step.
      */
     double drainLoss();
+
+    /**
+     * The regularisation term the optimiser adds to the NLL (e.g. l2 * mean(W^2)), at the current parameters;
+     * NaN for a model without one (or with it set to 0). Read only at progress points, never per step.
+     */
+    default double penalty() {
+        return Double.NaN;
+    }
 
     /** Mean negative log-likelihood per predicted character (end token included) over a whole split. */
     double nll(Corpus.Part part);

@@ -207,12 +207,13 @@ final class Mlp implements LanguageModel {
             lossSum.muli(0);
         }
         lossCount = 0;
-        return mean + regularisation();
+        return mean;
     }
 
-    private double regularisation() {
+    @Override
+    public double penalty() {
         if (l2 == 0) {
-            return 0;
+            return Double.NaN;
         }
         double r = 0;
         try (NDScope scope = new NDScope()) {

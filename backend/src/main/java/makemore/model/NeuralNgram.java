@@ -163,12 +163,13 @@ final class NeuralNgram implements LanguageModel {
         double mean = lossSum.getFloat() / lossCount;
         lossSum.muli(0);
         lossCount = 0;
-        return mean + regularisation();
+        return mean;
     }
 
-    private double regularisation() {
+    @Override
+    public double penalty() {
         if (l2 == 0) {
-            return 0;
+            return Double.NaN;
         }
         try (NDScope scope = new NDScope()) {
             return l2 * w.square().mean().getFloat();

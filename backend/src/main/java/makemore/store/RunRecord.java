@@ -22,14 +22,34 @@ public record RunRecord(
         List<RunEvent.Eval> evals,
         RunEvent.Samples samples,
         RunEvent.Embedding embedding,
-        List<RunEvent.LrChange> lrChanges) {
+        List<RunEvent.LrChange> lrChanges,
+        String name,
+        String note) {
 
-    /** One point of the training-loss curve. */
-    public record Point(long step, double trainLoss, double lr) {}
+    /** The same record with the run's name and note (which live in the store, also while it trains). */
+    public RunRecord withLabels(Labels l) {
+        return new RunRecord(id, created, config, status, message, step, stepsPerSec, bestDev, test, progress, evals,
+                samples, embedding, lrChanges, l.name(), l.note());
+    }
+
+    /** What a person calls a run (null: its id) and a free note. */
+    public record Labels(String name, String note) {}
+
+    /** One point of the training-loss curve: the NLL, and the regularisation penalty where the model has one. */
+    public record Point(long step, double trainLoss, double lr,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Double penalty) {
+        public Point(long step, double trainLoss, double lr) {
+            this(step, trainLoss, lr, null);
+        }
+
+        public static Point of(RunEvent.Progress p) {
+            return new Point(p.step(), p.trainLoss(), p.lr(), Double.isFinite(p.penalty()) ? p.penalty() : null);
+        }
+    }
 
     public record TestScore(double loss, String scoredAt) {}
 
     /** The row of GET /api/runs. */
     public record Summary(String id, String created, String dataset, String model, RunStatus status, String message,
-            long step, Double bestDev, Double test) {}
+            long step, Double bestDev, Double test, String name, String note) {}
 }

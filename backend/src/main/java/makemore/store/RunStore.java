@@ -51,11 +51,52 @@ public final class RunStore implements AutoCloseable {
                         + " step BIGINT NOT NULL, body TEXT NOT NULL, PRIMARY KEY (run_id, kind))");
                 s.execute("CREATE TABLE IF NOT EXISTS lr_changes (run_id VARCHAR(32) NOT NULL, step BIGINT NOT NULL,"
                         + " lr DOUBLE PRECISION NOT NULL)");
+                addColumn(s, "name", "VARCHAR(200)");
+                addColumn(s, "note", "TEXT");
             }
             db.setAutoCommit(false);
             db.commit();
         } catch (SQLException e) {
             throw new IllegalStateException("cannot open the run database " + urlOrFile + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Adds a column to runs in a database made before it existed (portable: no ADD COLUMN IF NOT EXISTS). */
+    private void addColumn(Statement s, String column, String type) throws SQLException {
+        try (ResultSet r = db.getMetaData().getColumns(null, null, "runs", column)) {
+            if (r.next()) {
+                return;
+            }
+        }
+        s.execute("ALTER TABLE runs ADD COLUMN " + column + " " + type);
+    }
+
+    /** Sets a run's name and note (null clears); false if there is no such run. */
+    public synchronized boolean setLabels(String id, RunRecord.Labels labels) {
+        try (PreparedStatement p = db.prepareStatement("UPDATE runs SET name = ?, note = ? WHERE id = ?")) {
+            p.setString(1, labels.name());
+            p.setString(2, labels.note());
+            p.setString(3, id);
+            int n = p.executeUpdate();
+            db.commit();
+            return n > 0;
+        } catch (SQLException e) {
+            rollback();
+            throw fail(e);
+        }
+    }
+
+    public synchronized Optional<RunRecord.Labels> labels(String id) {
+        try (PreparedStatement p = db.prepareStatement("SELECT name, note FROM runs WHERE id = ?")) {
+            p.setString(1, id);
+            try (ResultSet r = p.executeQuery()) {
+                Optional<RunRecord.Labels> out = r.next() ? Optional.of(new RunRecord.Labels(r.getString(1),
+                        r.getString(2))) : Optional.empty();
+                db.commit();
+                return out;
+            }
+        } catch (SQLException e) {
+            throw fail(e);
         }
     }
 
@@ -104,6 +145,9 @@ public final class RunStore implements AutoCloseable {
             for (RunEvent e : events) {
                 if (e instanceof RunEvent.Progress p) {
                     addMetric(metric, id, p.step(), "progress", p.trainLoss(), p.lr());
+                    if (Double.isFinite(p.penalty())) {
+                        addMetric(metric, id, p.step(), "penalty", p.penalty(), null);
+                    }
                     lastProgress = p;
                 } else if (e instanceof RunEvent.Eval ev) {
                     addMetric(metric, id, ev.step(), ev.split(), ev.loss(), null);
@@ -203,11 +247,12 @@ public final class RunStore implements AutoCloseable {
     public synchronized List<RunRecord.Summary> list() {
         List<RunRecord.Summary> out = new ArrayList<>();
         try (PreparedStatement p = db.prepareStatement("SELECT id, created, dataset, model, status, message, step,"
-                + " best_dev, test_loss FROM runs ORDER BY created DESC, id DESC");
+                + " best_dev, test_loss, name, note FROM runs ORDER BY created DESC, id DESC");
                 ResultSet r = p.executeQuery()) {
             while (r.next()) {
                 out.add(new RunRecord.Summary(r.getString(1), r.getString(2), r.getString(3), r.getString(4),
-                        RunStatus.parse(r.getString(5)), r.getString(6), r.getLong(7), nullable(r, 8), nullable(r, 9)));
+                        RunStatus.parse(r.getString(5)), r.getString(6), r.getLong(7), nullable(r, 8), nullable(r, 9),
+                        r.getString(10), r.getString(11)));
             }
             db.commit();
             return out;
@@ -220,7 +265,7 @@ public final class RunStore implements AutoCloseable {
         try {
             RunRecord base;
             try (PreparedStatement p = db.prepareStatement("SELECT created, config, status, message, step, steps_per_sec,"
-                    + " best_dev, test_loss, test_scored_at FROM runs WHERE id = ?")) {
+                    + " best_dev, test_loss, test_scored_at, name, note FROM runs WHERE id = ?")) {
                 p.setString(1, id);
                 try (ResultSet r = p.executeQuery()) {
                     if (!r.next()) {
@@ -231,19 +276,23 @@ public final class RunStore implements AutoCloseable {
                     base = new RunRecord(id, r.getString(1), RunConfig.fromJson(r.getString(2)),
                             RunStatus.parse(r.getString(3)), r.getString(4), r.getLong(5), r.getDouble(6), nullable(r, 7),
                             test == null ? null : new RunRecord.TestScore(test, r.getString(9)), null, null, null, null,
-                            null);
+                            null, r.getString(10), r.getString(11));
                 }
             }
             List<RunRecord.Point> progress = new ArrayList<>();
             List<RunEvent.Eval> evals = new ArrayList<>();
+            java.util.Map<Long, Double> penalties = new java.util.HashMap<>();
             try (PreparedStatement p = db.prepareStatement("SELECT step, kind, value, lr FROM metrics WHERE run_id = ?"
                     + " ORDER BY step, kind")) {
                 p.setString(1, id);
                 try (ResultSet r = p.executeQuery()) {
                     while (r.next()) {
                         Double v = nullable(r, 3);
-                        if (r.getString(2).equals("progress")) {
-                            progress.add(new RunRecord.Point(r.getLong(1), v == null ? Double.NaN : v, r.getDouble(4)));
+                        if (r.getString(2).equals("penalty")) {
+                            penalties.put(r.getLong(1), v); // "penalty" sorts before "progress" at the same step
+                        } else if (r.getString(2).equals("progress")) {
+                            progress.add(new RunRecord.Point(r.getLong(1), v == null ? Double.NaN : v, r.getDouble(4),
+                                    penalties.remove(r.getLong(1))));
                         } else {
                             evals.add(new RunEvent.Eval(r.getLong(1), r.getString(2),
                                     v == null ? Double.POSITIVE_INFINITY : v));
@@ -277,7 +326,7 @@ public final class RunStore implements AutoCloseable {
             db.commit();
             return Optional.of(new RunRecord(id, base.created(), base.config(), base.status(), base.message(),
                     base.step(), base.stepsPerSec(), base.bestDev(), base.test(), progress, evals, samples, embedding,
-                    changes));
+                    changes, base.name(), base.note()));
         } catch (SQLException | JsonProcessingException e) {
             rollback();
             throw new IllegalStateException("cannot read run " + id + ": " + e.getMessage(), e);

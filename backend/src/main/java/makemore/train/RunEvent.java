@@ -11,8 +11,15 @@ public sealed interface RunEvent {
 
     long step();
 
-    /** Mean minibatch loss over the steps since the previous progress point. */
-    record Progress(long step, double trainLoss, double lr, double stepsPerSec) implements RunEvent {
+    /**
+     * Mean minibatch NLL over the steps since the previous progress point, and the regularisation penalty the
+     * optimiser adds on top at this point (NaN when the model has none).
+     */
+    record Progress(long step, double trainLoss, double lr, double stepsPerSec, double penalty) implements RunEvent {
+        public Progress(long step, double trainLoss, double lr, double stepsPerSec) {
+            this(step, trainLoss, lr, stepsPerSec, Double.NaN);
+        }
+
         public String type() { return "progress"; }
     }
 

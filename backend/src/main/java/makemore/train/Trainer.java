@@ -61,10 +61,13 @@ public final class Trainer {
             long windowNanos = 0; // evaluation and sampling time is not training speed
             long windowSteps = 0;
             LrFinder finder = "finder".equals(cfg.schedule()) ? new LrFinder() : null;
+            long evaluatedAt = -1;
             for (long step = 0; step < cfg.steps(); step++) {
                 if (control.stopRequested()) {
-                    trainNll = evaluate(done, Corpus.Part.TRAIN);
-                    devNll = evaluate(done, Corpus.Part.DEV);
+                    if (evaluatedAt != done) { // stopped right after an evaluation: that one is the final one
+                        trainNll = evaluate(done, Corpus.Part.TRAIN);
+                        devNll = evaluate(done, Corpus.Part.DEV);
+                    }
                     String why = control.stopReason() != null ? control.stopReason()
                             : "stopped at step " + done + " of " + cfg.steps();
                     return finish(control.stopStatus(), why, done,
@@ -102,13 +105,14 @@ public final class Trainer {
                                 Double.NaN, Double.NaN, start, trainNanos, List.of());
                     }
                     double rate = windowSteps / Math.max(1e-9, windowNanos / 1e9);
-                    listener.accept(new RunEvent.Progress(done, loss, lr, rate));
+                    listener.accept(new RunEvent.Progress(done, loss, lr, rate, model.penalty()));
                     windowNanos = 0;
                     windowSteps = 0;
                 }
                 if (done % cfg.evalEvery() == 0 || last) {
                     trainNll = evaluate(done, Corpus.Part.TRAIN);
                     devNll = evaluate(done, Corpus.Part.DEV);
+                    evaluatedAt = done;
                     var points = model.embedding();
                     if (!points.isEmpty()) {
                         listener.accept(new RunEvent.Embedding(done, points));

@@ -48,7 +48,7 @@ final class ClientOutbox implements Consumer<RunEvent> {
             return;
         }
         if (e instanceof RunEvent.Progress p) {
-            points.add(new RunRecord.Point(p.step(), p.trainLoss(), p.lr()));
+            points.add(RunRecord.Point.of(p));
             lastPointStep = p.step();
             stepsPerSec = p.stepsPerSec();
         } else if (queue.size() >= MAX_QUEUED) {

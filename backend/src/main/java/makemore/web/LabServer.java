@@ -80,6 +80,7 @@ public final class LabServer implements AutoCloseable {
             runs.stop(ctx.pathParam("id"));
             ctx.status(202).json(Map.of("stopping", true));
         });
+        app.patch("/api/runs/{id}", ctx -> ctx.json(label(ctx)));
         app.delete("/api/runs/{id}", ctx -> {
             runs.delete(ctx.pathParam("id"));
             ctx.status(204);
@@ -211,15 +212,20 @@ public final class LabServer implements AutoCloseable {
             ctx.header("Content-Disposition", "attachment; filename=\"" + name + ".json\"");
             ctx.json(ids.size() == 1 ? records.get(0) : records);
         } else if (format.equals("csv")) {
-            StringBuilder sb = new StringBuilder("run,step,series,value,lr\n");
+            StringBuilder sb = new StringBuilder("run,step,series,value,lr,name\n");
             for (RunRecord r : records) {
+                String label = csv(r.name());
                 for (RunRecord.Point p : r.progress()) {
                     sb.append(r.id()).append(',').append(p.step()).append(",train_batch,").append(p.trainLoss())
-                            .append(',').append(p.lr()).append('\n');
+                            .append(',').append(p.lr()).append(',').append(label).append('\n');
+                    if (p.penalty() != null) {
+                        sb.append(r.id()).append(',').append(p.step()).append(",l2_penalty,").append(p.penalty())
+                                .append(",,").append(label).append('\n');
+                    }
                 }
                 for (var e : r.evals()) {
                     sb.append(r.id()).append(',').append(e.step()).append(',').append(e.split()).append(',')
-                            .append(e.loss()).append(",\n");
+                            .append(e.loss()).append(",,").append(label).append('\n');
                 }
             }
             ctx.header("Content-Disposition", "attachment; filename=\"" + name + ".csv\"");
@@ -227,6 +233,41 @@ public final class LabServer implements AutoCloseable {
         } else {
             throw new ConfigException("format", "format must be csv or json, got '" + format + "'");
         }
+    }
+
+    /** PATCH {name?, note?}: strings (blank or null clears); anything else is a 400 naming the field. */
+    private Map<String, Object> label(Context ctx) {
+        JsonNode b = body(ctx);
+        if (!b.isObject()) {
+            throw new ConfigException("body", "expected a JSON object {\"name\", \"note\"}");
+        }
+        Map<String, java.util.Optional<String>> given = new LinkedHashMap<>();
+        for (var it = b.fields(); it.hasNext(); ) {
+            var f = it.next();
+            if (!f.getKey().equals("name") && !f.getKey().equals("note")) {
+                throw new ConfigException(f.getKey(), "unknown field '" + f.getKey() + "'; a run takes name and note");
+            }
+            if (!f.getValue().isTextual() && !f.getValue().isNull()) {
+                throw new ConfigException(f.getKey(), f.getKey() + " must be a string or null");
+            }
+            given.put(f.getKey(), java.util.Optional.of(f.getValue().isNull() ? "" : f.getValue().asText()));
+        }
+        String id = ctx.pathParam("id");
+        RunRecord.Labels l = runs.label(id, given.getOrDefault("name", java.util.Optional.empty()),
+                given.getOrDefault("note", java.util.Optional.empty()));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("id", id);
+        out.put("name", l.name());
+        out.put("note", l.note());
+        return out;
+    }
+
+    /** A CSV field: quoted when it holds a comma, quote or line break; empty for null. */
+    private static String csv(String v) {
+        if (v == null) {
+            return "";
+        }
+        return v.matches("(?s).*[,\"\r\n].*") ? "\"" + v.replace("\"", "\"\"") + "\"" : v;
     }
 
     private static JsonNode body(Context ctx) {

@@ -19,7 +19,7 @@ class LongExportTest {
                 new RunRecord.TestScore(2.6, "t"), List.of(new RunRecord.Point(10, 3.0, 0.1),
                         new RunRecord.Point(20, 2.8, 0.1)),
                 List.of(new RunEvent.Eval(20, "train", 2.4), new RunEvent.Eval(20, "dev", Double.POSITIVE_INFINITY)),
-                null, null, List.of());
+                null, null, List.of(), "lecture mlp", null);
         List<Map<String, Object>> rows = LongExport.rows(List.of(r), Map.of("r1", "s1"));
         assertEquals(5, rows.size());
         String[] lines = LongExport.csv(rows).split("\n");
@@ -28,7 +28,7 @@ class LongExportTest {
         assertTrue(header.containsAll(List.of("lr", "hidden", "embDim", "smoothing", "lrMin", "schedule")));
         String[] train = lines[1].split(",", -1);
         assertEquals("r1", train[0]);
-        assertEquals("", train[1]);
+        assertEquals("lecture mlp", train[1]);
         assertEquals("s1", train[2]);
         assertEquals("mlp", train[header.indexOf("model")]);
         assertEquals("", train[header.indexOf("smoothing")], "a field the model does not read is empty");

@@ -99,4 +99,46 @@ class TrainerTest {
         List<Double> lb = b.stream().filter(e -> e instanceof RunEvent.Progress).map(e -> ((RunEvent.Progress) e).trainLoss()).toList();
         assertEquals(la, lb);
     }
+
+    @Test
+    void aRunStoppedRightAfterAnEvaluationDoesNotStoreItTwice() {
+        RunControl control = new RunControl();
+        List<RunEvent> events = new ArrayList<>();
+        RunConfig cfg = RunConfig.fromJson("{\"model\":\"mlp\",\"steps\":100000,\"hidden\":16,\"evalEvery\":200}")
+                .validate();
+        try (LanguageModel m = Models.create(cfg, NAMES)) {
+            TrainResult r = new Trainer(cfg, NAMES, m, control, e -> {
+                events.add(e);
+                if (e instanceof RunEvent.Eval ev && ev.split().equals("dev") && ev.step() == 400) {
+                    control.requestStop(); // seen before step 401: the stop lands right after this evaluation
+                }
+            }).run();
+            assertEquals(RunStatus.STOPPED, r.status());
+            assertEquals(400, r.steps());
+        }
+        List<Long> devSteps = events.stream().filter(e -> e instanceof RunEvent.Eval ev && ev.split().equals("dev"))
+                .map(RunEvent::step).toList();
+        assertEquals(List.of(200L, 400L), devSteps, "the final evaluation is the one at step 400, once");
+    }
+
+    @Test
+    void theL2PenaltyIsReportedApartFromTheNll() {
+        List<RunEvent> with = new ArrayList<>();
+        List<RunEvent> without = new ArrayList<>();
+        train("{\"model\":\"neural\",\"steps\":20,\"evalEvery\":20,\"l2\":0.5}", new RunControl(), with);
+        train("{\"model\":\"neural\",\"steps\":20,\"evalEvery\":20,\"l2\":0}", new RunControl(), without);
+        RunEvent.Progress p = (RunEvent.Progress) with.stream().filter(e -> e instanceof RunEvent.Progress).findFirst()
+                .orElseThrow();
+        assertTrue(p.penalty() > 0, "l2 > 0 has a penalty: " + p.penalty());
+        assertTrue(with.stream().allMatch(e -> !(e instanceof RunEvent.Progress q) || Double.isFinite(q.penalty())));
+        assertTrue(without.stream().allMatch(e -> !(e instanceof RunEvent.Progress q) || Double.isNaN(q.penalty())),
+                "l2 = 0: no penalty series");
+        // the train curve is the NLL: at the last full-batch step it is close to the train split's NLL, penalty apart
+        RunEvent.Progress last = (RunEvent.Progress) with.stream().filter(e -> e instanceof RunEvent.Progress)
+                .reduce((a, b) -> b).orElseThrow();
+        double trainEval = with.stream().filter(e -> e instanceof RunEvent.Eval ev && ev.split().equals("train"))
+                .mapToDouble(e -> ((RunEvent.Eval) e).loss()).reduce((a, b) -> b).orElseThrow();
+        assertTrue(Math.abs(last.trainLoss() - trainEval) < 0.05, last.trainLoss() + " vs eval " + trainEval);
+        assertTrue(last.penalty() > 0.05, "penalty " + last.penalty());
+    }
 }

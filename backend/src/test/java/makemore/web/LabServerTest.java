@@ -278,7 +278,7 @@ class LabServerTest {
                         + "/ws/runs/" + id), new Listener()).join());
         assertEquals(403, ((java.net.http.WebSocketHandshakeException) refused.getCause()).getResponse().statusCode());
         HttpResponse<String> csv = send("GET", "/api/runs/" + id + "/export?format=csv", null);
-        assertTrue(csv.body().startsWith("run,step,series,value,lr\n"), csv.body());
+        assertTrue(csv.body().startsWith("run,step,series,value,lr,name\n"), csv.body());
         double dev = json(send("GET", "/api/runs/" + id, null)).get("bestDev").asDouble();
         assertTrue(csv.body().contains("\n" + id + ",0,dev," + dev + ","), csv.body());
         assertEquals(3, csv.body().strip().split("\n").length, csv.body());
@@ -319,5 +319,37 @@ class LabServerTest {
             send("POST", "/api/runs/" + id + "/stop", null);
         }
         waitFor(last, "stopped");
+    }
+
+    @Test
+    void runsTakeANameAndANoteAndDatasetsCarryTheirHash() throws Exception {
+        String id = createRun("{\"model\":\"ngram\"}");
+        waitFor(id, "finished");
+        HttpResponse<String> r = send("PATCH", "/api/runs/" + id, "{\"name\":\" bigram, k=1 \",\"note\":\"baseline\"}");
+        assertEquals(200, r.statusCode(), r.body());
+        assertEquals("bigram, k=1", json(r).get("name").asText());
+        r = send("PATCH", "/api/runs/" + id, "{\"note\":null}"); // only what is sent changes
+        assertEquals("bigram, k=1", json(r).get("name").asText());
+        assertTrue(json(r).get("note").isNull());
+        assertEquals("bigram, k=1", json(send("GET", "/api/runs/" + id, null)).get("name").asText());
+        assertEquals("bigram, k=1", json(send("GET", "/api/runs", null)).get(0).get("name").asText());
+        assertTrue(send("GET", "/api/runs/" + id + "/export?format=csv", null).body().contains(",\"bigram, k=1\"\n"));
+        r = send("PATCH", "/api/runs/" + id, "{\"colour\":\"red\"}");
+        assertEquals(400, r.statusCode());
+        assertEquals("colour", json(r).get("field").asText());
+        r = send("PATCH", "/api/runs/" + id, "{\"name\":" + "\"" + "x".repeat(101) + "\"}");
+        assertEquals(400, r.statusCode());
+        assertEquals("name", json(r).get("field").asText());
+        assertEquals(404, send("PATCH", "/api/runs/nosuchrun", "{\"name\":\"a\"}").statusCode());
+
+        String body = "rex\nfido\nbella\nmax\nluna\ncharlie\nlucy\ncooper\ndaisy\nrocky\n";
+        JsonNode up = json(send("POST", "/api/datasets?name=pets.txt", body));
+        java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+        String hash = java.util.HexFormat.of().formatHex(sha.digest(body.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        assertEquals(hash, up.get("sha256").asText());
+        assertEquals(hash.substring(0, 16), up.get("id").asText());
+        JsonNode list = json(send("GET", "/api/datasets", null));
+        assertEquals(64, list.get(0).get("sha256").asText().length(), "the built-in dataset has its hash too");
+        assertEquals(hash, list.get(1).get("sha256").asText());
     }
 }

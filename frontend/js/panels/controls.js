@@ -1,0 +1,287 @@
+// The new-run form: dataset (and upload), model, and the chosen model's fields, all as the server describes them
+// (GET /api/models). Loads the config of the run the route shows, or of a re-run link; Train sends it.
+
+import { api, ApiError } from '../api.js';
+import { bus, store, model, go, links, datasetInfo } from '../state.js';
+import { buildFields, parseValue, shown } from '../fields.js';
+import { $, el, clear, fmtInt } from '../util.js';
+
+const MAX_EVALS = 1000; // the server evaluates a run at most this many times (RunConfig.MAX_EVALS)
+
+const form = { dataset: 'names', model: 'mlp', values: {}, extra: {}, origin: '' };
+const invalid = new Map();
+let fields = null;
+let loadedRun = null;
+
+function spec() {
+  return model(form.model);
+}
+
+function defaults(m) {
+  const v = {};
+  for (const f of model(m)?.fields || []) v[f.name] = f.default;
+  return v;
+}
+
+/** Rules across fields the page can state before anything is sent. */
+function ruleError(name, values) {
+  if (name === 'evalEvery' && values.steps > 0 && values.evalEvery < Math.ceil(values.steps / MAX_EVALS)) {
+    return `eval every must be at least ${fmtInt(Math.ceil(values.steps / MAX_EVALS))} for ${fmtInt(values.steps)} steps (at most ${MAX_EVALS} evaluations a run)`;
+  }
+  return null;
+}
+
+function hint(name, values) {
+  if (name === 'evalEvery' && values.steps > 0) {
+    const evals = Math.ceil(values.steps / Math.max(1, values.evalEvery || 1));
+    const floor = Math.ceil(values.steps / MAX_EVALS);
+    return `${fmtInt(evals)} evaluation${evals === 1 ? '' : 's'} (at most ${fmtInt(MAX_EVALS)} a run${floor > 1 ? `: at least every ${fmtInt(floor)} steps` : ''})`;
+  }
+  return '';
+}
+
+function checkRules() {
+  for (const f of spec()?.fields || []) {
+    const msg = ruleError(f.name, form.values);
+    const row = fields.rows.get(f.name);
+    if (msg) fields.setError(f.name, msg);
+    else if (row && invalid.get(f.name)?.startsWith('eval every must be at least')) fields.setError(f.name, null);
+  }
+}
+
+function renderModelButtons() {
+  const seg = clear($('model'));
+  for (const m of store.models) {
+    seg.append(el('button', { type: 'button', role: 'radio', dataset: { model: m.name }, 'aria-checked': String(m.name === form.model), title: m.help, onclick: () => setModel(m.name, 'user') }, m.title));
+  }
+}
+
+/** Rebuilds the rows for the form's model and shows its values. */
+function rebuild() {
+  const s = spec();
+  invalid.clear();
+  clear($('params'));
+  fields = buildFields($('params'), s ? s.fields : [], { onChange, onInvalid, hint });
+  fields.render(form.values);
+  for (const b of $('model').querySelectorAll('button')) b.setAttribute('aria-checked', String(b.dataset.model === form.model));
+  $('model-note').textContent = s ? s.help : '';
+  $('train').textContent = s && !s.trainable ? 'Save as run' : 'Train';
+  checkRules();
+  updateTrain();
+}
+
+function setModel(m, source) {
+  if (m === form.model && fields) return;
+  const keep = { seed: form.values.seed, temperature: form.values.temperature };
+  form.model = m;
+  form.values = { ...defaults(m) };
+  for (const [k, v] of Object.entries(keep)) if (v != null && k in form.values) form.values[k] = v;
+  form.extra = {};
+  setOrigin('');
+  rebuild();
+  announce(null, source);
+}
+
+function onChange(name, value, how) {
+  form.values[name] = value;
+  $('err-config').textContent = '';
+  if (spec().fields.some((f) => f.showIf && name in f.showIf)) fields.render(form.values);
+  fields.refreshHints();
+  checkRules();
+  announce(name, 'user', how);
+}
+
+function onInvalid(name, msg) {
+  if (msg) invalid.set(name, msg);
+  else invalid.delete(name);
+  updateTrain();
+}
+
+function visibleInvalid() {
+  const names = new Set(fields ? fields.visibleNames() : []);
+  return [...invalid.entries()].filter(([k]) => names.has(k));
+}
+
+function updateTrain() {
+  const bad = visibleInvalid();
+  $('train').disabled = bad.length > 0 || !spec();
+  $('train-note').textContent = bad.length ? `fix ${bad.map(([k]) => fields.rows.get(k).f.label).join(', ')} first` : '';
+}
+
+/** The config this form would send: the model's shown fields, plus what a re-run link carried beyond them. */
+export function currentConfig() {
+  const cfg = { dataset: form.dataset, model: form.model };
+  for (const f of spec()?.fields || []) {
+    if (shown(f, form.values) && form.values[f.name] != null) cfg[f.name] = form.values[f.name];
+  }
+  return { ...cfg, ...form.extra };
+}
+
+function announce(key, source, how) {
+  // the form is part of the history entry of a new-run view: back/forward bring it back as it was
+  if (store.route.name === 'new') history.replaceState({ form: currentConfig() }, '', location.hash || '#/new');
+  bus.emit('form', { config: currentConfig(), model: form.model, key, source, how, invalid: visibleInvalid().length > 0 });
+}
+
+function setOrigin(text) {
+  form.origin = text;
+  $('form-origin').textContent = text;
+}
+
+/** Puts a config (from a run or a link) into the form; values the spec refuses are shown with their error. */
+function load(cfg, origin) {
+  const m = model(cfg.model) ? cfg.model : 'mlp';
+  form.model = m;
+  form.values = defaults(m);
+  form.extra = {};
+  const s = model(m);
+  const bad = [];
+  for (const [k, v] of Object.entries(cfg)) {
+    if (k === 'dataset' || k === 'model') continue;
+    const f = s.fields.find((x) => x.name === k);
+    if (!f) {
+      form.extra[k] = v; // lrChanges, or a field this lab does not know: the server judges it
+      continue;
+    }
+    const r = parseValue(f, v);
+    if (r.error) bad.push([k, r.error, v]);
+    else form.values[k] = r.value;
+  }
+  if (cfg.dataset) selectDataset(cfg.dataset);
+  const changes = Array.isArray(form.extra.lrChanges) ? form.extra.lrChanges.length : 0;
+  setOrigin(origin + (changes ? ` · replays ${changes} learning-rate change${changes > 1 ? 's' : ''}` : ''));
+  rebuild();
+  for (const [k, msg, raw] of bad) {
+    fields.rows.get(k).box.value = String(raw);
+    fields.setError(k, msg);
+  }
+  announce(null, 'load');
+}
+
+// ---------------------------------------------------------------- datasets
+
+function renderDatasets() {
+  const sel = clear($('dataset'));
+  for (const d of store.datasets) sel.append(el('option', { value: d.id }, `${d.name} · ${fmtInt(d.items)} items`));
+  if (!datasetInfo(form.dataset)) {
+    sel.append(el('option', { value: form.dataset }, `${form.dataset} (not in this lab)`));
+  }
+  sel.value = form.dataset;
+}
+
+function selectDataset(id) {
+  form.dataset = id;
+  renderDatasets();
+  $('err-dataset').textContent = '';
+}
+
+export async function reloadDatasets() {
+  try {
+    store.datasets = await api.datasets();
+  } catch (e) {
+    $('err-dataset').textContent = e.message;
+    return;
+  }
+  renderDatasets();
+  bus.emit('datasets', store.datasets);
+}
+
+async function upload(file) {
+  $('err-dataset').textContent = '';
+  $('upload-info').hidden = true;
+  try {
+    const info = await api.upload(file);
+    await reloadDatasets();
+    selectDataset(info.id);
+    $('upload-summary').textContent = `${info.name}: ${fmtInt(info.items)} items, ${info.characters} distinct characters. First lines:`;
+    const ol = clear($('upload-preview'));
+    const text = await file.slice(0, 64 * 1024).text();
+    for (const line of text.split(/\r\n|\n|\r/).map((l) => l.trim()).filter(Boolean).slice(0, 6)) ol.append(el('li', {}, line));
+    $('upload-info').hidden = false;
+    announce('dataset', 'user');
+  } catch (e) {
+    $('err-dataset').textContent = `${file.name}: ${e.message}`;
+  } finally {
+    $('upload-file').value = '';
+  }
+}
+
+// ---------------------------------------------------------------- train
+
+function showServerError(e) {
+  const field = e instanceof ApiError ? e.field : null;
+  if (field && fields.rows.has(field) && !fields.rows.get(field).row.hidden) fields.setError(field, e.message);
+  else if (field === 'dataset' || field === 'file') $('err-dataset').textContent = e.message;
+  else $('err-config').textContent = (e.status ? `${e.status}: ` : '') + e.message;
+}
+
+export async function train() {
+  $('err-config').textContent = '';
+  if (visibleInvalid().length) {
+    $('err-config').textContent = 'Fix the highlighted values first: nothing was sent.';
+    return;
+  }
+  $('train').disabled = true;
+  try {
+    const { id } = await api.create(currentConfig());
+    form.extra = {};
+    setOrigin('');
+    bus.emit('runs:refresh');
+    go(links.run(id));
+  } catch (e) {
+    showServerError(e);
+  } finally {
+    updateTrain();
+  }
+}
+
+// ---------------------------------------------------------------- wiring
+
+export function initControls() {
+  form.values = defaults(form.model);
+  renderModelButtons();
+  rebuild();
+  renderDatasets();
+  $('dataset').addEventListener('change', () => {
+    selectDataset($('dataset').value);
+    announce('dataset', 'user');
+  });
+  $('upload-btn').addEventListener('click', () => $('upload-file').click());
+  $('upload-file').addEventListener('change', () => $('upload-file').files[0] && upload($('upload-file').files[0]));
+  $('train').addEventListener('click', train);
+
+  bus.on('route', (route) => {
+    if (route.name !== 'new') return;
+    const kept = history.state && history.state.form;
+    if (kept) {
+      loadedRun = null;
+      load(kept, '');
+      return;
+    }
+    if (route.config != null) {
+      let cfg;
+      try {
+        cfg = JSON.parse(route.config);
+        if (!cfg || typeof cfg !== 'object' || Array.isArray(cfg)) throw new Error('not an object');
+      } catch (e) {
+        bus.emit('error', 'This re-run link does not carry a readable config.');
+        return;
+      }
+      loadedRun = null;
+      load(cfg, 'from a re-run link');
+    }
+  });
+  // the form starts from the run on show (once per run): tweak and train again
+  bus.on('run', (r) => {
+    if (!r) loadedRun = null; // the next run opened (also the same one again) fills the form
+    if (!r || r.id === loadedRun) return;
+    loadedRun = r.id;
+    const { lrChanges, ...cfg } = r.config; // a tweak is a new run: the exact replay is what re-run links are for
+    load(cfg, `from run ${r.name || r.id}`);
+  });
+  bus.on('form:train', train);
+  bus.on('form:dataset', (id) => {
+    selectDataset(id);
+    announce('dataset', 'user');
+  });
+}

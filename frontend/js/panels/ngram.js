@@ -1,0 +1,99 @@
+// The count n-gram explorer: while the new-run form holds a count model, every move of k or context re-scores
+// train/dev NLL on the server's cached counts (no Train needed), plots dev NLL against k, lists samples and
+// draws the bigram count or probability matrix.
+
+import { api } from '../api.js';
+import { bus, datasetName, datasetInfo } from '../state.js';
+import { KPlot } from '../charts/kplot.js';
+import { Heatmap } from '../charts/heatmap.js';
+import { renderSampleList, noveltyText } from './run-tools.js';
+import { $, num, fmtLoss, fmtNum, debounce } from '../util.js';
+
+const K_SWEEP = [0.001, 0.01, 0.03, 0.1, 0.3, 1, 3, 10, 30, 100, 300, 1000, 10000];
+
+let kplot;
+let heatmap;
+let seq = 0;
+let sweepKey = '';
+let form = null;
+let active = false;
+
+const scoreSoon = debounce(() => score(), 40);
+
+async function score() {
+  if (!active || !form || form.model !== 'ngram' || form.invalid) return;
+  const { dataset } = form.config;
+  if (!datasetInfo(dataset)) {
+    $('ngram-note').textContent = `the dataset ${dataset} is not in this lab: upload it first`;
+    return;
+  }
+  const k = form.config.smoothing ?? 1;
+  const ctx = form.config.context ?? 1;
+  const mine = ++seq;
+  const key = `${dataset}|${ctx}`;
+  if (key !== sweepKey) kplot.reset();
+  let r;
+  try {
+    r = await api.ngram(dataset, ctx, k);
+  } catch (e) {
+    if (mine === seq) $('ngram-note').textContent = e.message;
+    return;
+  }
+  if (mine !== seq) return; // a newer move has been answered or is on its way
+  $('ngram-dev').textContent = fmtLoss(r.dev);
+  $('ngram-train').textContent = fmtLoss(r.train);
+  $('ngram-k').textContent = fmtNum(k);
+  $('ngram-uniform').textContent = Math.log(r.vocab.length).toFixed(4);
+  $('ngram-note').textContent = `${ctx === 1 ? 'bigram' : ctx + 1 + '-gram'} on ${datasetName(dataset)}`
+    + (num(r.dev) === Infinity ? ' · dev NLL is infinite: a pair unseen in train gets probability 0, raise k' : '');
+  renderSampleList($('ngram-samples'), r.samples);
+  $('ngram-novelty').textContent = noveltyText(r.samples);
+  kplot.add(k, num(r.train), num(r.dev), true);
+  kplot.setCurrent(k);
+  const hasMatrix = Array.isArray(r.counts) && r.counts.length > 0;
+  $('heat-empty').hidden = hasMatrix;
+  heatmap.set(hasMatrix ? r.vocab : [], hasMatrix ? r.counts : [], k);
+  if (key !== sweepKey) {
+    sweepKey = key;
+    sweep(key, dataset, ctx);
+  }
+}
+
+/** Fills the k plot with a coarse sweep so the curve is there before anyone explores. */
+async function sweep(key, dataset, ctx) {
+  for (const k of K_SWEEP) {
+    if (sweepKey !== key || !active) return;
+    try {
+      const r = await api.ngram(dataset, ctx, k);
+      if (sweepKey === key) kplot.add(k, num(r.train), num(r.dev), false);
+    } catch (e) {
+      return;
+    }
+  }
+}
+
+export function initNgram() {
+  kplot = new KPlot($('kplot'));
+  heatmap = new Heatmap($('heatmap'), $('heat-tip'));
+  for (const b of $('heat-mode').querySelectorAll('button')) {
+    b.addEventListener('click', () => {
+      heatmap.mode = b.dataset.mode;
+      for (const o of $('heat-mode').querySelectorAll('button')) o.setAttribute('aria-pressed', String(o === b));
+      heatmap.draw();
+    });
+  }
+  bus.on('form', (f) => {
+    form = f;
+    if (f.key === 'context' || f.key === 'dataset') sweepKey = '';
+    scoreSoon();
+  });
+  bus.on('datasets', () => scoreSoon());
+  bus.on('view', (v) => {
+    const was = active;
+    active = v === 'ngram';
+    if (active && !was) {
+      sweepKey = '';
+      scoreSoon();
+    }
+  });
+}

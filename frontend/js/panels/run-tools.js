@@ -1,0 +1,165 @@
+// What any opened run offers once it has parameters: samples at any temperature ("Sample 20 more" appends),
+// a word probe, and the test score (once, stored). They use the run's best-dev parameters, and say which step
+// those are from.
+
+import { api, ApiError } from '../api.js';
+import { bus, store, TERMINAL } from '../state.js';
+import { $, el, clear, num, fmtLoss, fmtNum, fmtInt, fmtTime } from '../util.js';
+
+let extra = []; // samples drawn on request, appended under the run's own
+let extraFor = null;
+
+/** The step whose parameters the run keeps: its first best dev evaluation. */
+export function bestStep(r) {
+  let best = null;
+  for (const e of r.evals) if (e.split === 'dev' && Number.isFinite(e.loss) && (!best || e.loss < best.loss)) best = e;
+  return best;
+}
+
+export function renderSampleList(list, names, start = 0) {
+  if (start === 0) clear(list);
+  for (const s of names.slice(start)) {
+    const li = el('li', { class: s.seen ? 'seen' : 'new' });
+    li.append(el('span', { class: 'text' }, s.text === '' ? '(empty)' : s.text),
+      el('span', { class: 'tag', title: s.seen ? `already in the ${s.seen} split` : 'not in the dataset' }, s.seen || 'new'));
+    list.append(li);
+  }
+}
+
+export function noveltyText(names) {
+  const n = names.length;
+  const fresh = names.filter((s) => !s.seen).length;
+  return n ? `${fresh}/${n} new (${Math.round((100 * fresh) / n)}% novel)` : '';
+}
+
+function render(r) {
+  if (!r || r.id !== extraFor) {
+    extra = [];
+    extraFor = r && r.id;
+    clear($('probe-out'));
+    $('probe-nll').textContent = '';
+    $('err-probe').textContent = '';
+    $('test-warn').hidden = true;
+  }
+  const best = r && bestStep(r);
+  const has = !!best;
+  $('more-samples').disabled = !has;
+  $('probe-btn').disabled = !has;
+  const own = r && r.samples ? r.samples.names : [];
+  const all = [...own, ...extra.flatMap((b) => b.names)];
+  renderSampleList($('samples'), all);
+  const parts = [];
+  if (r && r.samples) parts.push(`${own.length} at step ${fmtInt(r.samples.step)} (last step)`);
+  for (const b of extra) parts.push(`+${b.names.length} at T=${fmtNum(b.temperature)}`);
+  $('samples-note').textContent = r ? `${parts.join(' · ') || 'samples arrive at each evaluation'}${all.length ? ' · ' + noveltyText(all) : ''}` : '';
+  $('samples-note').dataset.novelty = all.length ? String(all.filter((s) => !s.seen).length / all.length) : '';
+  $('samples').dataset.count = String(all.length);
+  $('probe-note').textContent = has
+    ? `uses the best-dev parameters (step ${fmtInt(best.step)}, dev ${fmtLoss(best.loss)}), as do "Sample 20 more" and the test score`
+    : 'each character\u2019s probability, once the run has been evaluated';
+  renderTest(r);
+}
+
+function renderTest(r) {
+  $('test-box').hidden = !r;
+  if (!r) return;
+  if (r.test) {
+    $('test-result').textContent = `test NLL ${fmtLoss(r.test.loss)} · scored ${fmtTime(r.test.scoredAt)}`;
+    $('test-result').className = 'strong';
+  } else {
+    $('test-result').textContent = 'not scored yet';
+    $('test-result').className = 'muted';
+  }
+  $('test-btn').hidden = !!r.test;
+  $('test-btn').disabled = !TERMINAL.includes(r.status);
+  $('test-btn').title = TERMINAL.includes(r.status) ? '' : 'available once the run has ended';
+}
+
+async function scoreTest() {
+  const r = store.run;
+  $('test-warn').hidden = true;
+  try {
+    const t = await api.test(r.id);
+    r.test = { loss: num(t.loss), scoredAt: t.scoredAt };
+    renderTest(r);
+    if (t.alreadyScored) $('test-result').textContent += ' (scored before: this is the stored value)';
+    bus.emit('runs:refresh');
+  } catch (e) {
+    bus.emit('error', `Test score: ${e.message}`);
+  }
+}
+
+async function moreSamples() {
+  const r = store.run;
+  const temperature = Number($('sample-temp').value);
+  $('err-samples').textContent = '';
+  if (!(temperature >= 0.05 && temperature <= 10)) {
+    $('err-samples').textContent = 'temperature must be in [0.05, 10]';
+    return;
+  }
+  try {
+    const res = await api.samples(r.id, 20, temperature, Math.floor(Math.random() * 1e9));
+    if (store.run !== r) return;
+    extra.push({ temperature, names: res.names });
+    render(r);
+  } catch (e) {
+    $('err-samples').textContent = e.message;
+  }
+}
+
+async function probe(ev) {
+  ev.preventDefault();
+  const r = store.run;
+  const typed = $('probe-word').value.trim();
+  clear($('probe-out'));
+  $('probe-nll').textContent = '';
+  $('err-probe').textContent = '';
+  if (!r || !typed) {
+    $('err-probe').textContent = typed ? 'open a run first' : 'type a word';
+    return;
+  }
+  let res;
+  let word = typed;
+  try {
+    res = await api.probe(r.id, word);
+  } catch (e) {
+    // names are lower case: "Emma" is probed as "emma" (when the case was the only problem)
+    if (!(e instanceof ApiError && e.field === 'word' && typed.toLowerCase() !== typed)) {
+      $('err-probe').textContent = e.message;
+      return;
+    }
+    word = typed.toLowerCase();
+    try {
+      res = await api.probe(r.id, word);
+    } catch (e2) {
+      $('err-probe').textContent = e2.message;
+      return;
+    }
+  }
+  if (store.run !== r || $('probe-word').value.trim() !== typed) return;
+  const out = clear($('probe-out'));
+  for (const c of res.chars) {
+    const p = num(c.p);
+    const cell = el('div', { class: 'pc', title: `P(${c.ch}) = ${p.toFixed(4)}, −ln p = ${(-Math.log(p)).toFixed(3)}` });
+    const bar = el('div', { class: 'bar' });
+    bar.append(el('div', { class: 'fill', style: `height:${Math.max(2, Math.round(p * 100))}%` }));
+    cell.append(bar, el('div', { class: 'ch mono' }, c.ch), el('div', { class: 'p' }, p >= 0.01 ? p.toFixed(2) : p.toExponential(0)));
+    out.append(cell);
+  }
+  $('probe-nll').textContent = `NLL ${fmtLoss(res.nll)} per character${word !== typed ? ` (probed as "${word}")` : ''}`;
+}
+
+export function initRunTools() {
+  $('test-btn').addEventListener('click', () => ($('test-warn').hidden = false));
+  $('test-cancel').addEventListener('click', () => ($('test-warn').hidden = true));
+  $('test-confirm').addEventListener('click', scoreTest);
+  $('more-samples').addEventListener('click', moreSamples);
+  $('probe-form').addEventListener('submit', probe);
+  $('probe-word').addEventListener('input', () => {
+    clear($('probe-out')); // a result is only ever shown next to the word it belongs to
+    $('probe-nll').textContent = '';
+    $('err-probe').textContent = '';
+  });
+  bus.on('run', render);
+  render(null);
+}

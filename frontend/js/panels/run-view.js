@@ -1,0 +1,175 @@
+// The open run: its name and note (stored on the server), its config, live steering (the model's live fields,
+// e.g. the learning rate), the loss chart (train NLL raw and smoothed, the L2 penalty dashed, train/dev
+// evaluations, references, learning-rate changes) and the character embedding.
+
+import { api } from '../api.js';
+import { bus, store, model, datasetInfo, datasetName } from '../state.js';
+import { steer, isLive } from '../live.js';
+import { buildFields } from '../fields.js';
+import { LossChart, ema } from '../charts/loss-chart.js';
+import { Scatter } from '../charts/scatter.js';
+import { $, el, clear, num, fmtNum, fmtInt, debounce } from '../util.js';
+
+const C = { raw: 'rgba(78,121,167,0.3)', train: '#4e79a7', full: '#8fb0d3', dev: '#e8590c', penalty: '#b07aa1', lr: '#9c36b5' };
+
+let chart;
+let scatter;
+let beta = 0.8;
+const bigramDev = new Map();
+let steerFor = null;
+let steerFields = null;
+
+function lossSeries(r) {
+  const prog = r ? r.progress : [];
+  const evals = r ? r.evals : [];
+  const sm = ema(prog.map((p) => p.trainLoss), beta);
+  const series = [
+    { key: 'raw', label: 'train NLL (batch)', color: C.raw, width: 1, points: prog.map((p) => [p.step, p.trainLoss]) },
+    { key: 'ema', label: 'train NLL EMA', color: C.train, width: 1.25, points: prog.map((p, i) => [p.step, sm[i]]) },
+  ];
+  const pen = prog.filter((p) => p.penalty != null && Number.isFinite(p.penalty));
+  if (pen.length) {
+    series.push({ key: 'penalty', label: 'L2 penalty', color: C.penalty, width: 1.25, dash: [6, 4], scale: 'penalty', points: pen.map((p) => [p.step, p.penalty]) });
+  }
+  series.push({ key: 'full', label: 'train (full split)', color: C.full, width: 1, dash: [2, 3], dots: 4, points: evals.filter((e) => e.split === 'train').map((e) => [e.step, e.loss]) });
+  series.push({ key: 'dev', label: 'dev', color: C.dev, width: 2.5, dots: 6, points: evals.filter((e) => e.split === 'dev').map((e) => [e.step, e.loss]) });
+  return series;
+}
+
+async function refs(r) {
+  const id = r.config.dataset;
+  const info = datasetInfo(id);
+  const out = [];
+  if (info) out.push({ label: `uniform ln ${info.characters + 1}`, value: Math.log(info.characters + 1) });
+  if (!bigramDev.has(id)) {
+    bigramDev.set(id, null);
+    api.ngram(id, 1, 1).then((b) => {
+      bigramDev.set(id, num(b.dev));
+      draw();
+    }).catch(() => bigramDev.delete(id));
+  }
+  if (bigramDev.get(id) != null) out.push({ label: 'count bigram dev (k=1)', value: bigramDev.get(id), color: '#0ca678' });
+  return out;
+}
+
+async function draw() {
+  const r = store.run;
+  const series = lossSeries(r);
+  chart.set({
+    series: r && r.progress.length ? series : series.filter((s) => s.points.length || s.key === 'dev'),
+    refs: r ? await refs(r) : [],
+    marks: r ? r.lrChanges.map((c) => ({ step: c.step, label: `lr → ${fmtNum(c.lr)}`, color: C.lr })) : [],
+  });
+  const node = $('loss-chart');
+  node.dataset.devPoints = String(r ? r.evals.filter((e) => e.split === 'dev').length : 0);
+  node.dataset.lrChanges = String(r ? r.lrChanges.length : 0);
+  node.dataset.penaltyPoints = String(series.find((s) => s.key === 'penalty')?.points.length || 0);
+  $('loss-empty').hidden = !!(r && (r.progress.length || r.evals.length));
+}
+
+function renderHead(r) {
+  $('run-head').hidden = !r;
+  if (!r) return;
+  if (document.activeElement !== $('run-name')) $('run-name').value = r.name || '';
+  if (document.activeElement !== $('run-note')) $('run-note').value = r.note || '';
+  $('run-name').placeholder = `name this run (${r.id})`;
+  const chips = clear($('run-config'));
+  chips.append(el('span', { class: 'chip' }, `${r.config.model} on ${datasetName(r.config.dataset)}`));
+  for (const [k, v] of Object.entries(r.config)) {
+    if (k === 'model' || k === 'dataset' || k === 'lrChanges') continue;
+    chips.append(el('span', { class: 'chip' }, `${k} ${typeof v === 'number' ? fmtNum(v) : String(v)}`));
+  }
+  if (r.config.lrChanges && r.config.lrChanges.length) chips.append(el('span', { class: 'chip' }, `replays ${r.config.lrChanges.length} lr changes`));
+  renderSteer(r);
+}
+
+/** Sliders for the model's live fields while the run trains: changes go to the server, any tab may send them. */
+function renderSteer(r) {
+  const live = isLive(r) && r.status === 'running';
+  const spec = model(r.config.model);
+  const liveFields = spec ? spec.fields.filter((f) => f.live) : [];
+  $('steer').hidden = !live || !liveFields.length;
+  if (!live || !liveFields.length) {
+    steerFor = null;
+    return;
+  }
+  if (steerFor !== r.id) {
+    steerFor = r.id;
+    clear($('steer-fields'));
+    $('steer-note').textContent = '';
+    const send = debounce((name, value) => {
+      if (steer(name, value)) $('steer-note').textContent = `${name} → ${fmtNum(value)} sent; it applies from the next step`;
+    }, 150);
+    steerFields = buildFields($('steer-fields'), liveFields, { idPrefix: 'steer-', onChange: (name, value) => send(name, value) });
+    const now = {};
+    const lastLr = r.progress.length ? r.progress[r.progress.length - 1].lr : null;
+    for (const f of liveFields) now[f.name] = f.name === 'lr' && r.lrChanges.length ? r.lrChanges[r.lrChanges.length - 1].lr : r.config[f.name] ?? lastLr;
+    steerFields.render(now);
+  }
+}
+
+const saveLabels = debounce(async () => {
+  const r = store.run;
+  if (!r) return;
+  const name = $('run-name').value;
+  const note = $('run-note').value;
+  try {
+    const l = await api.label(r.id, { name, note });
+    $('label-state').textContent = 'saved';
+    bus.emit('run:labels', l);
+    bus.emit('runs:refresh');
+  } catch (e) {
+    $('label-state').textContent = e.message;
+  }
+}, 400);
+
+function renderEmbedding(r) {
+  const emb = r && r.embedding;
+  scatter.empty = !r ? 'open or train a run' : emb ? '' : spec0(r) ? 'the embedding appears at the first evaluation'
+    : `the ${model(r.config.model)?.title || r.config.model} has no character embedding`;
+  if ((emb ? emb.points : []) !== scatter.source) {
+    scatter.source = emb ? emb.points : [];
+    scatter.set(scatter.source);
+  }
+  $('emb-note').textContent = emb ? `${emb.points.length} characters · step ${fmtInt(emb.step)}${r.config.embDim > 2 ? ` · PCA of ${r.config.embDim} dims` : ''} · hover for neighbours` : '';
+}
+
+function spec0(r) {
+  return 'embDim' in r.config;
+}
+
+export function initRunView() {
+  chart = new LossChart($('loss-chart'));
+  chart.onZoom = (z) => ($('zoom-reset').disabled = !z);
+  scatter = new Scatter($('embedding'), $('emb-tip'));
+  scatter.empty = 'open or train a run';
+  scatter.render(1);
+  $('zoom-reset').addEventListener('click', () => chart.reset());
+  $('ema').addEventListener('input', () => {
+    beta = Number($('ema').value);
+    $('ema-val').textContent = beta.toFixed(2);
+    draw();
+  });
+  $('logy').addEventListener('change', () => {
+    chart.logY = $('logy').checked;
+    draw();
+  });
+  for (const id of ['run-name', 'run-note']) {
+    $(id).addEventListener('input', () => {
+      $('label-state').textContent = 'editing…';
+      saveLabels();
+    });
+  }
+  let shownId = null;
+  bus.on('run', (r) => {
+    if ((r && r.id) !== shownId) {
+      shownId = r && r.id;
+      chart.reset();
+    }
+    renderHead(r);
+    renderEmbedding(r);
+    draw();
+  });
+  bus.on('datasets', draw);
+  draw();
+}
