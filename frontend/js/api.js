@@ -10,7 +10,7 @@ export class ApiError extends Error {
   }
 }
 
-async function request(method, path, body, contentType) {
+export async function request(method, path, body, contentType) {
   const opts = { method, headers: { Accept: 'application/json' } };
   if (body !== undefined) {
     opts.headers['Content-Type'] = contentType || 'application/json';

@@ -62,6 +62,15 @@ function onMessage(m) {
     case 'embedding':
       if (r) r.embedding = { step: m.step, points: m.points };
       break;
+    case 'health': {
+      // layer health (panels/health.js): the record keeps the series without histograms, the latest in full
+      if (!r) return;
+      const { type, histograms, ...point } = m;
+      r.health = r.health || { series: [], latest: null };
+      r.health.series.push(point);
+      r.health.latest = m;
+      break;
+    }
     case 'lr':
       if (r) r.lrChanges.push({ step: m.step, lr: num(m.lr) });
       break;

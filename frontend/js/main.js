@@ -12,9 +12,10 @@ import { initRunTools } from './panels/run-tools.js';
 import { initRuns } from './panels/runs.js';
 import { initCompare } from './panels/compare.js';
 import { initNgram } from './panels/ngram.js';
+import { initExperiments, EXP_VIEWS } from './panels/experiments.js';
 import { $ } from './util.js';
 
-const VIEWS = { run: 'run-view', compare: 'compare-view', ngram: 'ngram-view', unknown: 'unknown-view' };
+const VIEWS = { run: 'run-view', compare: 'compare-view', ngram: 'ngram-view', unknown: 'unknown-view', ...EXP_VIEWS };
 let formModel = 'mlp';
 
 /** Which center view the route (and, on a new run, the form's model) asks for. */
@@ -47,6 +48,7 @@ async function start() {
   initRuns();
   initCompare();
   initNgram();
+  initExperiments();
   bus.on('form', (f) => {
     formModel = f.model;
     // exploring a count model happens on the new-run view: leave the run on show (back returns to it)

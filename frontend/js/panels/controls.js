@@ -280,6 +280,15 @@ export function initControls() {
     load(cfg, `from run ${r.name || r.id}`);
   });
   bus.on('form:train', train);
+  // another panel sets one control (e.g. the LR finder's "Use this"), as if the user had typed it
+  bus.on('form:set', ({ name, value }) => {
+    if (!fields || !fields.rows.has(name)) return;
+    form.values[name] = value;
+    fields.setError(name, null);
+    fields.render(form.values);
+    checkRules();
+    announce(name, 'user', 'set');
+  });
   bus.on('form:dataset', (id) => {
     selectDataset(id);
     announce('dataset', 'user');

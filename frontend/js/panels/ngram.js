@@ -49,6 +49,10 @@ async function score() {
   renderSampleList($('ngram-samples'), r.samples);
   $('ngram-novelty').textContent = noveltyText(r.samples);
   kplot.add(k, num(r.train), num(r.dev), true);
+  // interpolated Kneser-Ney on the same counts (absent from older servers): a line next to add-k's curve
+  const kn = r.kneserNey;
+  kplot.setReference(kn ? { y: num(kn.dev), label: `Kneser-Ney (D = ${fmtNum(num(kn.discount))}): dev ${fmtLoss(kn.dev)}` } : null);
+  $('ngram-kn').textContent = kn ? `· Kneser-Ney dev ${fmtLoss(kn.dev)} (dashed)` : '';
   kplot.setCurrent(k);
   const hasMatrix = Array.isArray(r.counts) && r.counts.length > 0;
   $('heat-empty').hidden = hasMatrix;

@@ -1,0 +1,113 @@
+// Layer health of the run on show (lecture 3's diagnostics, computed by the server at step 0 and every
+// evaluation): per layer activation mean/std, % saturated tanh units, gradient mean/std, and per weight matrix the
+// update:data ratio (log10, guide line at -3), over steps; the activation and gradient histograms at the latest
+// evaluation. Reads the record's `health` ({series, latest}) and the stream's `health` events (kept in the record
+// by live.js); hides itself for runs without it (count models, older runs).
+
+import { bus } from '../state.js';
+import { HealthChart, drawHistograms } from '../charts/health-chart.js';
+import { PALETTE } from '../charts/loss-chart.js';
+import { $, el, clear, num } from '../util.js';
+
+const METRICS = [
+  { key: 'std', label: 'activation std', of: 'layers', help: 'spread of each layer\'s outputs' },
+  { key: 'mean', label: 'activation mean', of: 'layers' },
+  { key: 'saturated', label: '% saturated', of: 'layers', help: 'tanh outputs with |value| > 0.97: their gradient is nearly 0' },
+  { key: 'gradStd', label: 'gradient std', of: 'layers' },
+  { key: 'gradMean', label: 'gradient mean', of: 'layers' },
+  { key: 'updateRatio', label: 'update:data (log10)', of: 'weights', guide: -3, help: 'log10(std(update) / std(weight)) per weight matrix; about -3 is healthy' },
+];
+
+let metric = 'std';
+let chart = null;
+let shownKey = '';
+let last = null;
+
+function seriesOf(health, m) {
+  const events = health.series || [];
+  const steps = events.map((e) => e.step);
+  const names = [];
+  for (const e of events) for (const x of e[m.of] || []) if (!names.includes(x.name)) names.push(x.name);
+  const series = [];
+  for (const name of names) {
+    const values = events.map((e) => {
+      const x = (e[m.of] || []).find((y) => y.name === name);
+      const v = x ? num(x[m.key]) : null;
+      return v != null && Number.isFinite(v) ? v : null;
+    });
+    if (values.some((v) => v != null)) series.push({ label: name, values });
+  }
+  return { steps, series };
+}
+
+function stats(layer) {
+  const f = (v) => (v == null ? '—' : num(v).toFixed(3));
+  return `mean ${f(layer.mean)}, std ${f(layer.std)}${layer.saturated != null ? `, saturated ${num(layer.saturated).toFixed(1)}%` : ''}`
+    + ` · grad mean ${num(layer.gradMean).toExponential(1)}, std ${num(layer.gradStd).toExponential(1)}`;
+}
+
+function render(r) {
+  const health = r && r.health;
+  const has = !!(health && ((health.series && health.series.length) || health.latest));
+  $('health-panel').hidden = !has;
+  if (!has) {
+    shownKey = '';
+    return;
+  }
+  const latest = health.latest || health.series[health.series.length - 1];
+  const key = `${r.id}|${(health.series || []).length}|${latest && latest.step}|${metric}`;
+  if (key === shownKey) return;
+  shownKey = key;
+  const m = METRICS.find((x) => x.key === metric);
+  const { steps, series } = seriesOf(health, m);
+  chart.set(steps, series, m.guide ?? null, m.label);
+  $('health-empty').hidden = series.length > 0;
+  $('health-empty').textContent = series.length ? '' : `no ${m.label} for this model's layers`;
+  $('health-step').textContent = latest ? `latest: step ${latest.step}` : '';
+  // histograms at the latest evaluation, coloured by layer as in the legend below them
+  const order = (latest.layers || []).map((l) => l.name);
+  const hists = latest.histograms || [];
+  drawHistograms($('health-act'), hists.filter((x) => x.of === 'activation'), order, 'activations');
+  drawHistograms($('health-grad'), hists.filter((x) => x.of === 'gradient'), order, 'gradients');
+  $('health-hists').hidden = hists.length === 0;
+  const legend = clear($('health-legend'));
+  for (const [i, l] of (latest.layers || []).entries()) {
+    const li = el('li');
+    li.append(el('span', { class: 'swatch', style: `background:${PALETTE[i % PALETTE.length]}` }), el('span', { class: 'mono' }, `${l.name} (${l.kind})`), el('span', { class: 'muted' }, ` ${stats(l)}`));
+    legend.append(li);
+  }
+}
+
+function build() {
+  const p = $('health-panel');
+  const head = el('div', { class: 'panel-head' });
+  const seg = el('div', { class: 'seg small wrap', id: 'health-metric', role: 'radiogroup', 'aria-label': 'layer statistic' });
+  for (const m of METRICS) {
+    seg.append(el('button', { type: 'button', dataset: { metric: m.key }, 'aria-pressed': String(m.key === metric), title: m.help || '',
+      onclick: () => {
+        metric = m.key;
+        for (const b of seg.querySelectorAll('button')) b.setAttribute('aria-pressed', String(b.dataset.metric === metric));
+        shownKey = '';
+        render(last);
+      } }, m.label));
+  }
+  head.append(el('h2', {}, 'Layer health'), seg, el('span', { class: 'muted', id: 'health-step' }),
+    el('span', { class: 'muted legend-note' }, 'measured at step 0 and at every evaluation on a batch apart from training; naive init saturates tanh, Kaiming (and BatchNorm) keeps it alive'));
+  const hists = el('div', { class: 'two', id: 'health-hists' });
+  for (const id of ['health-act', 'health-grad']) {
+    const box = el('div', { class: 'hist-wrap' });
+    box.append(el('canvas', { id, class: 'hist' }));
+    hists.append(box);
+  }
+  p.append(head, el('div', { id: 'health-chart', class: 'chart' }), el('p', { class: 'muted', id: 'health-empty', hidden: true }),
+    el('div', { class: 'sub-head' }, 'histograms at the latest evaluation'), hists, el('ul', { class: 'health-legend', id: 'health-legend' }));
+  chart = new HealthChart($('health-chart'));
+}
+
+export function initHealth() {
+  build();
+  bus.on('run', (r) => {
+    last = r;
+    render(r);
+  });
+}

@@ -1,0 +1,293 @@
+// #/sweeps: a new sweep from the current controls (one or two numeric fields, each a list of values or a lin/log
+// range; seeds per point; optional median pruning) and the stored sweeps. A re-run link (#/sweeps?def=...) fills
+// the form with a stored definition, its base config included.
+
+import { ApiError } from '../api.js';
+import { expApi } from '../exp-api.js';
+import { bus, store, model, go, datasetName } from '../state.js';
+import { currentConfig } from './controls.js';
+import { parseValue, shown } from '../fields.js';
+import { $, el, clear, fmtNum, fmtTime } from '../util.js';
+import { expLinks } from '../exp-routes.js';
+
+const MAX_POINTS = 500;
+let root;
+let rerunBase = null; // a re-run link's base config, until the controls change
+let params = []; // [{field, mode: 'values'|'range', values, lo, hi, points, scale}]
+let listTimer = null;
+
+function base() {
+  return rerunBase || currentConfig();
+}
+
+function numericFields(cfg) {
+  const m = model(cfg.model);
+  if (!m) return [];
+  return m.fields.filter((f) => (f.type === 'int' || f.type === 'float') && shown(f, cfg));
+}
+
+function defaultParam(f, taken) {
+  const fields = numericFields(base()).filter((x) => !taken.includes(x.name));
+  const pick = fields.find((x) => x.name === f) || fields.find((x) => ['smoothing', 'l2', 'lr', 'hidden'].includes(x.name)) || fields[0];
+  if (!pick) return null;
+  const log = pick.scale !== 'lin' && (pick.sliderMin ?? pick.min) >= 0;
+  const lo = Math.max(pick.sliderMin ?? pick.min, pick.scale === 'lin' ? pick.min : 1e-3);
+  return { field: pick.name, mode: 'range', values: '', lo: fmtNum(log ? Math.max(lo, 1e-3) : lo),
+    hi: fmtNum(pick.sliderMax ?? pick.max), points: 5, scale: log ? 'log' : 'lin' };
+}
+
+/** The definition the form describes, or {error, field} in words. */
+function definition() {
+  const cfg = base();
+  const fields = numericFields(cfg);
+  const out = [];
+  for (const [i, p] of params.entries()) {
+    const f = fields.find((x) => x.name === p.field);
+    if (!f) return { error: `field ${i + 1}: ${p.field} is not a numeric field of ${cfg.model}`, at: i };
+    if (p.mode === 'values') {
+      const vals = String(p.values).split(/[\s,;]+/).filter(Boolean);
+      if (!vals.length) return { error: `${f.label}: list at least one value`, at: i };
+      const nums = [];
+      for (const v of vals) {
+        const r = parseValue(f, v);
+        if (r.error) return { error: r.error, at: i };
+        nums.push(r.value);
+      }
+      out.push({ field: f.name, values: nums });
+    } else {
+      const lo = Number(p.lo);
+      const hi = Number(p.hi);
+      const n = Number(p.points);
+      if (![lo, hi].every(Number.isFinite)) return { error: `${f.label}: lo and hi must be numbers`, at: i };
+      if (!(lo < hi)) return { error: `${f.label}: lo must be below hi`, at: i };
+      if (p.scale === 'log' && lo <= 0) return { error: `${f.label}: a log range needs lo > 0`, at: i };
+      if (!Number.isInteger(n) || n < 2) return { error: `${f.label}: points must be a whole number >= 2`, at: i };
+      for (const v of [lo, hi]) {
+        const r = parseValue(f, v);
+        if (r.error && f.type !== 'int') return { error: r.error, at: i };
+      }
+      out.push({ field: f.name, range: { lo, hi, points: n, scale: p.scale } });
+    }
+  }
+  if (out.length === 2 && out[0].field === out[1].field) return { error: 'choose two different fields', at: 1 };
+  const seeds = Number($('sweep-seeds').value);
+  if (!Number.isInteger(seeds) || seeds < 1 || seeds > 50) return { error: 'seeds per point: a whole number in [1, 50]', at: -1 };
+  const def = { base: cfg, params: out, seeds };
+  if ($('sweep-prune').checked) {
+    const margin = Number($('sweep-margin').value);
+    const minFinished = Number($('sweep-minfin').value);
+    if (!(margin >= 0)) return { error: 'pruning margin: a number >= 0 (nats)', at: -1 };
+    if (!Number.isInteger(minFinished) || minFinished < 1) return { error: 'pruning: finished points before pruning must be >= 1', at: -1 };
+    def.prune = { margin, minFinished };
+  }
+  return { def };
+}
+
+function pointCount(def) {
+  let n = def.seeds;
+  for (const p of def.params) n *= p.values ? p.values.length : p.range.points;
+  return n;
+}
+
+function renderBase() {
+  const cfg = base();
+  const m = model(cfg.model);
+  $('sweep-base-note').textContent = rerunBase
+    ? 'from the re-run link (change the controls on the left to sweep them instead)'
+    : 'the controls on the left';
+  const chips = clear($('sweep-base'));
+  chips.append(el('span', { class: 'chip strong' }, `${m ? m.title : cfg.model} · ${datasetName(cfg.dataset)}`));
+  for (const [k, v] of Object.entries(cfg)) {
+    if (k === 'model' || k === 'dataset' || typeof v === 'object') continue;
+    chips.append(el('span', { class: 'chip' }, `${k}=${typeof v === 'number' ? fmtNum(v) : v}`));
+  }
+  $('sweep-prune-row').hidden = !(m && m.trainable);
+}
+
+function renderParams() {
+  const box = clear($('sweep-params'));
+  const fields = numericFields(base());
+  params.forEach((p, i) => {
+    const row = el('div', { class: 'sweep-param', dataset: { index: i } });
+    const sel = el('select', { id: `sweep-field-${i}`, 'aria-label': `swept field ${i + 1}` });
+    for (const f of fields) sel.append(el('option', { value: f.name }, `${f.label} (${f.type})`));
+    sel.value = p.field;
+    sel.addEventListener('change', () => {
+      params[i] = defaultParam(sel.value, []);
+      renderParams();
+    });
+    const mode = el('select', { id: `sweep-mode-${i}`, 'aria-label': `how field ${i + 1} is swept` });
+    mode.append(el('option', { value: 'values' }, 'values'), el('option', { value: 'range' }, 'range'));
+    mode.value = p.mode;
+    mode.addEventListener('change', () => {
+      p.mode = mode.value;
+      renderParams();
+    });
+    row.append(el('span', { class: 'muted tiny' }, i === 0 ? (params.length > 1 ? 'rows' : 'sweep') : 'columns'), sel, mode);
+    const input = (key, attrs) => {
+      const box = el('input', { id: `sweep-${key}-${i}`, class: 'val', autocomplete: 'off', spellcheck: 'false', ...attrs });
+      box.value = p[key];
+      box.addEventListener('input', () => {
+        p[key] = box.value;
+        preview();
+      });
+      return box;
+    };
+    if (p.mode === 'values') {
+      row.append(input('values', { placeholder: 'e.g. 0.01, 0.1, 1', class: 'val wide', 'aria-label': 'values, comma separated' }));
+    } else {
+      const scale = el('select', { id: `sweep-scale-${i}`, 'aria-label': 'range scale' });
+      scale.append(el('option', { value: 'lin' }, 'lin'), el('option', { value: 'log' }, 'log'));
+      scale.value = p.scale;
+      scale.addEventListener('change', () => {
+        p.scale = scale.value;
+        preview();
+      });
+      row.append(el('label', { class: 'ctl' }, 'lo'), input('lo', { 'aria-label': 'lo' }), el('label', { class: 'ctl' }, 'hi'),
+        input('hi', { 'aria-label': 'hi' }), el('label', { class: 'ctl' }, 'points'), input('points', { 'aria-label': 'points' }), scale);
+    }
+    if (i === 1) row.append(el('button', { type: 'button', class: 'small', onclick: () => { params.pop(); renderParams(); } }, 'remove'));
+    box.append(row);
+  });
+  $('sweep-add').hidden = params.length >= 2 || fields.length < 2;
+  preview();
+}
+
+function preview() {
+  const r = definition();
+  $('sweep-err').textContent = r.error || '';
+  if (r.error) {
+    $('sweep-count').textContent = '';
+    $('sweep-run').disabled = true;
+    return;
+  }
+  const n = pointCount(r.def);
+  $('sweep-count').textContent = `${n} run${n === 1 ? '' : 's'}${r.def.seeds > 1 ? ` (${n / r.def.seeds} points x ${r.def.seeds} seeds)` : ''}`
+    + (n > MAX_POINTS ? ` — at most ${MAX_POINTS}` : '');
+  $('sweep-run').disabled = n > MAX_POINTS || n < 1;
+}
+
+async function runSweep() {
+  const r = definition();
+  if (r.error) return;
+  $('sweep-run').disabled = true;
+  try {
+    const { id } = await expApi.createSweep(r.def);
+    bus.emit('runs:refresh');
+    go(expLinks.sweep(id));
+  } catch (e) {
+    $('sweep-err').textContent = (e instanceof ApiError && e.field ? `${e.field}: ` : '') + e.message;
+  } finally {
+    $('sweep-run').disabled = false;
+  }
+}
+
+async function refreshList() {
+  let sweeps;
+  try {
+    sweeps = await expApi.sweeps();
+  } catch (e) {
+    return;
+  }
+  const tbody = clear($('sweep-list'));
+  for (const s of sweeps) {
+    const counts = Object.entries(s.counts || {}).filter(([, n]) => n).map(([k, n]) => `${n} ${k}`).join(', ');
+    const tr = el('tr', { dataset: { id: s.id } });
+    const st = el('td');
+    st.append(el('span', { class: 'pill small', dataset: { status: s.status } }, s.status));
+    const idCell = el('td');
+    idCell.append(el('a', { href: expLinks.sweep(s.id), class: 'mono' }, s.id));
+    tr.append(idCell, el('td', {}, fmtTime(s.created)), el('td', {}, `${s.model} · ${datasetName(s.dataset)}`),
+      el('td', {}, (s.fields || []).join(' x ') + (s.seeds > 1 ? ` · ${s.seeds} seeds` : '')), el('td', { class: 'num' }, s.points), st,
+      el('td', { class: 'muted tiny' }, counts));
+    tr.addEventListener('click', (e) => e.target.tagName !== 'A' && go(expLinks.sweep(s.id)));
+    tbody.append(tr);
+  }
+  $('sweep-list-empty').hidden = sweeps.length > 0;
+  clearTimeout(listTimer);
+  if (store.route.name === 'sweeps' && sweeps.some((s) => s.status === 'running')) listTimer = setTimeout(refreshList, 2000);
+}
+
+function build() {
+  root = $('sweeps-view');
+  const form = el('div', { class: 'panel', id: 'sweep-form' });
+  const head = el('div', { class: 'panel-head' });
+  head.append(el('h2', {}, 'New sweep'), el('span', { class: 'muted' }, 'each point is an ordinary stored run, queued like any other'));
+  const baseRow = el('div', { class: 'sweep-row' });
+  baseRow.append(el('span', { class: 'muted tiny' }, 'base:'), el('span', { class: 'muted tiny', id: 'sweep-base-note' }), el('div', { class: 'chips', id: 'sweep-base' }));
+  const opts = el('div', { class: 'row wrap sweep-row' });
+  const seeds = el('input', { id: 'sweep-seeds', class: 'val', value: '1', 'aria-label': 'seeds per point' });
+  seeds.addEventListener('input', preview);
+  opts.append(el('label', { class: 'ctl', for: 'sweep-seeds' }, 'seeds per point'), seeds);
+  const pruneRow = el('span', { class: 'row wrap', id: 'sweep-prune-row' });
+  const prune = el('input', { type: 'checkbox', id: 'sweep-prune' });
+  const margin = el('input', { id: 'sweep-margin', class: 'val', value: '0.1', 'aria-label': 'pruning margin (nats)' });
+  const minfin = el('input', { id: 'sweep-minfin', class: 'val', value: '3', 'aria-label': 'finished points before pruning' });
+  for (const i of [prune, margin, minfin]) i.addEventListener('input', preview);
+  const pl = el('label', { class: 'ctl', title: 'a running point whose dev at an evaluation is worse than the median of finished points at that step by more than the margin is stopped as pruned' });
+  pl.append(prune, document.createTextNode('prune: stop a point worse than the median by'));
+  pruneRow.append(pl, margin, el('span', { class: 'ctl' }, 'nats once'), minfin, el('span', { class: 'ctl' }, 'points finished'));
+  opts.append(pruneRow);
+  const actions = el('div', { class: 'row wrap sweep-row' });
+  actions.append(el('button', { type: 'button', class: 'primary', id: 'sweep-run', onclick: runSweep }, 'Run sweep'),
+    el('span', { class: 'muted', id: 'sweep-count' }),
+    el('button', { type: 'button', class: 'small', id: 'sweep-add', onclick: () => { params.push(defaultParam(null, params.map((p) => p.field))); renderParams(); } }, '+ second field (grid)'));
+  form.append(head, baseRow, el('div', { id: 'sweep-params' }), opts, actions, el('div', { class: 'err', id: 'sweep-err', role: 'alert' }));
+
+  const list = el('div', { class: 'panel' });
+  const lh = el('div', { class: 'panel-head' });
+  lh.append(el('h2', {}, 'Sweeps'), el('span', { class: 'muted' }, 'click one to open its plot; its link opens it anywhere'));
+  const wrap = el('div', { class: 'table-wrap' });
+  const table = el('table', { class: 'compare sweep-table' });
+  const thead = el('thead');
+  const tr = el('tr');
+  for (const h of ['sweep', 'created', 'model', 'fields', 'runs', 'status', '']) tr.append(el('th', {}, h));
+  thead.append(tr);
+  table.append(thead, el('tbody', { id: 'sweep-list' }));
+  wrap.append(table);
+  list.append(lh, wrap, el('p', { class: 'muted', id: 'sweep-list-empty' }, 'No sweeps yet.'));
+  root.append(form, list);
+}
+
+function loadRerun(defText) {
+  let def;
+  try {
+    def = JSON.parse(defText);
+    if (!def || typeof def !== 'object' || !def.base || !Array.isArray(def.params)) throw new Error('no base or params');
+  } catch (e) {
+    bus.emit('error', 'This sweep re-run link does not carry a readable definition.');
+    return;
+  }
+  rerunBase = def.base;
+  params = def.params.slice(0, 2).map((p) => (p.range
+    ? { field: p.field, mode: 'range', values: '', lo: String(p.range.lo), hi: String(p.range.hi), points: p.range.points, scale: p.range.scale || 'lin' }
+    : { field: p.field, mode: 'values', values: (p.values || []).join(', '), lo: '', hi: '', points: 5, scale: p.scale === 'log' ? 'log' : 'lin' }));
+  $('sweep-seeds').value = String(def.seeds || 1);
+  $('sweep-prune').checked = !!def.prune;
+  if (def.prune) {
+    $('sweep-margin').value = String(def.prune.margin);
+    $('sweep-minfin').value = String(def.prune.minFinished ?? 3);
+  }
+}
+
+export function initSweeps() {
+  build();
+  bus.on('route', (route) => {
+    if (route.name !== 'sweeps') return;
+    if (route.def) loadRerun(route.def);
+    if (!params.length || !numericFields(base()).some((f) => f.name === params[0].field)) params = [defaultParam(null, [])].filter(Boolean);
+    renderBase();
+    renderParams();
+    refreshList();
+  });
+  bus.on('form', (f) => {
+    if (f.source === 'user') rerunBase = null;
+    if (store.route.name !== 'sweeps') return;
+    const names = numericFields(base()).map((x) => x.name);
+    params = params.filter((p) => names.includes(p.field));
+    if (!params.length) params = [defaultParam(null, [])].filter(Boolean);
+    renderBase();
+    renderParams();
+  });
+  bus.on('sweeps:refresh', refreshList);
+}
