@@ -7,6 +7,12 @@ import { fmtLoss, fmtNum } from '../util.js';
 
 const FONT = '11px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
 const AXIS = { stroke: '#5c6370', grid: { stroke: '#eef0f3' }, ticks: { stroke: '#e3e6ea' }, font: FONT, labelFont: FONT, labelSize: 18 };
+/** Powers of ten inside [min, max] (every other one when there are many), for a log axis's grid. */
+function decades(min, max) {
+  const out = [];
+  for (let e = Math.ceil(Math.log10(min) - 1e-9); e <= Math.floor(Math.log10(max) + 1e-9); e++) out.push(10 ** e);
+  return out.length > 8 ? out.filter((v, i) => i % 2 === 0) : out;
+}
 const sizeOf = (node, height) => ({ width: Math.max(220, Math.floor(node.clientWidth)), height });
 
 export class CurveChart {
@@ -38,7 +44,7 @@ export class CurveChart {
         ...o.series.map((s) => ({ label: s.label, stroke: s.color, width: s.width || 1.5, dash: s.dash, spanGaps: true,
           points: { show: !!s.points, size: 5, fill: s.color }, value: (u, v) => (v == null ? '—' : fmtLoss(v)) })),
       ],
-      axes: [{ ...AXIS, label: o.xLabel, ...(o.xTicks ? { values: (u, vals) => vals.map(o.xTicks) } : {}) },
+      axes: [{ ...AXIS, label: o.xLabel, ...(o.xLog ? { splits: (u, i, min, max) => decades(min, max), values: (u, vals) => vals.map(fmtNum) } : {}) },
         { ...AXIS, label: o.yLabel || 'NLL', size: 50 }],
       legend: { live: true },
       hooks: { draw: [(u) => this.drawMarks(u)] },
@@ -58,6 +64,8 @@ export class CurveChart {
     const px = devicePixelRatio || 1;
     const { left, top, width, height } = u.bbox;
     ctx.save();
+    ctx.textAlign = 'left';
+    ctx.textBaseline = 'alphabetic';
     ctx.font = `${11 * px}px system-ui, sans-serif`;
     ctx.lineWidth = px;
     for (const m of this.marks.v) {
@@ -89,7 +97,7 @@ export class CurveChart {
       ctx.strokeStyle = '#fff';
       ctx.beginPath(); ctx.arc(x, y, 5 * px, 0, 2 * Math.PI); ctx.fill(); ctx.stroke();
       const tw = ctx.measureText(m.label).width;
-      ctx.fillText(m.label, Math.min(x - tw / 2, left + width - tw), y + 16 * px);
+      ctx.fillText(m.label, Math.max(left, Math.min(x - tw / 2, left + width - tw)), y - 9 * px);
     }
     ctx.restore();
   }

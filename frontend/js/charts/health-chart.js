@@ -61,6 +61,8 @@ export class HealthChart {
     const { left, width } = u.bbox;
     const ctx = u.ctx;
     ctx.save();
+    ctx.textAlign = 'left';
+    ctx.textBaseline = 'alphabetic';
     ctx.strokeStyle = '#c92a2a';
     ctx.lineWidth = px;
     ctx.setLineDash([6 * px, 4 * px]);

@@ -77,6 +77,8 @@ export class KPlot {
             if (x < left || x > left + width) return;
             const ctx = u.ctx;
             ctx.save();
+            ctx.textAlign = 'left';
+            ctx.textBaseline = 'alphabetic';
             ctx.strokeStyle = COLORS.mark;
             ctx.lineWidth = devicePixelRatio || 1;
             ctx.setLineDash([3, 3]);
@@ -110,6 +112,8 @@ export class KPlot {
     const { left, width } = u.bbox;
     const ctx = u.ctx;
     ctx.save();
+    ctx.textAlign = 'left';
+    ctx.textBaseline = 'alphabetic';
     ctx.strokeStyle = COLORS.kn;
     ctx.lineWidth = 1.5 * px;
     ctx.setLineDash([6 * px, 4 * px]);

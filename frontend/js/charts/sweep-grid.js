@@ -57,8 +57,8 @@ export class SweepGrid {
     const w = Math.max(260, Math.floor(this.wrap.clientWidth));
     const left = 64;
     const top = 34;
-    const cw = Math.max(34, Math.min(90, Math.floor((w - left - 8) / cols.length)));
-    const ch = Math.max(30, Math.min(44, cw * 0.6));
+    const cw = Math.max(34, Math.min(140, Math.floor((w - left - 8) / cols.length)));
+    const ch = Math.max(30, Math.min(52, cw * 0.5));
     const h = top + ch * rows.length + 8;
     const ctx = setupCanvas(this.canvas, Math.min(w, left + cw * cols.length + 8), h);
     ctx.fillStyle = '#fff';

@@ -31,7 +31,7 @@ function linTicks(min, max, n = 6) {
 function pointText(field, p) {
   const gap = fin(p.dev) && fin(p.train) ? ` · gap ${(p.dev - p.train).toFixed(4)}` : '';
   const params = Object.entries(p.params || {}).map(([k, v]) => `${k} = ${fmtNum(v)}`).join(', ');
-  return `${params}${p.seed != null ? ` · seed ${p.seed}` : ''}\n${p.status}${p.step ? ` at step ${p.step}` : ''}`
+  return `${params}\n${p.status}${p.step ? ` at step ${p.step}` : ''}`
     + `\ntrain ${fmtLoss(p.train)} · dev ${fmtLoss(p.dev)}${gap}${p.run ? `\nrun ${p.runLabel || p.run} (click to open)` : ''}`;
 }
 
@@ -78,6 +78,7 @@ export class SweepPlot {
     this.canvas.dataset.finished = String(points.filter((p) => p.status === 'finished').length);
     this.canvas.dataset.running = String(points.filter((p) => p.status === 'running').length);
     this.canvas.dataset.best = best ? String(best.index) : '';
+    this.canvas.dataset.bestXy = '';
     this.canvas.dataset.logx = String(logX);
     if (!xs.length || !ys.length) {
       ctx.fillStyle = C.axis;
@@ -196,6 +197,7 @@ export class SweepPlot {
       if (fin(yv)) {
         const px = X(best.params[field]);
         const py = Y(yv);
+        this.canvas.dataset.bestXy = `${Math.round(px)},${Math.round(py)}`;
         ctx.strokeStyle = C.best;
         ctx.lineWidth = 2.5;
         ctx.beginPath();

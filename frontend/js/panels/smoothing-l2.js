@@ -99,7 +99,9 @@ export function initSmoothingL2() {
   build();
   bus.on('route', (route) => {
     if (route.name !== 'smoothing') return;
-    const c = route.context || currentConfig().context;
+    const cfg = currentConfig();
+    // the form's context when it holds an n-gram model; else the bigram, where both sides train in a moment
+    const c = route.context || (['ngram', 'neural'].includes(cfg.model) ? cfg.context : 1);
     $('sl-context').value = String(Math.min(3, Math.max(1, Number(c) || 1)));
     compute();
   });

@@ -22,10 +22,11 @@ function normPoint(p) {
 }
 
 /** Groups (points sharing swept values) and the best, from the points: the server's rule, applied at once. */
-export function summarize(points) {
+export function summarize(points, fields) {
   const groups = new Map();
   for (const p of points) {
-    if (!groups.has(p.group)) groups.set(p.group, { group: p.group, params: p.params, points: [], finished: 0 });
+    const params = Object.fromEntries(fields.map((f) => [f, p.params[f]])); // a point's params also name its seed
+    if (!groups.has(p.group)) groups.set(p.group, { group: p.group, params, points: [], finished: 0 });
     groups.get(p.group).points.push(p.index);
   }
   for (const g of groups.values()) {
@@ -60,7 +61,7 @@ function renderNow() {
   const s = sweep;
   const def = s.definition || { params: [], seeds: 1 };
   const fields = def.params.map((p) => p.field);
-  const { groups, best } = summarize(s.points);
+  const { groups, best } = summarize(s.points, fields);
   $('sw-title').textContent = `Sweep ${s.id}`;
   $('sw-status').textContent = s.status;
   $('sw-status').dataset.status = s.status;

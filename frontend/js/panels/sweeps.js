@@ -213,7 +213,7 @@ function build() {
   const form = el('div', { class: 'panel', id: 'sweep-form' });
   const head = el('div', { class: 'panel-head' });
   head.append(el('h2', {}, 'New sweep'), el('span', { class: 'muted' }, 'each point is an ordinary stored run, queued like any other'));
-  const baseRow = el('div', { class: 'sweep-row' });
+  const baseRow = el('div', { class: 'row wrap sweep-row' });
   baseRow.append(el('span', { class: 'muted tiny' }, 'base:'), el('span', { class: 'muted tiny', id: 'sweep-base-note' }), el('div', { class: 'chips', id: 'sweep-base' }));
   const opts = el('div', { class: 'row wrap sweep-row' });
   const seeds = el('input', { id: 'sweep-seeds', class: 'val', value: '1', 'aria-label': 'seeds per point' });

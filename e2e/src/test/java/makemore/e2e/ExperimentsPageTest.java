@@ -1,0 +1,252 @@
+package makemore.e2e;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.Download;
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.options.Position;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** Experiments on the page: sweeps (live plot, share link, stop, export), the LR finder, smoothing vs L2. */
+class ExperimentsPageTest extends PageHarness {
+
+    /** Starts a sweep from the sweep form over one field with a list of values; returns the sweep's id. */
+    private String sweepOver(String field, String values, String seeds) {
+        page.locator("#exp-sweep").click();
+        page.locator("#sweep-field-0").selectOption(field);
+        page.locator("#sweep-mode-0").selectOption("values");
+        page.locator("#sweep-values-0").fill(values);
+        page.locator("#sweep-seeds").fill(seeds);
+        page.locator("#sweep-run").click();
+        page.waitForURL("**/#/sweeps/*");
+        return page.url().substring(page.url().indexOf("#/sweeps/") + "#/sweeps/".length());
+    }
+
+    /**
+     * A 3-value smoothing sweep of the count trigram: 3 points, the best highlighted and labelled (the server's
+     * best), hover names its numbers, a click on it opens its run; the share link opens the sweep read-only in a
+     * fresh browser; the CSV export has the config columns and every point's rows.
+     */
+    @Test
+    void smoothingSweepHighlightsTheBestAndOpensItsRun() throws Exception {
+        open(page, base + "/");
+        page.locator("[data-model=ngram]").click();
+        typeValue("context", "2");
+        String id = sweepOver("smoothing", "0.01, 0.3, 30", "1");
+        Locator canvas = page.locator("#sw-plot canvas");
+        assertThat(page.locator("#sw-status")).hasText("finished", slow());
+        assertThat(canvas).hasAttribute("data-finished", "3");
+        JsonNode sweep = get("/api/sweeps/" + id);
+        assertEquals(3, sweep.path("points").size());
+        JsonNode best = sweep.path("best");
+        assertThat(canvas).hasAttribute("data-best", best.path("index").asText());
+        assertThat(canvas).hasAttribute("data-logx", "true"); // 0.01..30: read on a log axis
+        assertThat(page.locator("#sw-best")).containsText("smoothing = " + fmt(best.path("params").path("smoothing").asDouble()));
+        assertThat(page.locator("#sw-best")).containsText(String.format("dev %.4f", best.path("dev").asDouble()));
+        assertThat(page.locator("#sw-points tr.best")).hasAttribute("data-index", best.path("index").asText());
+        assertThat(page.locator("#sw-points tr")).hasCount(3);
+
+        String[] xy = canvas.getAttribute("data-best-xy").split(",");
+        Position at = new Position(Double.parseDouble(xy[0]), Double.parseDouble(xy[1]));
+        canvas.hover(new Locator.HoverOptions().setPosition(at));
+        assertThat(page.locator("#sw-plot .tip")).containsText(String.format("dev %.4f", best.path("dev").asDouble()));
+        assertThat(page.locator("#sw-plot .tip")).containsText("gap");
+        screenshot(page, "sweep");
+        String shareLink = base + "/#/sweeps/" + id;
+        canvas.click(new Locator.ClickOptions().setPosition(at));
+        page.waitForURL("**/#/runs/" + best.path("run").asText());
+        assertThat(page.locator("#run-status")).hasText("finished");
+        page.goBack();
+        assertThat(page.locator("#sw-status")).hasText("finished");
+
+        // the export: a long CSV with the config columns and rows for every point's run
+        Download download = page.waitForDownload(() -> page.locator("#sw-csv").click());
+        List<String> lines = Files.readAllLines(download.path(), StandardCharsets.UTF_8);
+        List<String> header = Arrays.asList(lines.get(0).split(","));
+        for (String col : List.of("run", "name", "sweep", "model", "dataset", "context", "smoothing", "seed", "step", "split", "loss")) {
+            assertTrue(header.contains(col), "column " + col + " in " + header);
+        }
+        Set<String> runs = new HashSet<>();
+        int runCol = header.indexOf("run");
+        int sweepCol = header.indexOf("sweep");
+        int splitCol = header.indexOf("split");
+        List<String> splits = new ArrayList<>();
+        for (String line : lines.subList(1, lines.size())) {
+            String[] cells = line.split(",", -1);
+            runs.add(cells[runCol]);
+            assertEquals(id, cells[sweepCol]);
+            splits.add(cells[splitCol]);
+        }
+        Set<String> expected = new HashSet<>();
+        sweep.path("points").forEach(p -> expected.add(p.path("run").asText()));
+        assertEquals(expected, runs, "every point's run has rows");
+        assertTrue(splits.contains("dev") && splits.contains("train"), "train and dev rows: " + splits);
+        assertTrue(page.locator("#sw-json").getAttribute("href").endsWith("/export?format=json"));
+
+        // the share link in a fresh browser: the same sweep, read-only (no form, nothing editable)
+        BrowserContext other = newContext();
+        try {
+            Page p = watch(other.newPage());
+            open(p, shareLink);
+            assertThat(p.locator("#sw-status")).hasText("finished");
+            assertThat(p.locator("#sw-plot canvas")).hasAttribute("data-finished", "3");
+            assertThat(p.locator("#sw-plot canvas")).hasAttribute("data-best", best.path("index").asText());
+            assertThat(p.locator("#sw-best")).hasText(page.locator("#sw-best").textContent());
+            assertTrue(p.locator("#sweep-form").isHidden(), "the share link shows no sweep form");
+            assertEquals(0, p.locator("#sweep-view input:not([readonly]), #sweep-view select, #sweep-view textarea").count(),
+                    "nothing in the sweep view is editable");
+            // the re-run link carries the definition into the sweep form
+            p.locator("#sw-rerun").click();
+            assertThat(p.locator("#sweep-values-0")).hasValue("0.01, 0.3, 30");
+            assertThat(p.locator("#sweep-base")).containsText("context=2");
+            screenshot(p, "shared");
+        } finally {
+            other.close();
+        }
+    }
+
+    /** The LR finder draws loss against log10(lr) and marks a rate; "Use this" moves the lr slider there. */
+    @Test
+    void lrFinderDrawsItsCurveAndUseThisMovesTheSlider() throws Exception {
+        open(page, base + "/");
+        page.locator("[data-model=mlp]").click();
+        typeValue("hidden", "16");
+        String before = page.locator("#range-lr").inputValue();
+        page.locator("#exp-finder").click();
+        page.locator("#fd-steps").fill("300");
+        page.locator("#fd-run").click();
+        page.waitForURL("**/#/finder/*");
+        String id = page.url().substring(page.url().indexOf("#/finder/") + "#/finder/".length());
+        assertThat(page.locator("#fd-status")).hasText("finished", slow());
+        JsonNode finder = get("/api/runs/" + id + "/lr-finder");
+        assertThat(page.locator("#fd-chart")).hasAttribute("data-points", String.valueOf(finder.path("points").size()));
+        assertTrue(finder.path("points").size() >= 50, "the curve has points: " + finder.path("points").size());
+        assertThat(page.locator("#fd-chart canvas").first()).isVisible();
+        assertThat(page.locator("#fd-rule")).containsText("a decade below");
+        double suggestion = finder.path("suggestion").asDouble();
+        String shown = fmt(Double.parseDouble(String.format("%.1e", suggestion)));
+        assertThat(page.locator("#fd-suggest")).containsText("suggested learning rate " + shown);
+        page.locator("#fd-use").click();
+        assertThat(page.locator("#val-lr")).hasValue(shown);
+        assertNotEquals(before, page.locator("#range-lr").inputValue(), "the slider moved");
+        assertEquals("finder", get("/api/runs/" + id).path("config").path("schedule").asText(), "stored as a finder run");
+        screenshot(page, "finder");
+    }
+
+    /** Stopping a running MLP sweep: its queued points end stopped at step 0, the running ones stop, none trains on. */
+    @Test
+    void stoppingARunningMlpSweepStopsItsQueuedPoints() throws Exception {
+        open(page, base + "/");
+        page.locator("[data-model=mlp]").click();
+        typeValue("hidden", "8");
+        typeValue("embDim", "4");
+        typeValue("steps", "50000");
+        typeValue("evalEvery", "10000");
+        int trainers = makemore.lab.RunService.defaultConcurrency();
+        StringBuilder lrs = new StringBuilder("0.05");
+        for (int i = 1; i < trainers + 3; i++) {
+            lrs.append(", ").append(0.05 + 0.05 * i);
+        }
+        String id = sweepOver("lr", lrs.toString(), "1");
+        assertThat(page.locator("#sw-points tr[data-status=running]").first()).isVisible(slowVisible());
+        assertThat(page.locator("#sw-points tr[data-status=queued]").first()).isVisible();
+        page.locator("#sw-stop").click();
+        assertThat(page.locator("#sw-status")).hasText("stopped", slow());
+        assertThat(page.locator("#sw-points tr[data-status=queued]")).hasCount(0);
+        assertThat(page.locator("#sw-points tr[data-status=running]")).hasCount(0);
+        JsonNode sweep = get("/api/sweeps/" + id);
+        int cancelled = 0;
+        for (JsonNode p : sweep.path("points")) {
+            String status = p.path("status").asText();
+            assertEquals("stopped", status, "point " + p);
+            if (p.path("step").asLong() == 0) {
+                cancelled++;
+            }
+        }
+        assertTrue(cancelled >= 3, "queued points cancelled at step 0: " + cancelled + " of " + sweep.path("points").size());
+        assertThat(page.locator("#sw-stop")).isDisabled();
+        assertFalse(page.locator("#sw-delete").isDisabled(), "a stopped sweep can be deleted");
+        screenshot(page, "stopped");
+        // delete asks first, then removes the sweep and its runs
+        page.locator("#sw-delete").click();
+        assertThat(page.locator("#sw-delete")).containsText("click again");
+        page.locator("#sw-delete").click();
+        page.waitForURL("**/#/sweeps");
+        assertThat(page.locator("#sweep-list tr[data-id='" + id + "']")).hasCount(0);
+        String firstRun = sweep.path("points").path(0).path("run").asText();
+        assertFalse(get("/api/runs").toString().contains(firstRun), "the sweep's runs are gone");
+    }
+
+    /** Smoothing vs L2: both dev curves on log axes with their minima, for the bigram. */
+    @Test
+    void smoothingVersusL2ShowsBothCurvesWithMinima() throws Exception {
+        open(page, base + "/");
+        page.locator("#exp-smoothing").click();
+        page.locator("#sl-steps").fill("30");
+        page.locator("#sl-points").fill("5");
+        page.locator("#sl-go").click();
+        assertThat(page.locator("#sl-state")).containsText("neural 30 steps",
+                new com.microsoft.playwright.assertions.LocatorAssertions.ContainsTextOptions().setTimeout(TIMEOUT_MS));
+        assertThat(page.locator("#sl-count")).hasAttribute("data-points", "5");
+        assertThat(page.locator("#sl-neural")).hasAttribute("data-points", "5");
+        JsonNode r = get("/api/experiments/smoothing-l2?dataset=names&context=1&steps=30&points=5");
+        assertThat(page.locator("#sl-count-min")).containsText(String.format("min dev %.4f", r.path("count").path("min").path("dev").asDouble()));
+        assertThat(page.locator("#sl-neural-min")).containsText(String.format("min dev %.4f", r.path("neural").path("min").path("dev").asDouble()));
+        assertThat(page.locator("#sl-k0")).containsText("k = 0");
+        screenshot(page, "smoothing-l2");
+    }
+
+    /** No horizontal overflow on the experiment views at phone, laptop and desktop widths. */
+    @Test
+    void experimentViewsFitPhoneLaptopAndDesktop() throws Exception {
+        String sweep = send("POST", "/api/sweeps", "{\"base\":{\"model\":\"ngram\",\"context\":2},\"params\":["
+                + "{\"field\":\"smoothing\",\"values\":[0.1,1]},{\"field\":\"context\",\"values\":[1,2]}]}").path("id").asText();
+        String line = send("POST", "/api/sweeps", "{\"base\":{\"model\":\"ngram\"},\"params\":["
+                + "{\"field\":\"smoothing\",\"range\":{\"lo\":0.01,\"hi\":100,\"points\":5,\"scale\":\"log\"}}],\"seeds\":2}").path("id").asText();
+        for (int width : new int[] {390, 1024, 1440}) {
+            page.setViewportSize(width, 900);
+            for (String hash : List.of("#/sweeps", "#/sweeps/" + sweep, "#/sweeps/" + line, "#/finder", "#/smoothing-l2")) {
+                open(page, base + "/" + hash);
+                if (hash.startsWith("#/sweeps/")) {
+                    assertThat(page.locator("#sw-status")).hasText("finished", slow());
+                }
+                Number overflow = (Number) page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth");
+                assertEquals(0, overflow.intValue(), hash + " overflows at " + width + " px");
+            }
+            if (width == 390) {
+                screenshot(page, "phone");
+            }
+        }
+        page.setViewportSize(1440, 900);
+        open(page, base + "/#/sweeps/" + sweep);
+        assertThat(page.locator("#sw-plot canvas")).hasAttribute("data-cells", "4"); // two fields: a grid
+        screenshot(page, "grid");
+    }
+
+    private static com.microsoft.playwright.assertions.LocatorAssertions.IsVisibleOptions slowVisible() {
+        return new com.microsoft.playwright.assertions.LocatorAssertions.IsVisibleOptions().setTimeout(TIMEOUT_MS);
+    }
+
+    /** The page's compact number format (util.js fmtNum) for the values these tests use. */
+    private static String fmt(double v) {
+        if (Math.abs(v) < 1e-3) {
+            return String.format("%.0e", v).replace("e-0", "e-");
+        }
+        String s = String.valueOf(Double.parseDouble(String.format("%.3g", v)));
+        return s.endsWith(".0") ? s.substring(0, s.length() - 2) : s;
+    }
+}
