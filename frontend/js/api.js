@@ -60,9 +60,8 @@ export const api = {
   test: (id) => request('POST', `${run(id)}/test`),
   samples: (id, n, temperature, seed) => request('POST', `${run(id)}/samples`, { n, temperature, seed }),
   probe: (id, word) => request('POST', `${run(id)}/probe`, { word }),
-  exportUrl: (ids, format) => ids.length === 1
-    ? `${run(ids[0])}/export?format=${format}`
-    : `/api/export?ids=${ids.map(encodeURIComponent).join(',')}&format=${format}`,
+  // the long format (run, name, sweep, every config field, step, split, loss, lr): opens in pandas as is
+  exportUrl: (ids, format) => `/api/export/long?ids=${ids.map(encodeURIComponent).join(',')}&format=${format}`,
 };
 
 /**

@@ -13,7 +13,6 @@ export const expApi = {
   deleteSweep: (id) => request('DELETE', sweep(id)),
   testSweep: (id) => request('POST', `${sweep(id)}/test`),
   sweepExportUrl: (id, format) => `${sweep(id)}/export?format=${format}`,
-  longExportUrl: (ids, format) => `/api/export/long?ids=${ids.map(encodeURIComponent).join(',')}&format=${format}`,
   finder: (runId) => request('GET', `/api/runs/${encodeURIComponent(runId)}/lr-finder`),
   smoothingL2: ({ dataset, context, steps, points }) =>
     request('GET', `/api/experiments/smoothing-l2?dataset=${encodeURIComponent(dataset)}&context=${context}&steps=${steps}&points=${points}`),

@@ -97,6 +97,18 @@ class ExperimentsPageTest extends PageHarness {
         assertTrue(splits.contains("dev") && splits.contains("train"), "train and dev rows: " + splits);
         assertTrue(page.locator("#sw-json").getAttribute("href").endsWith("/export?format=json"));
 
+        // two runs ticked in the run list export in the same long format
+        List<String> two = new ArrayList<>(expected).subList(0, 2);
+        for (String run : two) {
+            page.locator("#runs tr[data-id='" + run + "'] input[type=checkbox]").check();
+        }
+        Download selected = page.waitForDownload(() -> page.locator("#export-csv").click());
+        List<String> rows = Files.readAllLines(selected.path(), StandardCharsets.UTF_8);
+        assertEquals(lines.get(0), rows.get(0), "the same long header");
+        Set<String> exported = new HashSet<>();
+        rows.subList(1, rows.size()).forEach(r -> exported.add(r.split(",", -1)[runCol]));
+        assertEquals(new HashSet<>(two), exported);
+
         // the share link in a fresh browser: the same sweep, read-only (no form, nothing editable)
         BrowserContext other = newContext();
         try {
@@ -235,6 +247,71 @@ class ExperimentsPageTest extends PageHarness {
         open(page, base + "/#/sweeps/" + sweep);
         assertThat(page.locator("#sw-plot canvas")).hasAttribute("data-cells", "4"); // two fields: a grid
         screenshot(page, "grid");
+    }
+
+    /**
+     * The layer-health panel from a run record recorded on the health backend (health-run.json: an MLP with naive
+     * init, health at steps 0..300), served on a routed run socket: per-layer series over steps, the statistic
+     * switch, the update ratio per weight matrix, histograms; a live health event adds a step. A run without
+     * health (a count model) hides the panel.
+     */
+    @Test
+    void layerHealthPanelDrawsRecordedHealthAndHidesWithout() throws Exception {
+        String recorded = new String(getClass().getResourceAsStream("/health-run.json").readAllBytes(), StandardCharsets.UTF_8);
+        JsonNode run = JSON.readTree(recorded);
+        java.util.concurrent.atomic.AtomicReference<com.microsoft.playwright.WebSocketRoute> socket = new java.util.concurrent.atomic.AtomicReference<>();
+        page.routeWebSocket(java.util.regex.Pattern.compile(".*/ws/runs/healthfixture$"), ws -> {
+            socket.set(ws);
+            ws.send("{\"type\":\"snapshot\",\"run\":" + recorded + "}");
+        });
+        open(page, base + "/#/runs/healthfixture");
+        Locator panel = page.locator("#health-panel");
+        assertThat(panel).isVisible();
+        assertThat(page.locator("#health-chart")).hasAttribute("data-points", "4");
+        assertThat(page.locator("#health-chart")).hasAttribute("data-series", "2"); // embedding and the tanh layer
+        assertThat(page.locator("#health-step")).hasText("latest: step 300");
+        page.locator("#health-metric [data-metric=saturated]").click();
+        assertThat(page.locator("#health-chart")).hasAttribute("data-series", "1"); // only tanh layers saturate
+        assertThat(page.locator("#health-chart .u-legend")).containsText("hidden");
+        page.locator("#health-metric [data-metric=updateRatio]").click();
+        assertThat(page.locator("#health-chart")).hasAttribute("data-series",
+                String.valueOf(run.path("health").path("latest").path("weights").size()));
+        assertThat(page.locator("#health-act")).hasAttribute("data-layers", "2");
+        assertThat(page.locator("#health-grad")).hasAttribute("data-layers", "2");
+        double saturated = run.path("health").path("latest").path("layers").path(1).path("saturated").asDouble();
+        assertThat(page.locator("#health-legend")).containsText(String.format("saturated %.1f%%", saturated));
+        screenshot(page, "health");
+
+        // a live health event on the socket: one more step on the chart
+        JsonNode latest = run.path("health").path("latest");
+        String event = latest.toString().replaceFirst("\"step\":300", "\"step\":400");
+        socket.get().send(event);
+        assertThat(page.locator("#health-chart")).hasAttribute("data-points", "5");
+        assertThat(page.locator("#health-step")).hasText("latest: step 400");
+
+        String counts = trainedRun("{\"model\":\"ngram\",\"context\":1}");
+        open(page, base + "/#/runs/" + counts);
+        assertThat(page.locator("#run-status")).hasText("finished");
+        assertThat(panel).isHidden();
+    }
+
+    /** The n-gram explorer draws Kneser-Ney's dev next to add-k's curve when the server scores it. */
+    @Test
+    void ngramExplorerShowsKneserNeyWhenTheServerScoresIt() throws Exception {
+        JsonNode r = get("/api/ngram?dataset=names&context=2&smoothing=1");
+        open(page, base + "/");
+        page.locator("[data-model=ngram]").click();
+        typeValue("context", "2");
+        assertThat(page.locator("#ngram-k")).hasText("1");
+        if (r.has("kneserNey")) {
+            double kn = r.path("kneserNey").path("dev").asDouble();
+            assertThat(page.locator("#kplot")).hasAttribute("data-reference", java.util.regex.Pattern.compile("^\\d"));
+            assertEquals(kn, Double.parseDouble(page.locator("#kplot").getAttribute("data-reference")), 1e-12);
+            assertThat(page.locator("#ngram-kn")).containsText(String.format("Kneser-Ney dev %.4f", kn));
+        } else {
+            assertThat(page.locator("#kplot")).hasAttribute("data-reference", "");
+            assertThat(page.locator("#ngram-kn")).hasText("");
+        }
     }
 
     private static com.microsoft.playwright.assertions.LocatorAssertions.IsVisibleOptions slowVisible() {
