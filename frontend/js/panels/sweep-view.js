@@ -8,7 +8,7 @@ import { expLinks } from '../exp-routes.js';
 import { bus, store, go, links, datasetName, model } from '../state.js';
 import { SweepPlot } from '../charts/sweep-plot.js';
 import { SweepGrid } from '../charts/sweep-grid.js';
-import { $, el, clear, num, fmtLoss, fmtNum, fmtTime, frameThrottle } from '../util.js';
+import { $, el, clear, num, fmtLoss, fmtNum, fmtTime, frameThrottle, debounce } from '../util.js';
 
 const fin = (v) => v != null && Number.isFinite(v);
 let socket = null;
@@ -50,6 +50,8 @@ export function summarize(points, fields) {
 }
 
 const render = frameThrottle(() => renderNow());
+// the run list follows the sweep's points, at most a few times a second (a count sweep lands 20 points at once)
+const refreshRuns = debounce(() => bus.emit('runs:refresh'), 300);
 
 function runLabel(id) {
   const r = store.runs.find((x) => x.id === id);
@@ -163,12 +165,12 @@ function onMessage(m) {
       if (i >= 0) sweep.points[i] = p;
       else sweep.points.push(p);
       $('sweep-view').dataset.lastPointAt = String(performance.now());
-      if (p.run && !store.runs.some((r) => r.id === p.run)) bus.emit('runs:refresh');
+      refreshRuns();
       break;
     }
     case 'summary':
       if (!sweep) return;
-      if (sweep.status !== m.status) bus.emit('runs:refresh');
+      if (sweep.status !== m.status) refreshRuns();
       Object.assign(sweep, { status: m.status, counts: m.counts, test: m.test, best: m.best || sweep.best });
       break;
     case 'deleted':
@@ -198,6 +200,7 @@ function open(id) {
   $('sw-title').textContent = `Sweep ${id}`;
   $('sw-best').textContent = 'connecting…';
   openId = id;
+  delete $('sweep-view').dataset.lastPointAt;
   socket = new SweepSocket(id, onMessage, (why) => {
     bus.emit('error', `Cannot open sweep ${id}: ${why}`);
     openId = null;
