@@ -281,6 +281,12 @@ class ExperimentsPageTest extends PageHarness {
         double saturated = run.path("health").path("latest").path("layers").path(1).path("saturated").asDouble();
         assertThat(page.locator("#health-legend")).containsText(String.format("saturated %.1f%%", saturated));
         screenshot(page, "health");
+        for (int width : new int[] {390, 1024}) {
+            page.setViewportSize(width, 900);
+            Number overflow = (Number) page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth");
+            assertEquals(0, overflow.intValue(), "the health panel overflows at " + width + " px");
+        }
+        page.setViewportSize(1480, 1000);
 
         // a live health event on the socket: one more step on the chart
         JsonNode latest = run.path("health").path("latest");
