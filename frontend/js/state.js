@@ -89,6 +89,13 @@ export const links = {
     if (dataset && dataset.name) q.set('dataName', dataset.name);
     return `#/new?${q.toString()}`;
   },
+  /** The re-run link of a run: its full stored config, its learning-rate changes as a schedule, its data's hash. */
+  rerunOf: (r) => {
+    const config = { ...r.config };
+    if (r.lrChanges && r.lrChanges.length) config.lrChanges = r.lrChanges.map((c) => ({ step: c.step, lr: c.lr }));
+    else delete config.lrChanges;
+    return links.rerun(config, datasetInfo(r.config.dataset));
+  },
 };
 
 /** Goes to a view; the browser's history gets an entry, so back/forward return to it. */

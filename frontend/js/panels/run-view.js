@@ -3,7 +3,7 @@
 // evaluations, references, learning-rate changes) and the character embedding.
 
 import { api } from '../api.js';
-import { bus, store, model, datasetInfo, datasetName } from '../state.js';
+import { bus, store, model, go, links, datasetInfo, datasetName } from '../state.js';
 import { steer, isLive } from '../live.js';
 import { buildFields } from '../fields.js';
 import { LossChart, ema } from '../charts/loss-chart.js';
@@ -145,6 +145,7 @@ export function initRunView() {
   scatter.empty = 'open or train a run';
   scatter.render(1);
   $('zoom-reset').addEventListener('click', () => chart.reset());
+  $('rerun-btn').addEventListener('click', () => store.run && go(links.rerunOf(store.run)));
   $('ema').addEventListener('input', () => {
     beta = Number($('ema').value);
     $('ema-val').textContent = beta.toFixed(2);
