@@ -70,6 +70,13 @@ addRoute('new', /^\/new\?(.*)$/, (m) => {
 });
 addRoute('new', /^\/?(new)?$/, () => ({}));
 
+// The center views, by route name: a module that adds a route adds its view here (main.js shows one at a time).
+export const views = new Map([['run', 'run-view'], ['compare', 'compare-view'], ['ngram', 'ngram-view'], ['unknown', 'unknown-view']]);
+
+export function addView(name, elementId) {
+  views.set(name, elementId);
+}
+
 export function parseHash(hash) {
   const h = (hash || '').replace(/^#/, '');
   for (const r of routes) {
