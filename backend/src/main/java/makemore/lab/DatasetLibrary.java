@@ -27,6 +27,10 @@ public final class DatasetLibrary {
     /** @param sha256 the file's content hash, so a re-run link can say which data it needs, wherever it opens */
     public record Info(String id, String name, int items, int characters, boolean builtin, String created,
             String sha256) {
+        public Info(String id, String name, int items, int characters, boolean builtin, String created) {
+            this(id, name, items, characters, builtin, created, null);
+        }
+
         Info withSha256(String h) {
             return new Info(id, name, items, characters, builtin, created, h);
         }
