@@ -1,9 +1,10 @@
 // The routes of the experiment views (sweeps, one sweep, LR finder, smoothing vs L2) and their links. Imported
 // before the router starts, so the routes are known when the first URL is read.
 
-import { addRoute } from './state.js';
+import { addRoute, addView } from './state.js';
 
-export const EXP_VIEWS = { sweeps: 'sweeps-view', sweep: 'sweep-view', finder: 'finder-view', smoothing: 'smoothing-view' };
+const EXP_VIEWS = { sweeps: 'sweeps-view', sweep: 'sweep-view', finder: 'finder-view', smoothing: 'smoothing-view' };
+for (const [name, id] of Object.entries(EXP_VIEWS)) addView(name, id);
 
 addRoute('sweep', /^\/sweeps\/([A-Za-z0-9_-]+)$/, (m) => ({ id: m[1] }));
 addRoute('sweeps', /^\/sweeps(?:\?(.*))?$/, (m) => ({ def: new URLSearchParams(m[1] || '').get('def') }));

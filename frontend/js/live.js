@@ -2,7 +2,7 @@
 // announced as 'run' (at most once a frame). Control goes to the server (stop, learning rate), so any tab, also
 // after a reload, can steer any run that trains.
 
-import { api, RunSocket } from './api.js';
+import { RunSocket } from './api.js';
 import { bus, store, TERMINAL } from './state.js';
 import { num, frameThrottle } from './util.js';
 
@@ -106,10 +106,6 @@ export function eta(r) {
 /** Changes a live field (the learning rate) of the open run from its next step. */
 export function steer(name, value) {
   return socket ? socket.send({ type: 'set', [name]: value }) : false;
-}
-
-export async function stopRun(id) {
-  await api.stop(id);
 }
 
 export function isLive(r) {

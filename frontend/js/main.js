@@ -2,7 +2,7 @@
 // URL names (#/runs/{id}, #/new?config=..., #/compare?ids=...). Back and forward always land on the URL's state.
 
 import { api } from './api.js';
-import { bus, store, go, startRouting } from './state.js';
+import { bus, store, go, views, startRouting } from './state.js';
 import './live.js';
 import { initControls, reloadDatasets } from './panels/controls.js';
 import { initNotices } from './panels/notices.js';
@@ -12,21 +12,20 @@ import { initRunTools } from './panels/run-tools.js';
 import { initRuns } from './panels/runs.js';
 import { initCompare } from './panels/compare.js';
 import { initNgram } from './panels/ngram.js';
-import { initExperiments, EXP_VIEWS } from './panels/experiments.js';
+import { initExperiments } from './panels/experiments.js';
 import { $ } from './util.js';
 
-const VIEWS = { run: 'run-view', compare: 'compare-view', ngram: 'ngram-view', unknown: 'unknown-view', ...EXP_VIEWS };
 let formModel = 'mlp';
 
 /** Which center view the route (and, on a new run, the form's model) asks for. */
 function viewFor(route) {
   if (route.name === 'new') return formModel === 'ngram' ? 'ngram' : 'run';
-  return VIEWS[route.name] ? route.name : 'unknown';
+  return views.has(route.name) ? route.name : 'unknown';
 }
 
 function showView() {
   const v = viewFor(store.route);
-  for (const [name, id] of Object.entries(VIEWS)) $(id).hidden = name !== v;
+  for (const [name, id] of views) $(id).hidden = name !== v;
   document.body.dataset.view = v;
   bus.emit('view', v);
 }

@@ -70,6 +70,13 @@ addRoute('new', /^\/new\?(.*)$/, (m) => {
 });
 addRoute('new', /^\/?(new)?$/, () => ({}));
 
+// The center views, by route name: a module that adds a route adds its view here (main.js shows one at a time).
+export const views = new Map([['run', 'run-view'], ['compare', 'compare-view'], ['ngram', 'ngram-view'], ['unknown', 'unknown-view']]);
+
+export function addView(name, elementId) {
+  views.set(name, elementId);
+}
+
 export function parseHash(hash) {
   const h = (hash || '').replace(/^#/, '');
   for (const r of routes) {
@@ -88,6 +95,13 @@ export const links = {
     if (dataset && dataset.sha256) q.set('sha256', dataset.sha256);
     if (dataset && dataset.name) q.set('dataName', dataset.name);
     return `#/new?${q.toString()}`;
+  },
+  /** The re-run link of a run: its full stored config, its learning-rate changes as a schedule, its data's hash. */
+  rerunOf: (r) => {
+    const config = { ...r.config };
+    if (r.lrChanges && r.lrChanges.length) config.lrChanges = r.lrChanges.map((c) => ({ step: c.step, lr: c.lr }));
+    else delete config.lrChanges;
+    return links.rerun(config, datasetInfo(r.config.dataset));
   },
 };
 

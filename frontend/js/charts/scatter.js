@@ -107,7 +107,7 @@ export class Scatter {
     const cx = (x0 + x1) / 2;
     const cy = (y0 + y1) / 2;
     const screen = pos.map((p) => ({ x: w / 2 + (p.x - cx) * s, y: h / 2 - (p.y - cy) * s }));
-    const at = t >= 1 ? nudge(screen, 2 * R + 1, w, h) : screen;
+    const at = nudge(screen, 2 * R + 1, w, h);
     ctx.strokeStyle = '#eef0f3';
     ctx.lineWidth = 1;
     ctx.beginPath();
@@ -142,6 +142,7 @@ export class Scatter {
     }
     ctx.textBaseline = 'alphabetic';
     this.canvas.dataset.overlaps = String(countOverlaps(at, 2 * R));
+    this.canvas.dataset.first = `${Math.round(at[0].x)},${Math.round(at[0].y)}`; // where to point at one character
   }
 
   hover(e) {

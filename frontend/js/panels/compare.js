@@ -6,6 +6,7 @@ import { api } from '../api.js';
 import { bus, store, model, datasetName, runLabel, TERMINAL } from '../state.js';
 import { normalizeRun } from '../live.js';
 import { LossChart, PALETTE, ema } from '../charts/loss-chart.js';
+import { shown } from '../fields.js';
 import { $, el, clear, fmtLoss, fmtNum, fmtInt } from '../util.js';
 
 let chart;
@@ -74,7 +75,8 @@ function renderTable(list) {
   const names = [];
   for (const r of list) for (const f of model(r.config.model)?.fields || []) if (!names.includes(f.name)) names.push(f.name);
   const cell = (r, k) => {
-    if (!(k in r.config)) return 'n/a';
+    const f = model(r.config.model)?.fields.find((x) => x.name === k);
+    if (!(k in r.config) || !f || !shown(f, r.config)) return 'n/a'; // not read by this model, or not with its settings
     const v = r.config[k];
     return typeof v === 'number' ? fmtNum(v) : String(v);
   };

@@ -1,5 +1,5 @@
 // Experiments on the page: the row of experiment links under the new-run form, and the start of every
-// experiment panel (main.js calls initExperiments once and shows EXP_VIEWS like its own views).
+// experiment panel (main.js calls initExperiments once; exp-routes.js registers the views and routes).
 
 import { expLinks } from '../exp-routes.js';
 import { $, el, clear } from '../util.js';
@@ -19,8 +19,6 @@ function renderActions() {
   ];
   for (const [id, href, text, title] of links) box.append(el('a', { id, href, class: 'btn-link', title }, text));
 }
-
-export { EXP_VIEWS } from '../exp-routes.js';
 
 export function initExperiments() {
   renderActions();

@@ -6,7 +6,7 @@ import { api } from '../api.js';
 import { bus, datasetName, datasetInfo } from '../state.js';
 import { KPlot } from '../charts/kplot.js';
 import { Heatmap } from '../charts/heatmap.js';
-import { renderSampleList, noveltyText } from './run-tools.js';
+import { renderSampleList, noveltyText } from '../samples.js';
 import { $, num, fmtLoss, fmtNum, debounce } from '../util.js';
 
 const K_SWEEP = [0.001, 0.01, 0.03, 0.1, 0.3, 1, 3, 10, 30, 100, 300, 1000, 10000];

@@ -4,6 +4,7 @@
 
 import { api, ApiError } from '../api.js';
 import { bus, store, TERMINAL } from '../state.js';
+import { renderSampleList, noveltyText } from '../samples.js';
 import { $, el, clear, num, fmtLoss, fmtNum, fmtInt, fmtTime } from '../util.js';
 
 let extra = []; // samples drawn on request, appended under the run's own
@@ -14,22 +15,6 @@ export function bestStep(r) {
   let best = null;
   for (const e of r.evals) if (e.split === 'dev' && Number.isFinite(e.loss) && (!best || e.loss < best.loss)) best = e;
   return best;
-}
-
-export function renderSampleList(list, names, start = 0) {
-  if (start === 0) clear(list);
-  for (const s of names.slice(start)) {
-    const li = el('li', { class: s.seen ? 'seen' : 'new' });
-    li.append(el('span', { class: 'text' }, s.text === '' ? '(empty)' : s.text),
-      el('span', { class: 'tag', title: s.seen ? `already in the ${s.seen} split` : 'not in the dataset' }, s.seen || 'new'));
-    list.append(li);
-  }
-}
-
-export function noveltyText(names) {
-  const n = names.length;
-  const fresh = names.filter((s) => !s.seen).length;
-  return n ? `${fresh}/${n} new (${Math.round((100 * fresh) / n)}% novel)` : '';
 }
 
 function render(r) {

@@ -3,9 +3,9 @@
 // evaluations, references, learning-rate changes) and the character embedding.
 
 import { api } from '../api.js';
-import { bus, store, model, datasetInfo, datasetName } from '../state.js';
+import { bus, store, model, go, links, datasetInfo, datasetName } from '../state.js';
 import { steer, isLive } from '../live.js';
-import { buildFields } from '../fields.js';
+import { buildFields, shown } from '../fields.js';
 import { LossChart, ema } from '../charts/loss-chart.js';
 import { Scatter } from '../charts/scatter.js';
 import { $, el, clear, num, fmtNum, fmtInt, debounce } from '../util.js';
@@ -75,8 +75,10 @@ function renderHead(r) {
   $('run-name').placeholder = `name this run (${r.id})`;
   const chips = clear($('run-config'));
   chips.append(el('span', { class: 'chip' }, `${r.config.model} on ${datasetName(r.config.dataset)}`));
+  const fields = model(r.config.model)?.fields || [];
   for (const [k, v] of Object.entries(r.config)) {
-    if (k === 'model' || k === 'dataset' || k === 'lrChanges') continue;
+    const f = fields.find((x) => x.name === k);
+    if (k === 'model' || k === 'dataset' || k === 'lrChanges' || (f && !shown(f, r.config))) continue; // only what applies
     chips.append(el('span', { class: 'chip' }, `${k} ${typeof v === 'number' ? fmtNum(v) : String(v)}`));
   }
   if (r.config.lrChanges && r.config.lrChanges.length) chips.append(el('span', { class: 'chip' }, `replays ${r.config.lrChanges.length} lr changes`));
@@ -145,6 +147,7 @@ export function initRunView() {
   scatter.empty = 'open or train a run';
   scatter.render(1);
   $('zoom-reset').addEventListener('click', () => chart.reset());
+  $('rerun-btn').addEventListener('click', () => store.run && go(links.rerunOf(store.run)));
   $('ema').addEventListener('input', () => {
     beta = Number($('ema').value);
     $('ema-val').textContent = beta.toFixed(2);

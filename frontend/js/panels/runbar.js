@@ -2,17 +2,9 @@
 // run's message (said once), and where a queued run waits.
 
 import { api } from '../api.js';
-import { bus, store, links, datasetInfo, datasetName, runLabel, TERMINAL } from '../state.js';
+import { bus, store, links, datasetName, runLabel, TERMINAL } from '../state.js';
 import { eta, isLive } from '../live.js';
 import { $, fmtLoss, fmtInt, fmtDuration } from '../util.js';
-
-/** The full config of a run (its learning-rate changes as a schedule) and its dataset's hash: a faithful re-run. */
-export function rerunHash(r) {
-  const config = { ...r.config };
-  if (r.lrChanges.length) config.lrChanges = r.lrChanges.map((c) => ({ step: c.step, lr: c.lr }));
-  else delete config.lrChanges;
-  return links.rerun(config, datasetInfo(r.config.dataset));
-}
 
 /** Where a queued run waits: its place among queued runs and how many train now. */
 export function queuePlace(id, runs) {
@@ -102,7 +94,7 @@ export function initRunbar() {
   });
   $('copy-link').addEventListener('click', () => store.run && share(`${location.origin}/${links.run(store.run.id)}`, 'Run link'));
   $('copy-rerun').addEventListener('click', () => store.run
-    && share(`${location.origin}/${rerunHash(store.run)}`, 'Re-run link (config, learning-rate changes, dataset hash)'));
+    && share(`${location.origin}/${links.rerunOf(store.run)}`, 'Re-run link (config, learning-rate changes, dataset hash)'));
   bus.on('run', render);
   bus.on('runs', render);
   bus.on('route', () => {

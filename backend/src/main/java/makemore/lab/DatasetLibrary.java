@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
@@ -26,6 +27,10 @@ public final class DatasetLibrary {
     /** @param sha256 the file's content hash, so a re-run link can say which data it needs, wherever it opens */
     public record Info(String id, String name, int items, int characters, boolean builtin, String created,
             String sha256) {
+        public Info(String id, String name, int items, int characters, boolean builtin, String created) {
+            this(id, name, items, characters, builtin, created, null);
+        }
+
         Info withSha256(String h) {
             return new Info(id, name, items, characters, builtin, created, h);
         }
@@ -45,32 +50,86 @@ public final class DatasetLibrary {
     }
 
     public Corpus corpus(String id) {
-        if (!id.equals("names") && !id.matches("[0-9a-f]{16}")) {
+        checkId(id);
+        try {
+            return corpora.computeIfAbsent(id, k -> new Corpus(k.equals("names") ? Dataset.builtinNames()
+                    : Dataset.load(dir.resolve(k + ".txt"))));
+        } catch (DatasetException e) {
+            // the loader's message names the server's file: say it by id
+            throw new DatasetException(e.kind(), e.kind() == DatasetException.Kind.NOT_FOUND
+                    ? "no dataset '" + id + "'; see GET /api/datasets" : "dataset '" + id + "' is damaged: " + e.getMessage());
+        }
+    }
+
+    private static void checkId(String id) {
+        if (id == null || !id.equals("names") && !id.matches("[0-9a-f]{16}")) {
             throw new DatasetException(DatasetException.Kind.NOT_FOUND, "no dataset '" + id + "'; see GET /api/datasets");
         }
-        return corpora.computeIfAbsent(id, k -> new Corpus(k.equals("names") ? Dataset.builtinNames()
-                : Dataset.load(dir.resolve(k + ".txt"))));
+    }
+
+    /**
+     * The name shown for an upload: a plain file name (no folders, no control characters), not a path to use.
+     * Returns "upload.txt" when none is given.
+     */
+    public static String checkName(String fileName) {
+        if (fileName == null || fileName.isBlank()) {
+            return "upload.txt";
+        }
+        if (fileName.chars().anyMatch(c -> c < 0x20 && c != ' ' || c == 0x7f)) {
+            throw new DatasetException(DatasetException.Kind.INVALID, "the file name must not contain control characters");
+        }
+        String n = fileName.strip();
+        if (n.length() > 200) {
+            throw new DatasetException(DatasetException.Kind.INVALID, "the file name is " + n.length()
+                    + " characters long; the limit is 200");
+        }
+        if (n.equals(".") || n.equals("..") || n.chars().anyMatch(c -> c == '/' || c == '\\' || c < 0x20 || c == 0x7f)) {
+            throw new DatasetException(DatasetException.Kind.INVALID,
+                    "the file name must be a plain name: no '/', '\\', control characters, '.' or '..'");
+        }
+        return n;
     }
 
     /** Validates and stores an upload; an identical file returns the existing dataset. */
     public Info upload(String fileName, byte[] bytes) {
-        String name = fileName == null || fileName.isBlank() ? "upload.txt" : Path.of(fileName).getFileName().toString();
+        String name = checkName(fileName);
         Dataset d = Dataset.parse(name, bytes);
         String hash = sha256(bytes);
         String id = hash.substring(0, 16);
         Info info = new Info(id, name, d.words().size(), new Corpus(d).vocab().size() - 1, false, Instant.now().toString(),
                 hash);
-        try {
-            Path file = dir.resolve(id + ".txt");
-            if (!Files.exists(file)) {
-                Path tmp = Files.createTempFile(dir, id, ".tmp");
+        Path file = dir.resolve(id + ".txt");
+        Path meta = dir.resolve(id + ".json");
+        synchronized (this) {
+            if (Files.exists(file) && Files.exists(meta)) {
+                return read(id);
+            }
+            Path tmp = null;
+            try {
+                tmp = Files.createTempFile(dir, id, ".tmp");
                 Files.write(tmp, bytes);
-                Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-                Files.writeString(dir.resolve(id + ".json"), RunStore.JSON.writeValueAsString(info));
+                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                Files.write(tmp, RunStore.JSON.writeValueAsBytes(info)); // the description appears whole, or not at all
+                Files.move(tmp, meta, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                tmp = null;
+            } catch (IOException e) {
+                deleteQuietly(file);
+                throw new makemore.store.StoreException("cannot store the dataset: " + (e.getMessage() != null
+                        && e.getMessage().contains("space") ? "no space left on the device" : "the data folder refused the write"), e);
+            } finally {
+                deleteQuietly(tmp);
             }
             return read(id);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot store the dataset: " + e.getMessage(), e);
+        }
+    }
+
+    private static void deleteQuietly(Path p) {
+        if (p != null) {
+            try {
+                Files.deleteIfExists(p);
+            } catch (IOException ignored) {
+                // nothing more to do
+            }
         }
     }
 
@@ -85,7 +144,7 @@ public final class DatasetLibrary {
                 out.add(read(id));
             });
         } catch (IOException e) {
-            throw new IllegalStateException("cannot list datasets: " + e.getMessage(), e);
+            throw new IllegalStateException("cannot list the datasets folder", e);
         }
         return out;
     }
@@ -108,7 +167,7 @@ public final class DatasetLibrary {
             // uploads stored before hashes were listed: the file is named by its hash, so it can be recomputed
             return info.sha256() != null ? info : info.withSha256(sha256(Files.readAllBytes(dir.resolve(id + ".txt"))));
         } catch (IOException e) {
-            throw new IllegalStateException("dataset " + id + " is damaged: " + e.getMessage(), e);
+            throw new DatasetException(DatasetException.Kind.NOT_FOUND, "dataset " + id + " has no readable description");
         }
     }
 

@@ -20,6 +20,10 @@ final class LiveRun {
     final String created;
     final RunConfig config;
     final RunControl control = new RunControl();
+    /** Set by the store writer when this run's results could not be written; the run then fails. */
+    volatile String storeFailure;
+    /** Scored while this run's last events are still being written: shown until it leaves memory. */
+    volatile RunRecord.TestScore test;
     private final List<Consumer<RunEvent>> subscribers = new CopyOnWriteArrayList<>();
     private RunStatus status = RunStatus.QUEUED;
     private String message = "waiting for a free trainer";
@@ -78,7 +82,7 @@ final class LiveRun {
     }
 
     synchronized RunRecord snapshot() {
-        return new RunRecord(id, created, config, status, message, step, stepsPerSec, bestDev, null,
+        return new RunRecord(id, created, config, status, message, step, stepsPerSec, bestDev, test,
                 List.copyOf(progress), List.copyOf(evals), samples, embedding, List.copyOf(lrChanges), null, null);
     }
 }

@@ -4,20 +4,78 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import makemore.data.Corpus;
 import makemore.model.CountNgram;
 import makemore.model.Models;
 import makemore.train.ConfigException;
 import makemore.train.RunConfig;
 
-/** Count models answered from cached counts, so a smoothing slider can re-score on every move. */
-public final class NgramExplorer {
+/**
+ * Count models answered from cached counts, so a smoothing slider can re-score on every move. Tables are built
+ * off the request threads, one at a time, within {@link Models#checkFits}'s memory limit; a few recent ones stay
+ * cached.
+ */
+public final class NgramExplorer implements AutoCloseable {
+    private static final int CACHED = 6;
+
     private final DatasetLibrary datasets;
-    private final Map<String, CountNgram> cache = new ConcurrentHashMap<>();
+    private final Map<String, Future<CountNgram>> cache = new LinkedHashMap<>(8, 0.75f, true);
+    private final ThreadPoolExecutor builder = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(4), r -> {
+                Thread t = new Thread(r, "count-tables");
+                t.setDaemon(true);
+                return t;
+            });
 
     public NgramExplorer(DatasetLibrary datasets) {
         this.datasets = datasets;
+    }
+
+    private CountNgram table(RunConfig cfg, Corpus corpus) {
+        String key = cfg.dataset() + "/" + cfg.context();
+        Future<CountNgram> f;
+        synchronized (cache) {
+            f = cache.get(key);
+            if (f == null) {
+                try {
+                    f = builder.submit(() -> (CountNgram) Models.create(cfg, corpus));
+                } catch (RejectedExecutionException e) {
+                    throw new LabException(429, "count tables are being built for other requests; try again shortly");
+                }
+                cache.put(key, f);
+                while (cache.size() > CACHED) {
+                    cache.remove(cache.keySet().iterator().next());
+                }
+            }
+        }
+        try {
+            return f.get(120, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException | InterruptedException e) {
+            synchronized (cache) {
+                cache.remove(key, f);
+            }
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            Throwable c = e.getCause() != null ? e.getCause() : e;
+            if (c instanceof RuntimeException r && !(e instanceof TimeoutException)) {
+                throw r;
+            }
+            throw new LabException(503, "the count table could not be built ("
+                    + (c instanceof OutOfMemoryError ? "out of memory" : "took too long") + ")");
+        }
+    }
+
+    @Override
+    public void close() {
+        builder.shutdownNow();
     }
 
     public Map<String, Object> score(String dataset, int context, double smoothing) {
@@ -29,8 +87,8 @@ public final class NgramExplorer {
         } catch (makemore.data.DatasetException e) {
             throw new ConfigException("dataset", e.getMessage());
         }
-        CountNgram base = cache.computeIfAbsent(cfg.dataset() + "/" + context,
-                k -> (CountNgram) Models.create(cfg, corpus));
+        Models.checkFits(cfg, corpus); // the count table's memory, before it is built
+        CountNgram base = table(cfg, corpus);
         CountNgram m = base.withSmoothing(smoothing);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("dataset", cfg.dataset());

@@ -35,6 +35,8 @@ import makemore.train.Trainer;
  */
 public final class RunService implements AutoCloseable {
     private static final String ID_CHARS = "abcdefghijkmnpqrstuvwxyz23456789";
+    /** Runs waiting for a trainer at most; more are refused with 429 rather than queued without bound. */
+    public static final int MAX_QUEUED = 1000;
 
     private final RunStore store;
     private final StoreWriter writer;
@@ -44,11 +46,12 @@ public final class RunService implements AutoCloseable {
     private final Map<String, LiveRun> live = new ConcurrentHashMap<>();
     private final Map<String, LanguageModel> loaded = new LinkedHashMap<>(8, 0.75f, true);
     private final SecureRandom random = new SecureRandom();
+    private final java.util.concurrent.atomic.AtomicInteger queued = new java.util.concurrent.atomic.AtomicInteger();
     private volatile boolean closing;
 
     public RunService(RunStore store, DatasetLibrary datasets, Path dataDir, int maxConcurrent) {
         this.store = store;
-        this.writer = new StoreWriter(store);
+        this.writer = new StoreWriter(store, this::storeFailed);
         this.datasets = datasets;
         this.paramsDir = dataDir.resolve("params");
         try {
@@ -69,7 +72,10 @@ public final class RunService implements AutoCloseable {
         return Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
     }
 
-    /** Validates, stores as queued, and schedules; returns the new run's id. */
+    /**
+     * Validates, stores as queued, and schedules; returns the new run's id. Cheap: the model is built by its
+     * trainer; here only its estimated memory is checked against the data. A failure stores nothing.
+     */
     public String create(RunConfig requested) {
         RunConfig cfg = requested.validate();
         Corpus corpus;
@@ -79,12 +85,36 @@ public final class RunService implements AutoCloseable {
             throw new ConfigException("dataset", e.getMessage());
         }
         Models.checkFits(cfg, corpus); // limits that depend on the data: a 400 before anything is built
+        int waiting = queued.incrementAndGet();
+        if (waiting > MAX_QUEUED) {
+            queued.decrementAndGet();
+            throw new LabException(429, (waiting - 1) + " runs are already queued (the limit is " + MAX_QUEUED
+                    + "); wait for some to finish or stop them");
+        }
         String id = newId();
         LiveRun run = new LiveRun(id, Instant.now().toString(), cfg);
+        try {
+            store.insert(id, run.created, cfg, RunStatus.QUEUED, "waiting for a free trainer");
+        } catch (RuntimeException e) {
+            queued.decrementAndGet();
+            throw e;
+        }
         live.put(id, run);
-        store.insert(id, run.created, cfg, RunStatus.QUEUED, "waiting for a free trainer");
         trainers.submit(() -> train(run, corpus));
         return id;
+    }
+
+    /** The store could not take a run's results: the run fails at its next event (see {@link #emit}). */
+    private void storeFailed(String id, String why) {
+        LiveRun run = live.get(id);
+        if (run != null) {
+            run.storeFailure = why;
+        }
+    }
+
+    /** Runs waiting for a trainer now. */
+    public int queuedCount() {
+        return Math.max(0, queued.get());
     }
 
     // ---- for sweeps (SweepService): points are validated and stored together, then queued like any run ----
@@ -111,6 +141,7 @@ public final class RunService implements AutoCloseable {
         LiveRun run = new LiveRun(id, created, cfg);
         run.subscribe(tap);
         live.put(id, run);
+        queued.incrementAndGet(); // counted, not refused: a sweep bounds its own points
         trainers.submit(() -> train(run, corpus));
     }
 
@@ -124,12 +155,13 @@ public final class RunService implements AutoCloseable {
         return true;
     }
 
-    /** Blocks until every event emitted so far is stored (the same method is in the store-hardening branch). */
+    /** Blocks until every event emitted so far is stored. */
     public void flush() {
         writer.flush();
     }
 
     private void train(LiveRun run, Corpus corpus) {
+        queued.decrementAndGet();
         Path params = paramsFile(run.id);
         try {
             if (closing) {
@@ -154,23 +186,39 @@ public final class RunService implements AutoCloseable {
                 }).run();
                 assert r.status().terminal();
             }
-        } catch (RuntimeException | Error e) {
-            emit(run, new RunEvent.Status(0, RunStatus.FAILED, "failed: " + e));
+        } catch (Throwable e) { // an Error too: this trainer thread goes on to the next run
+            if (!run.status().terminal()) {
+                String why = e.getMessage() == null ? "out of memory or an internal error" : e.getMessage();
+                emit(run, new RunEvent.Status(run.snapshot().step(), RunStatus.FAILED, "failed: " + why));
+            }
         } finally {
             writer.flush();
             live.remove(run.id);
         }
     }
 
+    /** Saves or fails the run: samples, probes and the test score need the parameters. */
     private void checkpoint(LanguageModel model, Path params) {
         try {
             model.save(params);
         } catch (IOException e) {
-            System.err.println("cannot save parameters to " + params + ": " + e.getMessage());
+            try {
+                Files.deleteIfExists(params.resolveSibling(params.getFileName() + ".tmp")); // no half-written file stays
+            } catch (IOException ignored) {
+                // the first failure is the one to report
+            }
+            throw new IllegalStateException("cannot save its parameters ("
+                    + (String.valueOf(e.getMessage()).contains("space") ? "no space left on the device" : "write failed")
+                    + ")");
         }
     }
 
     private void emit(LiveRun run, RunEvent e) {
+        String storeFailure = run.storeFailure;
+        if (storeFailure != null && !(e instanceof RunEvent.Status s && s.status().terminal())) {
+            // thrown into the trainer, which ends the run as failed with this reason
+            throw new IllegalStateException("its results could not be stored (" + storeFailure + ")");
+        }
         run.onEvent(e);
         writer.offer(run.id, e);
     }
@@ -178,12 +226,17 @@ public final class RunService implements AutoCloseable {
     /** Stored summaries, with what live runs know now (the store lags by up to a write batch). */
     public List<RunRecord.Summary> list() {
         List<RunRecord.Summary> out = new ArrayList<>();
+        Map<String, RunEvent.Status> unsaved = writer.unsaved();
         for (RunRecord.Summary s : store.list()) {
             LiveRun run = live.get(s.id());
+            RunEvent.Status pending = unsaved.get(s.id());
             if (run != null) {
                 RunRecord r = run.snapshot();
                 s = new RunRecord.Summary(s.id(), s.created(), s.dataset(), s.model(), r.status(), r.message(), r.step(),
                         r.bestDev(), s.test(), s.name(), s.note());
+            } else if (pending != null) { // the store is failing: say what it will be told when it recovers
+                s = new RunRecord.Summary(s.id(), s.created(), s.dataset(), s.model(), pending.status(),
+                        pending.message(), s.step(), s.bestDev(), s.test(), s.name(), s.note());
             }
             out.add(s);
         }
@@ -195,7 +248,11 @@ public final class RunService implements AutoCloseable {
         if (run != null) {
             return withLabels(run.snapshot());
         }
-        return store.get(id).orElseThrow(() -> LabException.notFound("no run " + id));
+        RunRecord r = store.get(id).orElseThrow(() -> LabException.notFound("no run " + id));
+        RunEvent.Status pending = writer.unsaved().get(id);
+        return pending == null ? r : new RunRecord(r.id(), r.created(), r.config(), pending.status(), pending.message(),
+                r.step(), r.stepsPerSec(), r.bestDev(), r.test(), r.progress(), r.evals(), r.samples(), r.embedding(),
+                r.lrChanges(), r.name(), r.note());
     }
 
     /** The run as it is now, then every later event to {@code subscriber} (none for a run that has ended). */
@@ -274,22 +331,37 @@ public final class RunService implements AutoCloseable {
         }
     }
 
-    /** Scores the test split once; later calls return the stored score. */
+    /**
+     * Scores the test split once, and only for a run that has ended with parameters (finished, stopped, or
+     * diverged after a checkpoint); later calls return the stored score, also after a restart.
+     */
     public Map<String, Object> test(String id) {
         RunRecord r = get(id);
         if (r.test() != null) {
-            return Map.of("loss", r.test().loss(), "scoredAt", r.test().scoredAt(), "alreadyScored", true);
+            return testAnswer(r.test(), true);
+        }
+        if (!java.util.Set.of(RunStatus.FINISHED, RunStatus.STOPPED, RunStatus.DIVERGED, RunStatus.PRUNED).contains(r.status())) {
+            throw LabException.conflict("run " + id + " is " + r.status().label() + ": the test split is scored once,"
+                    + " on a run that has ended (finished, stopped, diverged or pruned), so it scores its final parameters");
         }
         synchronized (this) {
-            RunRecord again = store.get(id).orElseThrow();
+            RunRecord again = store.get(id).orElseThrow(() -> LabException.notFound("no run " + id));
             if (again.test() != null) {
-                return Map.of("loss", again.test().loss(), "scoredAt", again.test().scoredAt(), "alreadyScored", true);
+                return testAnswer(again.test(), true);
             }
-            double loss = withModel(r, m -> m.nll(Corpus.Part.TEST));
-            store.setTest(id, loss);
+            double loss = withModel(again, m -> m.nll(Corpus.Part.TEST));
+            boolean first = store.setTest(id, loss);
             RunRecord.TestScore t = store.get(id).orElseThrow().test();
-            return Map.of("loss", loss, "scoredAt", t.scoredAt(), "alreadyScored", false);
+            LiveRun run = live.get(id);
+            if (run != null) {
+                run.test = t;
+            }
+            return testAnswer(t, !first);
         }
+    }
+
+    private static Map<String, Object> testAnswer(RunRecord.TestScore t, boolean already) {
+        return Map.of("loss", t.loss(), "scoredAt", t.scoredAt(), "alreadyScored", already);
     }
 
     public List<RunEvent.Sample> samples(String id, int n, double temperature, long seed) {

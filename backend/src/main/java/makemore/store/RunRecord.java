@@ -26,6 +26,14 @@ public record RunRecord(
         String name,
         String note) {
 
+    /** A record without a name or note (they live in the store and are added by {@link #withLabels}). */
+    public RunRecord(String id, String created, RunConfig config, RunStatus status, String message, long step,
+            double stepsPerSec, Double bestDev, TestScore test, List<Point> progress, List<RunEvent.Eval> evals,
+            RunEvent.Samples samples, RunEvent.Embedding embedding, List<RunEvent.LrChange> lrChanges) {
+        this(id, created, config, status, message, step, stepsPerSec, bestDev, test, progress, evals, samples, embedding,
+                lrChanges, null, null);
+    }
+
     /** The same record with the run's name and note (which live in the store, also while it trains). */
     public RunRecord withLabels(Labels l) {
         return new RunRecord(id, created, config, status, message, step, stepsPerSec, bestDev, test, progress, evals,
@@ -51,5 +59,10 @@ public record RunRecord(
 
     /** The row of GET /api/runs. */
     public record Summary(String id, String created, String dataset, String model, RunStatus status, String message,
-            long step, Double bestDev, Double test, String name, String note) {}
+            long step, Double bestDev, Double test, String name, String note) {
+        public Summary(String id, String created, String dataset, String model, RunStatus status, String message,
+                long step, Double bestDev, Double test) {
+            this(id, created, dataset, model, status, message, step, bestDev, test, null, null);
+        }
+    }
 }

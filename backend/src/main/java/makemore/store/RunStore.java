@@ -27,18 +27,21 @@ public final class RunStore implements AutoCloseable {
     public static final ObjectMapper JSON = JsonMapper.builder().enable(JsonWriteFeature.WRITE_NAN_AS_STRINGS)
             .disable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
 
-    private final Connection db;
+    private final String url;
+    private final String where; // the file or URL, for messages
+    private Connection db;
+    private volatile long maxPagesForTest; // > 0: SQLite's max_page_count, a real "disk full" for fault tests
 
+    /**
+     * Opens (creating if needed) and proves it can write: a read-only or full location fails here, with a
+     * {@link StoreException} naming it, rather than at the first run.
+     */
     public RunStore(String urlOrFile) {
-        String url = urlOrFile.startsWith("jdbc:") ? urlOrFile : "jdbc:sqlite:" + urlOrFile;
+        url = urlOrFile.startsWith("jdbc:") ? urlOrFile : "jdbc:sqlite:" + urlOrFile;
+        where = urlOrFile;
         try {
-            db = DriverManager.getConnection(url);
+            connect();
             try (Statement s = db.createStatement()) {
-                if (url.startsWith("jdbc:sqlite:")) {
-                    s.execute("PRAGMA journal_mode=WAL");
-                    s.execute("PRAGMA synchronous=NORMAL");
-                    s.execute("PRAGMA busy_timeout=5000");
-                }
                 s.execute("CREATE TABLE IF NOT EXISTS runs (id VARCHAR(32) PRIMARY KEY, created VARCHAR(40) NOT NULL,"
                         + " dataset VARCHAR(300) NOT NULL, model VARCHAR(20) NOT NULL, config TEXT NOT NULL,"
                         + " status VARCHAR(20) NOT NULL, message TEXT, step BIGINT NOT NULL DEFAULT 0,"
@@ -53,11 +56,85 @@ public final class RunStore implements AutoCloseable {
                         + " lr DOUBLE PRECISION NOT NULL)");
                 addColumn(s, "name", "VARCHAR(200)");
                 addColumn(s, "note", "TEXT");
+                // the write probe: CREATE ... IF NOT EXISTS writes nothing once the tables exist
+                s.execute("CREATE TABLE IF NOT EXISTS lab_meta (name VARCHAR(40) PRIMARY KEY, value TEXT)");
+                s.execute("DELETE FROM lab_meta WHERE name = 'opened'");
+                s.execute("INSERT INTO lab_meta (name, value) VALUES ('opened', '" + Instant.now() + "')");
             }
-            db.setAutoCommit(false);
             db.commit();
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot open the run database " + urlOrFile + ": " + e.getMessage(), e);
+            close();
+            throw new StoreException("cannot open the run database " + where + " for writing: " + e.getMessage(), e);
+        }
+    }
+
+    private void connect() throws SQLException {
+        db = DriverManager.getConnection(url);
+        if (url.startsWith("jdbc:sqlite:")) {
+            try (Statement s = db.createStatement()) {
+                s.execute("PRAGMA journal_mode=WAL");
+                s.execute("PRAGMA synchronous=NORMAL");
+                s.execute("PRAGMA busy_timeout=5000");
+                if (maxPagesForTest > 0) {
+                    s.execute("PRAGMA max_page_count=" + maxPagesForTest);
+                }
+            }
+        }
+        db.setAutoCommit(false);
+    }
+
+    /**
+     * After a failed write: roll back, and if the connection is left in a state it cannot leave by itself (SQLite
+     * after a failed COMMIT on a full disk answers "cannot commit - no transaction is active" for ever), reopen it.
+     * Nothing committed is touched; the next write starts clean.
+     */
+    private void recover() {
+        try {
+            db.rollback();
+            try (Statement s = db.createStatement()) {
+                s.execute("SELECT 1"); // proves the connection still answers
+            }
+            db.commit();
+            return;
+        } catch (SQLException | RuntimeException ignored) {
+            // fall through: reopen
+        }
+        try {
+            db.close();
+        } catch (SQLException ignored) {
+            // it is being replaced
+        }
+        try {
+            connect();
+        } catch (SQLException e) {
+            db = null; // the next call tries again
+        }
+    }
+
+    private Connection conn() throws SQLException {
+        if (db == null) {
+            connect();
+        }
+        return db;
+    }
+
+    /**
+     * Test hook: caps the SQLite file at {@code pages} pages (0 lifts the cap), so writes fail with SQLite's own
+     * "database or disk is full" exactly as on a full disk. Returns the pages in use now.
+     */
+    public synchronized long limitPagesForTest(long pages) {
+        maxPagesForTest = pages;
+        try (Statement s = conn().createStatement()) {
+            s.execute("PRAGMA max_page_count=" + (pages > 0 ? pages : 1073741823));
+            try (ResultSet r = s.executeQuery("PRAGMA page_count")) {
+                r.next();
+                long n = r.getLong(1);
+                db.commit();
+                return n;
+            }
+        } catch (SQLException e) {
+            recover();
+            throw fail(e);
         }
     }
 
@@ -73,7 +150,7 @@ public final class RunStore implements AutoCloseable {
 
     /** Sets a run's name and note (null clears); false if there is no such run. */
     public synchronized boolean setLabels(String id, RunRecord.Labels labels) {
-        try (PreparedStatement p = db.prepareStatement("UPDATE runs SET name = ?, note = ? WHERE id = ?")) {
+        try (PreparedStatement p = conn().prepareStatement("UPDATE runs SET name = ?, note = ? WHERE id = ?")) {
             p.setString(1, labels.name());
             p.setString(2, labels.note());
             p.setString(3, id);
@@ -81,13 +158,13 @@ public final class RunStore implements AutoCloseable {
             db.commit();
             return n > 0;
         } catch (SQLException e) {
-            rollback();
+            recover();
             throw fail(e);
         }
     }
 
     public synchronized Optional<RunRecord.Labels> labels(String id) {
-        try (PreparedStatement p = db.prepareStatement("SELECT name, note FROM runs WHERE id = ?")) {
+        try (PreparedStatement p = conn().prepareStatement("SELECT name, note FROM runs WHERE id = ?")) {
             p.setString(1, id);
             try (ResultSet r = p.executeQuery()) {
                 Optional<RunRecord.Labels> out = r.next() ? Optional.of(new RunRecord.Labels(r.getString(1),
@@ -96,13 +173,14 @@ public final class RunStore implements AutoCloseable {
                 return out;
             }
         } catch (SQLException e) {
+            recover();
             throw fail(e);
         }
     }
 
     /** Runs a dead process left running or queued: they can never finish, say so. Returns how many. */
     public synchronized int markInterrupted() {
-        try (PreparedStatement p = db.prepareStatement("UPDATE runs SET status = ?, message = ? WHERE status IN (?, ?)")) {
+        try (PreparedStatement p = conn().prepareStatement("UPDATE runs SET status = ?, message = ? WHERE status IN (?, ?)")) {
             p.setString(1, RunStatus.INTERRUPTED.label());
             p.setString(2, "the lab stopped while this run was training or queued; re-run it to finish");
             p.setString(3, RunStatus.RUNNING.label());
@@ -111,12 +189,13 @@ public final class RunStore implements AutoCloseable {
             db.commit();
             return n;
         } catch (SQLException e) {
+            recover();
             throw fail(e);
         }
     }
 
     public synchronized void insert(String id, String created, RunConfig cfg, RunStatus status, String message) {
-        try (PreparedStatement p = db.prepareStatement("INSERT INTO runs (id, created, dataset, model, config, status,"
+        try (PreparedStatement p = conn().prepareStatement("INSERT INTO runs (id, created, dataset, model, config, status,"
                 + " message, step) VALUES (?, ?, ?, ?, ?, ?, ?, 0)")) {
             p.setString(1, id);
             p.setString(2, created);
@@ -128,19 +207,20 @@ public final class RunStore implements AutoCloseable {
             p.executeUpdate();
             db.commit();
         } catch (SQLException e) {
+            recover();
             throw fail(e);
         }
     }
 
     /** Writes a batch of one run's events in one transaction. */
     public synchronized void append(String id, List<RunEvent> events) {
-        try (PreparedStatement metric = db.prepareStatement("INSERT INTO metrics (run_id, step, kind, value, lr) VALUES (?, ?, ?, ?, ?)");
-                PreparedStatement snap = db.prepareStatement("INSERT INTO snapshots (run_id, kind, step, body) VALUES (?, ?, ?, ?)"
+        try (PreparedStatement metric = conn().prepareStatement("INSERT INTO metrics (run_id, step, kind, value, lr) VALUES (?, ?, ?, ?, ?)");
+                PreparedStatement snap = conn().prepareStatement("INSERT INTO snapshots (run_id, kind, step, body) VALUES (?, ?, ?, ?)"
                         + " ON CONFLICT (run_id, kind) DO UPDATE SET step = excluded.step, body = excluded.body");
-                PreparedStatement lr = db.prepareStatement("INSERT INTO lr_changes (run_id, step, lr) VALUES (?, ?, ?)");
-                PreparedStatement status = db.prepareStatement("UPDATE runs SET status = ?, message = ?, step = ? WHERE id = ?");
-                PreparedStatement progress = db.prepareStatement("UPDATE runs SET step = ?, steps_per_sec = ? WHERE id = ?");
-                PreparedStatement dev = db.prepareStatement("UPDATE runs SET best_dev = ? WHERE id = ? AND (best_dev IS NULL OR best_dev > ?)")) {
+                PreparedStatement lr = conn().prepareStatement("INSERT INTO lr_changes (run_id, step, lr) VALUES (?, ?, ?)");
+                PreparedStatement status = conn().prepareStatement("UPDATE runs SET status = ?, message = ?, step = ? WHERE id = ?");
+                PreparedStatement progress = conn().prepareStatement("UPDATE runs SET step = ?, steps_per_sec = ? WHERE id = ?");
+                PreparedStatement dev = conn().prepareStatement("UPDATE runs SET best_dev = ? WHERE id = ? AND (best_dev IS NULL OR best_dev > ?)")) {
             RunEvent.Progress lastProgress = null;
             for (RunEvent e : events) {
                 if (e instanceof RunEvent.Progress p) {
@@ -187,8 +267,8 @@ public final class RunStore implements AutoCloseable {
             }
             db.commit();
         } catch (SQLException | JsonProcessingException e) {
-            rollback();
-            throw new IllegalStateException("cannot store run " + id + ": " + e.getMessage(), e);
+            recover();
+            throw new StoreException("cannot store run " + id + ": " + e.getMessage(), e);
         }
     }
 
@@ -211,14 +291,18 @@ public final class RunStore implements AutoCloseable {
         p.addBatch();
     }
 
-    public synchronized void setTest(String id, double loss) {
-        try (PreparedStatement p = db.prepareStatement("UPDATE runs SET test_loss = ?, test_scored_at = ? WHERE id = ?")) {
+    /** Stores the run's one test score; false (and nothing changes) if it already has one. */
+    public synchronized boolean setTest(String id, double loss) {
+        try (PreparedStatement p = conn().prepareStatement("UPDATE runs SET test_loss = ?, test_scored_at = ?"
+                + " WHERE id = ? AND test_loss IS NULL")) {
             p.setDouble(1, loss);
             p.setString(2, Instant.now().toString());
             p.setString(3, id);
-            p.executeUpdate();
+            int n = p.executeUpdate();
             db.commit();
+            return n > 0;
         } catch (SQLException e) {
+            recover();
             throw fail(e);
         }
     }
@@ -227,26 +311,26 @@ public final class RunStore implements AutoCloseable {
         try {
             int n;
             for (String table : List.of("metrics", "snapshots", "lr_changes")) {
-                try (PreparedStatement p = db.prepareStatement("DELETE FROM " + table + " WHERE run_id = ?")) {
+                try (PreparedStatement p = conn().prepareStatement("DELETE FROM " + table + " WHERE run_id = ?")) {
                     p.setString(1, id);
                     p.executeUpdate();
                 }
             }
-            try (PreparedStatement p = db.prepareStatement("DELETE FROM runs WHERE id = ?")) {
+            try (PreparedStatement p = conn().prepareStatement("DELETE FROM runs WHERE id = ?")) {
                 p.setString(1, id);
                 n = p.executeUpdate();
             }
             db.commit();
             return n > 0;
         } catch (SQLException e) {
-            rollback();
+            recover();
             throw fail(e);
         }
     }
 
     public synchronized List<RunRecord.Summary> list() {
         List<RunRecord.Summary> out = new ArrayList<>();
-        try (PreparedStatement p = db.prepareStatement("SELECT id, created, dataset, model, status, message, step,"
+        try (PreparedStatement p = conn().prepareStatement("SELECT id, created, dataset, model, status, message, step,"
                 + " best_dev, test_loss, name, note FROM runs ORDER BY created DESC, id DESC");
                 ResultSet r = p.executeQuery()) {
             while (r.next()) {
@@ -257,6 +341,7 @@ public final class RunStore implements AutoCloseable {
             db.commit();
             return out;
         } catch (SQLException e) {
+            recover();
             throw fail(e);
         }
     }
@@ -264,7 +349,7 @@ public final class RunStore implements AutoCloseable {
     public synchronized Optional<RunRecord> get(String id) {
         try {
             RunRecord base;
-            try (PreparedStatement p = db.prepareStatement("SELECT created, config, status, message, step, steps_per_sec,"
+            try (PreparedStatement p = conn().prepareStatement("SELECT created, config, status, message, step, steps_per_sec,"
                     + " best_dev, test_loss, test_scored_at, name, note FROM runs WHERE id = ?")) {
                 p.setString(1, id);
                 try (ResultSet r = p.executeQuery()) {
@@ -282,7 +367,7 @@ public final class RunStore implements AutoCloseable {
             List<RunRecord.Point> progress = new ArrayList<>();
             List<RunEvent.Eval> evals = new ArrayList<>();
             java.util.Map<Long, Double> penalties = new java.util.HashMap<>();
-            try (PreparedStatement p = db.prepareStatement("SELECT step, kind, value, lr FROM metrics WHERE run_id = ?"
+            try (PreparedStatement p = conn().prepareStatement("SELECT step, kind, value, lr FROM metrics WHERE run_id = ?"
                     + " ORDER BY step, kind")) {
                 p.setString(1, id);
                 try (ResultSet r = p.executeQuery()) {
@@ -302,7 +387,7 @@ public final class RunStore implements AutoCloseable {
             }
             RunEvent.Samples samples = null;
             RunEvent.Embedding embedding = null;
-            try (PreparedStatement p = db.prepareStatement("SELECT kind, body FROM snapshots WHERE run_id = ?")) {
+            try (PreparedStatement p = conn().prepareStatement("SELECT kind, body FROM snapshots WHERE run_id = ?")) {
                 p.setString(1, id);
                 try (ResultSet r = p.executeQuery()) {
                     while (r.next()) {
@@ -315,7 +400,7 @@ public final class RunStore implements AutoCloseable {
                 }
             }
             List<RunEvent.LrChange> changes = new ArrayList<>();
-            try (PreparedStatement p = db.prepareStatement("SELECT step, lr FROM lr_changes WHERE run_id = ? ORDER BY step")) {
+            try (PreparedStatement p = conn().prepareStatement("SELECT step, lr FROM lr_changes WHERE run_id = ? ORDER BY step")) {
                 p.setString(1, id);
                 try (ResultSet r = p.executeQuery()) {
                     while (r.next()) {
@@ -328,8 +413,8 @@ public final class RunStore implements AutoCloseable {
                     base.step(), base.stepsPerSec(), base.bestDev(), base.test(), progress, evals, samples, embedding,
                     changes, base.name(), base.note()));
         } catch (SQLException | JsonProcessingException e) {
-            rollback();
-            throw new IllegalStateException("cannot read run " + id + ": " + e.getMessage(), e);
+            recover();
+            throw new StoreException("cannot read run " + id + ": " + e.getMessage(), e);
         }
     }
 
@@ -344,11 +429,11 @@ public final class RunStore implements AutoCloseable {
      */
     public synchronized <T> T transaction(Work<T> work) {
         try {
-            T t = work.run(db);
+            T t = work.run(conn());
             db.commit();
             return t;
         } catch (SQLException | RuntimeException e) {
-            rollback();
+            recover();
             if (e instanceof RuntimeException r) {
                 throw r;
             }
@@ -361,22 +446,16 @@ public final class RunStore implements AutoCloseable {
         return r.wasNull() ? null : v;
     }
 
-    private void rollback() {
-        try {
-            db.rollback();
-        } catch (SQLException ignored) {
-            // the original failure is what matters
-        }
-    }
-
-    private static IllegalStateException fail(SQLException e) {
-        return new IllegalStateException("run database error: " + e.getMessage(), e);
+    private static StoreException fail(SQLException e) {
+        return new StoreException("run database error: " + e.getMessage(), e);
     }
 
     @Override
     public synchronized void close() {
         try {
-            db.close();
+            if (db != null) {
+                db.close();
+            }
         } catch (SQLException ignored) {
             // closing at shutdown: nothing left to save
         }

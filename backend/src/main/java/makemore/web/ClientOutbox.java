@@ -1,45 +1,57 @@
 package makemore.web;
 
-import io.javalin.websocket.WsContext;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import makemore.store.RunRecord;
 import makemore.store.RunStore;
 import makemore.train.RunEvent;
+import org.eclipse.jetty.websocket.api.Session;
+import org.eclipse.jetty.websocket.api.WriteCallback;
 
 /**
- * One WebSocket viewer's queue and its one sender thread. Training threads only append here (never block);
- * progress points are merged into one message at most every 50 ms, so a slow client gets fewer, fuller
- * messages. A client so slow that {@link #MAX_QUEUED} other events pile up is disconnected (it can reconnect
- * and gets a fresh snapshot), so memory stays bounded.
+ * One WebSocket viewer's bounded queue. Training threads only append here (never block, never touch the socket);
+ * two shared threads serialise and hand messages to Jetty's asynchronous send, one in flight per viewer, so an
+ * idle or slow viewer holds no thread at all. Progress points are merged into one message at most every 50 ms,
+ * so a slow client gets fewer, fuller messages. A client so slow that {@link #MAX_QUEUED} other events pile up
+ * is disconnected with 1008 (it can reconnect for a fresh snapshot); that close, too, runs on a shared thread.
  */
 final class ClientOutbox implements Consumer<RunEvent> {
     static final int MAX_QUEUED = 2000;
     static final long PROGRESS_INTERVAL_MS = 50;
 
-    private final WsContext ws;
+    /** Shared by every viewer: serialising and starting sends is all they do. */
+    static final ScheduledExecutorService SENDERS = Executors.newScheduledThreadPool(2, r -> {
+        Thread t = new Thread(r, "ws-senders");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private final Session session;
     private final ArrayDeque<Object> queue = new ArrayDeque<>();
     private final List<RunRecord.Point> points = new ArrayList<>();
     private long lastPointStep;
     private double stepsPerSec;
     private long lastProgressSent;
+    private boolean started;
+    private boolean sending; // a message is with Jetty, or a pump is scheduled
     private boolean closed;
-    private volatile Object snapshot;
 
-    ClientOutbox(WsContext ws) {
-        this.ws = ws;
+    ClientOutbox(Session session) {
+        this.session = session;
     }
 
     /** Sends the snapshot, then everything accepted since the subscription that produced it. */
-    void start(RunRecord runSnapshot) {
-        this.snapshot = Map.of("type", "snapshot", "run", runSnapshot);
-        Thread sender = new Thread(this::sendLoop, "ws-" + ws.sessionId());
-        sender.setDaemon(true);
-        sender.start();
+    synchronized void start(RunRecord runSnapshot) {
+        queue.addFirst(Map.of("type", "snapshot", "run", runSnapshot));
+        started = true;
+        schedule(0);
     }
 
     @Override
@@ -53,62 +65,100 @@ final class ClientOutbox implements Consumer<RunEvent> {
             stepsPerSec = p.stepsPerSec();
         } else if (queue.size() >= MAX_QUEUED) {
             closed = true;
-            try {
-                ws.closeSession(1008, "client too slow: reconnect to get a fresh snapshot");
-            } catch (RuntimeException ignored) {
-                // called on a training thread: whatever the socket does, training goes on
-            }
+            queue.clear();
+            points.clear();
+            SENDERS.execute(() -> closeQuietly(1008, "client too slow: reconnect to get a fresh snapshot"));
+            return;
         } else {
             queue.add(e);
         }
-        notifyAll();
+        schedule(0);
     }
 
     /** Messages from the server itself (errors, replies), in order with the events. */
     synchronized void send(Object message) {
-        if (!closed) {
+        if (!closed && queue.size() < MAX_QUEUED) {
             queue.add(message);
-            notifyAll();
+            schedule(0);
         }
     }
 
     synchronized void close() {
         closed = true;
-        notifyAll();
+        queue.clear();
+        points.clear();
     }
 
-    private void sendLoop() {
-        try {
-            ws.send(RunStore.JSON.writeValueAsString(snapshot));
-            while (true) {
-                Object next;
-                synchronized (this) {
-                    while (true) {
-                        if (closed) {
-                            return;
-                        }
-                        if (!queue.isEmpty()) {
-                            // pending progress goes first so the client sees steps in order
-                            next = points.isEmpty() ? queue.poll() : takeProgress();
-                            break;
-                        }
-                        long wait = PROGRESS_INTERVAL_MS - sinceProgress();
-                        if (!points.isEmpty() && wait <= 0) {
-                            next = takeProgress();
-                            break;
-                        }
-                        wait(points.isEmpty() ? 0 : wait);
-                    }
-                }
-                ws.send(RunStore.JSON.writeValueAsString(next)); // blocks on a slow client: only this thread waits
-            }
-        } catch (Exception e) {
-            close(); // the client went away or the server is closing; the run goes on
+    /** Starts a pump unless one is running or a message is in flight (then its completion pumps). */
+    private void schedule(long delayMs) {
+        if (!started || sending || closed) {
+            return;
+        }
+        sending = true;
+        if (delayMs <= 0) {
+            SENDERS.execute(this::pump);
+        } else {
+            SENDERS.schedule(this::pump, delayMs, TimeUnit.MILLISECONDS);
         }
     }
 
-    private long sinceProgress() {
-        return System.currentTimeMillis() - lastProgressSent;
+    private void pump() {
+        Object next;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            if (!queue.isEmpty()) {
+                // pending progress goes first so the client sees steps in order (the snapshot is always first)
+                next = points.isEmpty() || queue.peek() instanceof Map<?, ?> m && "snapshot".equals(m.get("type"))
+                        ? queue.poll() : takeProgress();
+            } else if (!points.isEmpty()) {
+                long wait = PROGRESS_INTERVAL_MS - (System.currentTimeMillis() - lastProgressSent);
+                if (wait > 0) {
+                    sending = false;
+                    schedule(wait);
+                    return;
+                }
+                next = takeProgress();
+            } else {
+                sending = false;
+                return;
+            }
+        }
+        String text;
+        try {
+            text = RunStore.JSON.writeValueAsString(next);
+        } catch (Exception e) {
+            text = "{\"type\":\"error\",\"error\":\"a message could not be encoded\"}";
+        }
+        try {
+            session.getRemote().sendString(text, new WriteCallback() {
+                @Override
+                public void writeSuccess() {
+                    sent();
+                }
+
+                @Override
+                public void writeFailed(Throwable x) {
+                    close(); // the client went away; the run goes on
+                }
+            });
+        } catch (RuntimeException e) {
+            close();
+        }
+    }
+
+    private synchronized void sent() {
+        sending = false;
+        schedule(0);
+    }
+
+    private void closeQuietly(int code, String reason) {
+        try {
+            session.close(code, reason);
+        } catch (RuntimeException ignored) {
+            // already gone
+        }
     }
 
     private Map<String, Object> takeProgress() {

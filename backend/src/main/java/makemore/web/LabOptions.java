@@ -1,12 +1,29 @@
 package makemore.web;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Where the lab listens and keeps its data. {@code port} 0 picks a free port; {@code db} is a file or a JDBC URL;
  * {@code frontendDir} serves the page from a folder (development) instead of the copy inside the jar.
+ * {@code token}: when set, every request must carry it (the start-up URL's {@code ?token=}, then a cookie); one is
+ * made up when the host is not loopback. {@code allowOrigins}: other web origins allowed to send requests.
  */
-public record LabOptions(String host, int port, String db, Path dataDir, Path frontendDir) {
+public record LabOptions(String host, int port, String db, Path dataDir, Path frontendDir, String token,
+        List<String> allowOrigins) {
+
+    public LabOptions {
+        allowOrigins = List.copyOf(allowOrigins);
+    }
+
+    public LabOptions(String host, int port, String db, Path dataDir, Path frontendDir) {
+        this(host, port, db, dataDir, frontendDir, null, List.of());
+    }
+
+    public boolean loopback() {
+        return RequestGuard.isLoopback(host);
+    }
 
     /** Flags win over environment variables, which win over the defaults. */
     public static LabOptions parse(String[] args, java.util.Map<String, String> env) {
@@ -15,10 +32,15 @@ public record LabOptions(String host, int port, String db, Path dataDir, Path fr
         String db = env.get("MAKEMORE_DB");
         String dataDir = env.getOrDefault("MAKEMORE_DATA_DIR", "data/lab");
         String frontend = env.get("MAKEMORE_FRONTEND_DIR");
+        String token = env.get("MAKEMORE_TOKEN");
+        List<String> origins = new ArrayList<>();
+        if (env.get("MAKEMORE_ALLOW_ORIGIN") != null) {
+            origins.addAll(List.of(env.get("MAKEMORE_ALLOW_ORIGIN").split(",")));
+        }
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             String v = i + 1 < args.length ? args[i + 1] : null;
-            if (v == null && !a.equals("--help")) {
+            if (v == null) {
                 throw new IllegalArgumentException(a + " needs a value");
             }
             switch (a) {
@@ -27,8 +49,10 @@ public record LabOptions(String host, int port, String db, Path dataDir, Path fr
                 case "--db" -> db = v;
                 case "--data-dir" -> dataDir = v;
                 case "--frontend-dir" -> frontend = v;
-                default -> throw new IllegalArgumentException("unknown option " + a
-                        + "; serve takes --host, --port, --db, --data-dir, --frontend-dir");
+                case "--token" -> token = v;
+                case "--allow-origin" -> origins.addAll(List.of(v.split(",")));
+                default -> throw new IllegalArgumentException("unknown option " + a + "; serve takes --host, --port,"
+                        + " --db, --data-dir, --frontend-dir, --token, --allow-origin");
             }
             i++;
         }
@@ -41,8 +65,17 @@ public record LabOptions(String host, int port, String db, Path dataDir, Path fr
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("--port must be in [0, 65535], got " + port);
         }
+        if (token != null && !token.matches("[A-Za-z0-9._~-]{16,200}")) {
+            throw new IllegalArgumentException("--token must be 16..200 characters of A-Z a-z 0-9 . _ ~ -");
+        }
+        List<String> allowed = new ArrayList<>();
+        for (String o : origins) {
+            if (!o.isBlank()) {
+                allowed.add(RequestGuard.normalizeOrigin(o.strip()));
+            }
+        }
         Path data = Path.of(dataDir);
         return new LabOptions(host, p, db == null ? data.resolve("lab.db").toString() : db, data,
-                frontend == null ? null : Path.of(frontend));
+                frontend == null ? null : Path.of(frontend), token, allowed);
     }
 }

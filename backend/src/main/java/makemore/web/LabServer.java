@@ -3,20 +3,23 @@ package makemore.web;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import io.javalin.http.HttpResponseException;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
 import io.javalin.websocket.WsConfig;
 import io.javalin.websocket.WsContext;
 import java.io.IOException;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.util.ArrayList;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import makemore.data.Dataset;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import makemore.data.DatasetException;
 import makemore.lab.DatasetLibrary;
 import makemore.lab.LabException;
@@ -24,31 +27,80 @@ import makemore.lab.NgramExplorer;
 import makemore.lab.RunService;
 import makemore.store.RunRecord;
 import makemore.store.RunStore;
+import makemore.store.StoreException;
 import makemore.train.ConfigException;
 import makemore.train.RunConfig;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.websocket.api.CloseStatus;
 
-/** The lab over HTTP: REST under /api, one WebSocket per run at /ws/runs/{id}, and the page at /. */
+/**
+ * The lab over HTTP: REST under /api, one WebSocket per run at /ws/runs/{id}, and the page at /. Who may call it
+ * is {@link RequestGuard}'s business; bodies are read through {@link Bodies}, within limits; every error, Jetty's
+ * own included, is {@code {"error", "field"?}}.
+ */
 public final class LabServer implements AutoCloseable {
+    /** A connection silent this long is closed (headers or body that stop arriving). */
+    static final long IDLE_TIMEOUT_MS = 15_000;
+    /** Request threads; bodies being read may hold at most {@link #BODY_READERS} of them. */
+    static final int MAX_THREADS = 200;
+    static final int BODY_READERS = 48;
+    /** WebSocket viewers hold no thread; one silent this long (no event, no message) is closed. */
+    static final Duration WS_IDLE = Duration.ofMinutes(10);
+    static final int MAX_EXPORT_IDS = 200;
+
     private final Javalin app;
     private final RunStore store;
     private final RunService runs;
+    private final NgramExplorer ngrams;
     private final SweepRoutes sweeps;
+    private final RequestGuard guard;
+    private final Path spoolDir;
+    private final Semaphore bodyReaders = new Semaphore(BODY_READERS);
     private final Map<WsContext, ClientOutbox> clients = new ConcurrentHashMap<>();
 
-    private LabServer(LabOptions o) throws IOException {
-        Files.createDirectories(o.dataDir());
-        if (!o.db().startsWith("jdbc:") && java.nio.file.Path.of(o.db()).getParent() != null) {
-            Files.createDirectories(java.nio.file.Path.of(o.db()).getParent());
+    private LabServer(LabOptions o, Consumer<Javalin> testRoutes) {
+        writable(o.dataDir());
+        if (!o.db().startsWith("jdbc:") && Path.of(o.db()).toAbsolutePath().getParent() != null) {
+            writable(Path.of(o.db()).toAbsolutePath().getParent());
         }
         store = new RunStore(o.db());
-        DatasetLibrary datasets = new DatasetLibrary(o.dataDir());
-        runs = new RunService(store, datasets, o.dataDir(), RunService.defaultConcurrency());
-        NgramExplorer ngrams = new NgramExplorer(datasets);
+        DatasetLibrary datasets;
+        try {
+            datasets = new DatasetLibrary(o.dataDir());
+            runs = new RunService(store, datasets, o.dataDir(), RunService.defaultConcurrency());
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+        spoolDir = o.dataDir().resolve("datasets");
+        ngrams = new NgramExplorer(datasets);
+        int[] port = {o.port()};
+        guard = new RequestGuard(o, () -> port[0]);
         app = Javalin.create(c -> {
             c.showJavalinBanner = false;
             c.jsonMapper(new JavalinJackson(RunStore.JSON, false));
-            c.http.maxRequestSize = Dataset.MAX_BYTES + 1024 * 1024;
+            QueuedThreadPool pool = new QueuedThreadPool(MAX_THREADS, 8, 60_000);
+            pool.setName("lab-http");
+            c.jetty.threadPool = pool;
+            c.jetty.modifyHttpConfiguration(h -> {
+                h.setIdleTimeout(IDLE_TIMEOUT_MS);
+                h.setSendServerVersion(false);
+            });
+            c.jetty.addConnector((server, http) -> {
+                ServerConnector sc = new ServerConnector(server, new HttpConnectionFactory(http));
+                sc.setHost(o.host());
+                sc.setPort(o.port());
+                sc.setIdleTimeout(IDLE_TIMEOUT_MS);
+                return sc;
+            });
+            c.jetty.modifyServer(s -> s.setErrorHandler(new JsonErrorHandler()));
+            c.jetty.modifyServletContextHandler(h -> h.setErrorHandler(new JsonErrorHandler()));
+            c.jetty.modifyWebSocketServletFactory(f -> {
+                f.setMaxTextMessageSize(4096);
+                f.setIdleTimeout(WS_IDLE);
+            });
             c.staticFiles.add(sf -> {
                 sf.hostedPath = "/";
                 if (o.frontendDir() != null) {
@@ -65,71 +117,112 @@ public final class LabServer implements AutoCloseable {
                 e.kind() == DatasetException.Kind.TOO_LARGE ? 413 : e.kind() == DatasetException.Kind.NOT_FOUND ? 404 : 400,
                 e.getMessage(), "dataset"));
         app.exception(LabException.class, (e, ctx) -> error(ctx, e.status(), e.getMessage(), null));
-        app.exception(io.javalin.http.ContentTooLargeResponse.class, (e, ctx) -> error(ctx, 413,
-                "upload is larger than " + Dataset.MAX_BYTES / (1024 * 1024) + " MB", "file"));
+        app.exception(StoreException.class, (e, ctx) -> error(ctx, 503, e.getMessage(), null));
+        app.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(),
+                e.getStatus() == 404 ? "not found: " + ctx.method() + " " + clip(ctx.path()) : e.getMessage(), null));
+        app.exception(org.eclipse.jetty.http.BadMessageException.class, (e, ctx) -> error(ctx, e.getCode(),
+                e.getCode() == 408 ? "the request body arrived too slowly" : "bad request", null));
         app.exception(Exception.class, (e, ctx) -> {
+            System.err.println("internal error on " + ctx.method() + " " + clip(ctx.path()) + ":");
             e.printStackTrace();
-            error(ctx, 500, "internal error: " + e, null);
+            error(ctx, 500, "internal error; the server log has the details", null);
         });
-
-        app.get("/api/models", ctx -> ctx.json(makemore.model.Models.all()));
-        app.get("/api/runs", ctx -> ctx.json(runs.list()));
-        app.post("/api/runs", ctx -> ctx.status(201).json(Map.of("id", runs.create(RunConfig.fromJson(ctx.body())))));
-        app.get("/api/runs/{id}", ctx -> ctx.json(runs.get(ctx.pathParam("id"))));
-        app.post("/api/runs/{id}/stop", ctx -> {
-            runs.stop(ctx.pathParam("id"));
-            ctx.status(202).json(Map.of("stopping", true));
-        });
-        app.patch("/api/runs/{id}", ctx -> ctx.json(label(ctx)));
-        app.delete("/api/runs/{id}", ctx -> {
-            runs.delete(ctx.pathParam("id"));
-            ctx.status(204);
-        });
-        app.post("/api/runs/{id}/test", ctx -> ctx.json(runs.test(ctx.pathParam("id"))));
-        app.post("/api/runs/{id}/samples", ctx -> {
-            JsonNode b = body(ctx);
-            ctx.json(Map.of("names", runs.samples(ctx.pathParam("id"), b.path("n").asInt(20),
-                    b.path("temperature").asDouble(1.0), b.path("seed").asLong(1))));
-        });
-        app.post("/api/runs/{id}/probe", ctx -> ctx.json(runs.probe(ctx.pathParam("id"), body(ctx).path("word").asText(""))));
-        app.get("/api/runs/{id}/export", ctx -> export(ctx, List.of(ctx.pathParam("id"))));
-        app.get("/api/export", ctx -> export(ctx, List.of(ctx.queryParamAsClass("ids", String.class)
-                .check(s -> !s.isBlank(), "ids is required").get().split(","))));
-        app.get("/api/datasets", ctx -> ctx.json(datasets.list()));
-        app.post("/api/datasets", ctx -> {
-            var file = ctx.isMultipartFormData() ? ctx.uploadedFile("file") : null;
-            byte[] bytes = file != null ? file.content().readAllBytes() : ctx.bodyAsBytes();
-            String name = file != null ? file.filename() : ctx.queryParam("name");
-            ctx.status(201).json(datasets.upload(name, bytes));
-        });
-        app.get("/api/ngram", ctx -> ctx.json(ngrams.score(ctx.queryParam("dataset"),
-                number(ctx, "context", 1).intValue(), number(ctx, "smoothing", 1.0).doubleValue())));
-
-        app.wsBeforeUpgrade("/ws/*", ctx -> {
-            String origin = ctx.header("Origin");
-            if (origin != null && !sameOrigin(origin, ctx.header("Host"))) {
-                throw new io.javalin.http.ForbiddenResponse("cross-origin WebSocket connections are not allowed");
+        app.error(404, ctx -> {
+            if (ctx.result() == null || !ctx.res().getContentType().startsWith("application/json")) {
+                error(ctx, 404, "not found: " + ctx.method() + " " + clip(ctx.path()), null);
             }
         });
+        app.error(500, ctx -> { // what no exception handler saw (an Error thrown outside a route) still gets the shape
+            String type = ctx.res().getContentType();
+            if (type == null || !type.startsWith("application/json")) {
+                error(ctx, 500, "internal error; the server log has the details", null);
+            }
+        });
+        app.error(405, ctx -> error(ctx, 405, "method not allowed: " + ctx.method() + " " + clip(ctx.path()), null));
+
+        app.before(guard::check);
+        app.get("/api/models", safe(ctx -> ctx.json(makemore.model.Models.all())));
+        app.get("/api/runs", safe(ctx -> ctx.json(runs.list())));
+        app.post("/api/runs", safe(ctx -> ctx.status(201).json(Map.of("id", runs.create(runConfig(ctx))))));
+        app.get("/api/runs/{id}", safe(ctx -> ctx.json(runs.get(ctx.pathParam("id")))));
+        app.post("/api/runs/{id}/stop", safe(ctx -> {
+            runs.stop(ctx.pathParam("id"));
+            ctx.status(202).json(Map.of("stopping", true));
+        }));
+        app.patch("/api/runs/{id}", safe(ctx -> ctx.json(label(ctx))));
+        app.delete("/api/runs/{id}", safe(ctx -> {
+            runs.delete(ctx.pathParam("id"));
+            ctx.status(204);
+        }));
+        app.post("/api/runs/{id}/test", safe(ctx -> ctx.json(runs.test(ctx.pathParam("id")))));
+        app.post("/api/runs/{id}/samples", safe(ctx -> {
+            JsonNode b = json(ctx);
+            Strict.only(b, Set.of("n", "temperature", "seed"));
+            ctx.json(Map.of("names", runs.samples(ctx.pathParam("id"), Strict.intField(b, "n", 20),
+                    Strict.doubleField(b, "temperature", 1.0), Strict.longField(b, "seed", 1))));
+        }));
+        app.post("/api/runs/{id}/probe", safe(ctx -> {
+            JsonNode b = json(ctx);
+            Strict.only(b, Set.of("word"));
+            ctx.json(runs.probe(ctx.pathParam("id"), Strict.stringField(b, "word", 64)));
+        }));
+        app.get("/api/runs/{id}/export", safe(ctx -> Exports.one(ctx, runs, ctx.pathParam("id"))));
+        app.get("/api/export", safe(ctx -> Exports.write(ctx, runs, Exports.ids(ctx.queryParam("ids"), MAX_EXPORT_IDS), false)));
+        app.get("/api/datasets", safe(ctx -> ctx.json(datasets.list())));
+        app.post("/api/datasets", safe(ctx -> {
+            Bodies.Upload u = withBodyPermit(() -> Bodies.upload(ctx, spoolDir));
+            String name;
+            try {
+                name = DatasetLibrary.checkName(u.name());
+            } catch (DatasetException e) {
+                throw new ConfigException("name", e.getMessage());
+            }
+            ctx.status(201).json(datasets.upload(name, u.bytes()));
+        }));
+        app.get("/api/ngram", safe(ctx -> ctx.json(ngrams.score(ctx.queryParam("dataset"),
+                Strict.intParam(ctx, "context", 1), Strict.doubleParam(ctx, "smoothing", 1.0)))));
+        if (testRoutes != null) {
+            testRoutes.accept(app);
+        }
+
+        app.wsBeforeUpgrade("/ws/*", guard::checkUpgrade);
         app.ws("/ws/runs/{id}", this::socket);
         sweeps = new SweepRoutes(app, store, runs); // sweeps, LR finder, smoothing vs L2, long export
-        app.start(o.host(), o.port());
+        cleanSpool();
+        try {
+            app.start();
+        } catch (Exception e) { // Javalin's bind failure is a checked exception Kotlin throws undeclared
+            close();
+            throw new StoreException("cannot listen on " + o.host() + ":" + o.port() + ": "
+                    + (e.getMessage() != null ? e.getMessage().split("\\. ")[0] : "the address is not available"), e);
+        }
+        port[0] = app.port();
     }
 
     public static LabServer start(LabOptions options) {
-        try {
-            return new LabServer(options);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot start the lab: " + e.getMessage(), e);
-        }
+        return new LabServer(options, null);
+    }
+
+    /** With extra routes, for tests that need a request to misbehave (throw an Error, say). */
+    static LabServer start(LabOptions options, Consumer<Javalin> testRoutes) {
+        return new LabServer(options, testRoutes);
     }
 
     public int port() {
         return app.port();
     }
 
+    /** The token requests must carry, or null when none is needed. */
+    public String token() {
+        return guard.token();
+    }
+
     RunService runs() {
         return runs;
+    }
+
+    RunStore store() {
+        return store;
     }
 
     public static void main(String[] args) {
@@ -141,112 +234,65 @@ public final class LabServer implements AutoCloseable {
             System.exit(2);
             return;
         }
-        LabServer s = start(o);
-        Runtime.getRuntime().addShutdownHook(new Thread(s::close, "shutdown"));
-        System.out.println("Makemore Lab: http://" + o.host() + ":" + s.port() + "/  (runs in " + o.db() + ")");
-    }
-
-    private void socket(WsConfig ws) {
-        ws.onConnect(ctx -> {
-            String id = ctx.pathParam("id");
-            ctx.session.setIdleTimeout(java.time.Duration.ofHours(1));
-            ClientOutbox box = new ClientOutbox(ctx);
-            RunRecord snapshot;
-            try {
-                snapshot = runs.subscribe(id, box);
-            } catch (LabException e) {
-                ctx.closeSession(4404, e.getMessage());
-                return;
-            }
-            clients.put(ctx, box);
-            box.start(snapshot);
-        });
-        ws.onMessage(ctx -> {
-            ClientOutbox box = clients.get(ctx);
-            if (box == null) {
-                return;
-            }
-            try {
-                JsonNode m = RunStore.JSON.readTree(ctx.message());
-                if (!"set".equals(m.path("type").asText()) || !m.path("lr").isNumber()) {
-                    box.send(Map.of("type", "error", "error", "expected {\"type\":\"set\",\"lr\":<number>}"));
-                    return;
-                }
-                runs.setLr(ctx.pathParam("id"), m.get("lr").asDouble());
-            } catch (IOException e) {
-                box.send(Map.of("type", "error", "error", "message is not JSON"));
-            } catch (ConfigException | LabException e) {
-                box.send(Map.of("type", "error", "error", e.getMessage()));
-            }
-        });
-        ws.onClose(ctx -> drop(ctx));
-        ws.onError(ctx -> drop(ctx));
-    }
-
-    private void drop(WsContext ctx) {
-        ClientOutbox box = clients.remove(ctx);
-        if (box != null) {
-            box.close();
-            runs.unsubscribe(ctx.pathParam("id"), box);
-        }
-    }
-
-    private static boolean sameOrigin(String origin, String host) {
+        LabServer s;
         try {
-            URI u = URI.create(origin);
-            String o = u.getHost() + (u.getPort() > 0 ? ":" + u.getPort() : "");
-            return host != null && o.equalsIgnoreCase(host);
-        } catch (IllegalArgumentException e) {
-            return false;
+            s = start(o);
+        } catch (IllegalStateException e) {
+            System.err.println("error: " + e.getMessage()); // one line: which path, and why
+            System.exit(1);
+            return;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(s::close, "shutdown"));
+        if (!o.loopback()) {
+            System.err.println("warning: listening on " + o.host() + ", so other machines can reach this lab;"
+                    + " every request needs the token in the URL below");
+        }
+        String shown = o.host().contains(":") && !o.host().startsWith("[") ? "[" + o.host() + "]" : o.host();
+        System.out.println("Makemore Lab: http://" + shown + ":" + s.port() + "/"
+                + (s.token() != null ? "?token=" + s.token() : "") + "  (runs in " + o.db() + ")");
+    }
+
+    /** Fails start-up with one line naming the folder when it cannot be created or written. */
+    private static void writable(Path dir) {
+        try {
+            Files.createDirectories(dir);
+            Path probe = Files.createTempFile(dir, ".write-probe", ".tmp");
+            Files.delete(probe);
+        } catch (IOException | RuntimeException e) {
+            throw new StoreException("cannot write to " + dir.toAbsolutePath() + " ("
+                    + (String.valueOf(e.getMessage()).contains("space") ? "no space left on the device"
+                    : e instanceof java.nio.file.AccessDeniedException || String.valueOf(e.getMessage()).contains("Read-only")
+                    ? "permission denied or read-only" : "it is not a writable folder") + ")", e);
         }
     }
 
-    private void export(Context ctx, List<String> ids) {
-        List<RunRecord> records = new ArrayList<>();
-        for (String id : ids) {
-            records.add(runs.get(id.strip()));
+    private void cleanSpool() {
+        try (var files = Files.list(spoolDir)) {
+            files.filter(p -> p.getFileName().toString().startsWith("upload-")).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // nothing to clean
         }
-        String format = ctx.queryParam("format") == null ? "json" : ctx.queryParam("format");
-        String name = ids.size() == 1 ? "run-" + ids.get(0) : "runs";
-        if (format.equals("json")) {
-            ctx.header("Content-Disposition", "attachment; filename=\"" + name + ".json\"");
-            ctx.json(ids.size() == 1 ? records.get(0) : records);
-        } else if (format.equals("csv")) {
-            StringBuilder sb = new StringBuilder("run,step,series,value,lr,name\n");
-            for (RunRecord r : records) {
-                String label = csv(r.name());
-                for (RunRecord.Point p : r.progress()) {
-                    sb.append(r.id()).append(',').append(p.step()).append(",train_batch,").append(p.trainLoss())
-                            .append(',').append(p.lr()).append(',').append(label).append('\n');
-                    if (p.penalty() != null) {
-                        sb.append(r.id()).append(',').append(p.step()).append(",l2_penalty,").append(p.penalty())
-                                .append(",,").append(label).append('\n');
-                    }
-                }
-                for (var e : r.evals()) {
-                    sb.append(r.id()).append(',').append(e.step()).append(',').append(e.split()).append(',')
-                            .append(e.loss()).append(",,").append(label).append('\n');
-                }
-            }
-            ctx.header("Content-Disposition", "attachment; filename=\"" + name + ".csv\"");
-            ctx.contentType("text/csv; charset=utf-8").result(sb.toString().getBytes(StandardCharsets.UTF_8));
-        } else {
-            throw new ConfigException("format", "format must be csv or json, got '" + format + "'");
+    }
+
+    private RunConfig runConfig(Context ctx) {
+        String text = withBodyPermit(() -> Bodies.text(ctx));
+        if (text.isBlank()) {
+            throw new ConfigException("config", "the request body is empty; send a run config (a JSON object)");
         }
+        JsonNode n = Bodies.parse(text, "config"); // duplicate keys, trailing data, nesting: refused here
+        if (!n.isObject()) {
+            throw new ConfigException("config", "a run config must be a JSON object, got " + Bodies.kind(n));
+        }
+        return RunConfig.fromJson(text);
     }
 
     /** PATCH {name?, note?}: strings (blank or null clears); anything else is a 400 naming the field. */
     private Map<String, Object> label(Context ctx) {
-        JsonNode b = body(ctx);
-        if (!b.isObject()) {
-            throw new ConfigException("body", "expected a JSON object {\"name\", \"note\"}");
-        }
+        JsonNode b = json(ctx);
+        Strict.only(b, Set.of("name", "note"));
         Map<String, java.util.Optional<String>> given = new LinkedHashMap<>();
         for (var it = b.fields(); it.hasNext(); ) {
             var f = it.next();
-            if (!f.getKey().equals("name") && !f.getKey().equals("note")) {
-                throw new ConfigException(f.getKey(), "unknown field '" + f.getKey() + "'; a run takes name and note");
-            }
             if (!f.getValue().isTextual() && !f.getValue().isNull()) {
                 throw new ConfigException(f.getKey(), f.getKey() + " must be a string or null");
             }
@@ -262,40 +308,104 @@ public final class LabServer implements AutoCloseable {
         return out;
     }
 
-    /** A CSV field: quoted when it holds a comma, quote or line break; empty for null. */
-    private static String csv(String v) {
-        if (v == null) {
-            return "";
-        }
-        return v.matches("(?s).*[,\"\r\n].*") ? "\"" + v.replace("\"", "\"\"") + "\"" : v;
+    private JsonNode json(Context ctx) {
+        return withBodyPermit(() -> Bodies.object(ctx, "body"));
     }
 
-    private static JsonNode body(Context ctx) {
+    private interface BodyRead<T> {
+        T read();
+    }
+
+    /** At most {@link #BODY_READERS} requests read bodies at once, so slow senders cannot take every thread. */
+    private <T> T withBodyPermit(BodyRead<T> read) {
         try {
-            String b = ctx.body();
-            return b.isBlank() ? RunStore.JSON.createObjectNode() : RunStore.JSON.readTree(b);
-        } catch (IOException e) {
-            throw new ConfigException("body", "request body is not valid JSON");
-        }
-    }
-
-    private static Number number(Context ctx, String name, Number dflt) {
-        String v = ctx.queryParam(name);
-        if (v == null) {
-            return dflt;
+            if (!bodyReaders.tryAcquire(200, TimeUnit.MILLISECONDS)) {
+                throw new HttpResponseException(503, "too many requests are sending bodies right now; try again");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new HttpResponseException(503, "the server is shutting down");
         }
         try {
-            return Double.parseDouble(v);
-        } catch (NumberFormatException e) {
-            throw new ConfigException(name, name + " must be a number, got '" + v + "'");
+            return read.read();
+        } finally {
+            bodyReaders.release();
         }
     }
 
-    private static void error(Context ctx, int status, String message, String field) {
+    /** An Error in a handler (OutOfMemoryError, say) ends this request with a 500, and nothing else. */
+    private static Handler safe(Handler h) {
+        return ctx -> {
+            try {
+                h.handle(ctx);
+            } catch (Error e) {
+                throw new IllegalStateException("error in a request: " + e, e);
+            }
+        };
+    }
+
+    private void socket(WsConfig ws) {
+        ws.onConnect(ctx -> {
+            String id = ctx.pathParam("id");
+            ctx.session.setIdleTimeout(WS_IDLE);
+            ClientOutbox box = new ClientOutbox(ctx.session);
+            RunRecord snapshot;
+            try {
+                snapshot = runs.subscribe(id, box);
+            } catch (LabException e) {
+                ctx.closeSession(4404, e.getMessage());
+                return;
+            } catch (RuntimeException e) {
+                ctx.closeSession(1011, "the run cannot be read right now");
+                return;
+            }
+            clients.put(ctx, box);
+            box.start(snapshot);
+        });
+        ws.onMessage(ctx -> {
+            ClientOutbox box = clients.get(ctx);
+            if (box == null) {
+                return;
+            }
+            try {
+                JsonNode m = Bodies.parse(ctx.message(), "message");
+                if (!m.isObject() || !"set".equals(m.path("type").asText(null))) {
+                    throw new ConfigException("type", "expected {\"type\":\"set\",\"lr\":<number>}");
+                }
+                Strict.only(m, Set.of("type", "lr"));
+                if (!m.has("lr")) {
+                    throw new ConfigException("lr", "expected {\"type\":\"set\",\"lr\":<number>}");
+                }
+                runs.setLr(ctx.pathParam("id"), Strict.doubleField(m, "lr", Double.NaN));
+            } catch (ConfigException | LabException e) {
+                box.send(Map.of("type", "error", "error", e.getMessage()));
+            }
+        });
+        ws.onClose(this::drop);
+        ws.onError(this::drop);
+    }
+
+    private void drop(WsContext ctx) {
+        ClientOutbox box = clients.remove(ctx);
+        if (box != null) {
+            box.close();
+            runs.unsubscribe(ctx.pathParam("id"), box);
+        }
+    }
+
+    static String clip(String s) {
+        String t = s.replaceAll("\\p{Cntrl}", "?");
+        return t.length() > 100 ? t.substring(0, 100) + "..." : t;
+    }
+
+    static void error(Context ctx, int status, String message, String field) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("error", message);
         if (field != null) {
             m.put("field", field);
+        }
+        if (status == 413 || status == 408) {
+            ctx.header("Connection", "close"); // the rest of the body is not wanted: hang up rather than drain it
         }
         ctx.status(status).json(m);
     }
@@ -303,8 +413,11 @@ public final class LabServer implements AutoCloseable {
     /** Stops training runs (stored as stopped), says goodbye to viewers (1001), closes the database. */
     @Override
     public void close() {
-        sweeps.close();
+        if (sweeps != null) {
+            sweeps.close();
+        }
         runs.close();
+        ngrams.close();
         for (WsContext ctx : clients.keySet()) {
             try {
                 ctx.closeSession(new CloseStatus(1001, "the lab is shutting down"));

@@ -20,9 +20,11 @@ import makemore.store.RunStore;
 import makemore.train.RunEvent;
 
 /**
- * How streaming costs training: steps/s of one MLP run with no viewer, with 10 viewers, and with one viewer that
- * never reads; the delay from an event's emission to its arrival at a client (p50/p95); and the process's RSS.
- * Loopback only, bounded in time. {@code java -jar makemore-lab.jar bench-server [--steps N]}.
+ * How streaming costs training: steps/s of one MLP run with no viewer, with 10 viewers, with one and with 50
+ * viewers that never read; the delay from an event's emission to its arrival at a client (p50/p95); and the
+ * process's RSS. Then a load test: 200 run submissions at once while 50 viewers that never read hang on, with
+ * submission latency, whether every run was stored, threads and RSS. Loopback only, bounded in time.
+ * {@code java -jar makemore-lab.jar bench-server [--steps N]}.
  */
 public final class ServerBench {
     private ServerBench() {}
@@ -41,13 +43,98 @@ public final class ServerBench {
             run(server, http, config, 0, false); // the first one warms the JIT: report both
             run(server, http, config, 10, false);
             run(server, http, config, 1, true);
+            run(server, http, config, 50, true);
+            run(server, http, config, 0, false); // again: on a shared machine the spread between runs is the noise
+            load(server, http, 200, 50);
         }
+    }
+
+    /** {@code submissions} small runs posted at once, {@code viewers} never-reading sockets on them. */
+    private static void load(LabServer server, HttpClient http, int submissions, int viewers) throws Exception {
+        String small = "{\"model\":\"mlp\",\"steps\":300,\"hidden\":16,\"evalEvery\":300,\"sampleEvery\":0}";
+        URI runs = URI.create("http://127.0.0.1:" + server.port() + "/api/runs");
+        int storedBefore = server.store().list().size();
+        double heap0 = heapAfterGcMb();
+        double rss0 = rssMb();
+        int threads0 = threads();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(submissions);
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        List<java.util.concurrent.Future<long[]>> posts = new ArrayList<>();
+        for (int i = 0; i < submissions; i++) {
+            posts.add(pool.submit(() -> {
+                go.await();
+                long t0 = System.nanoTime();
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(runs).header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(small)).build(), HttpResponse.BodyHandlers.ofString());
+                return new long[] {r.statusCode(), System.nanoTime() - t0};
+            }));
+        }
+        long start = System.nanoTime();
+        go.countDown();
+        List<Long> latency = new ArrayList<>();
+        int created = 0;
+        for (var f : posts) {
+            long[] r = f.get();
+            latency.add(r[1]);
+            created += r[0] == 201 ? 1 : 0;
+        }
+        double submitSec = (System.nanoTime() - start) / 1e9;
+        pool.shutdown();
+        List<RunRecord.Summary> mine = server.store().list().subList(0, created);
+        List<WebSocket> sockets = new ArrayList<>();
+        for (int i = 0; i < viewers; i++) { // on the runs that will train last, so they watch the whole load
+            String id = mine.get(i % mine.size()).id();
+            sockets.add(http.newWebSocketBuilder().buildAsync(URI.create("ws://127.0.0.1:" + server.port() + "/ws/runs/"
+                    + id), new WebSocket.Listener() {}).join());
+        }
+        int threadsLoaded = threads();
+        double rssLoaded = rssMb();
+        long deadline = System.nanoTime() + 900_000_000_000L;
+        long done;
+        do {
+            Thread.sleep(200);
+            done = server.runs().list().stream().filter(s -> s.status().terminal()).count() - storedBefore;
+        } while (done < created && System.nanoTime() < deadline);
+        double allSec = (System.nanoTime() - start) / 1e9;
+        server.runs().flush();
+        long finished = server.store().list().stream().filter(s -> s.status() == makemore.train.RunStatus.FINISHED)
+                .count() - storedBefore;
+        for (WebSocket ws : sockets) {
+            ws.abort();
+        }
+        Collections.sort(latency);
+        System.out.printf(Locale.ROOT, "%nload: %d run submissions at once, %d viewers that never read%n", submissions,
+                viewers);
+        System.out.printf(Locale.ROOT, "  accepted %d, submit latency p50 %.0f ms, p95 %.0f ms, max %.0f ms (all in %.2f s)%n",
+                created, latency.get(latency.size() / 2) / 1e6, latency.get((int) (latency.size() * 0.95)) / 1e6,
+                latency.get(latency.size() - 1) / 1e6, submitSec);
+        System.out.printf(Locale.ROOT, "  stored as finished: %d of %d, all trained in %.1f s%n", finished, created, allSec);
+        double rssEnd = rssMb();
+        System.out.printf(Locale.ROOT, "  threads %d before, %d with the load and viewers; RSS %.0f -> %.0f -> %.0f MB;"
+                + " Java heap after GC %.0f -> %.0f MB%n", threads0, threadsLoaded, rss0, rssLoaded, rssEnd, heap0,
+                heapAfterGcMb());
+    }
+
+    private static double heapAfterGcMb() {
+        System.gc();
+        Runtime rt = Runtime.getRuntime();
+        return (rt.totalMemory() - rt.freeMemory()) / (1024.0 * 1024);
+    }
+
+    private static int threads() throws Exception {
+        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            if (line.startsWith("Threads:")) {
+                return Integer.parseInt(line.replaceAll("\\D", ""));
+            }
+        }
+        return -1;
     }
 
     private static void run(LabServer server, HttpClient http, String config, int viewers, boolean neverRead)
             throws Exception {
         HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
-                + "/api/runs")).POST(HttpRequest.BodyPublishers.ofString(config)).build(), HttpResponse.BodyHandlers.ofString());
+                + "/api/runs")).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(config))
+                .build(), HttpResponse.BodyHandlers.ofString());
         String id = RunStore.JSON.readTree(created.body()).get("id").asText();
         Map<Long, Long> emitted = new ConcurrentHashMap<>();
         long[] span = new long[3]; // first progress step, its time, time of the last progress
@@ -119,7 +206,7 @@ public final class ServerBench {
         String lat = d.isEmpty() ? "        -" : String.format(Locale.ROOT, "%6.1f / %6.1f", d.get(d.size() / 2) / 1e6,
                 d.get((int) (d.size() * 0.95)) / 1e6);
         double msgs = counts.stream().mapToInt(c -> c[0]).average().orElse(0);
-        String label = neverRead ? "1 (never reads)" : String.valueOf(viewers);
+        String label = neverRead ? viewers + " (never read)" : String.valueOf(viewers);
         double rate = (r.step() - span[0]) / ((span[2] - span[1]) / 1e9);
         System.out.printf(Locale.ROOT, "%-18s %9.0f   %26s   %15.0f   %6.0f%n", label, rate, lat, msgs, rssMb());
     }

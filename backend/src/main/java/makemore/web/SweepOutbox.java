@@ -4,28 +4,29 @@ import io.javalin.websocket.WsContext;
 import java.util.ArrayDeque;
 import java.util.function.Consumer;
 import makemore.store.RunStore;
+import org.eclipse.jetty.websocket.api.WriteCallback;
 
 /**
- * One sweep viewer's bounded queue and its one sender thread, as {@link ClientOutbox} is for a run: the sweep's
- * trainers and poller only append; a client that lets {@link ClientOutbox#MAX_QUEUED} messages pile up is closed
- * with 1008 and can reconnect for a fresh snapshot.
+ * One sweep viewer's bounded queue, sent as {@link ClientOutbox} sends a run's: the sweep's trainers and poller
+ * only append; the shared sender threads hand one message at a time to Jetty's asynchronous send, so a viewer
+ * holds no thread. A client that lets {@link ClientOutbox#MAX_QUEUED} messages pile up is closed with 1008 (off
+ * the caller's thread) and can reconnect for a fresh snapshot.
  */
 final class SweepOutbox implements Consumer<Object> {
     private final WsContext ws;
     private final ArrayDeque<Object> queue = new ArrayDeque<>();
+    private boolean started;
+    private boolean sending;
     private boolean closed;
 
     SweepOutbox(WsContext ws) {
         this.ws = ws;
     }
 
-    void start(Object snapshot) {
-        synchronized (this) {
-            queue.addFirst(snapshot);
-        }
-        Thread sender = new Thread(this::sendLoop, "ws-sweep-" + ws.sessionId());
-        sender.setDaemon(true);
-        sender.start();
+    synchronized void start(Object snapshot) {
+        queue.addFirst(snapshot);
+        started = true;
+        pumpLater();
     }
 
     @Override
@@ -35,37 +36,56 @@ final class SweepOutbox implements Consumer<Object> {
         }
         if (queue.size() >= ClientOutbox.MAX_QUEUED) {
             closed = true;
-            try {
-                ws.closeSession(1008, "client too slow: reconnect to get a fresh snapshot");
-            } catch (RuntimeException ignored) {
-                // called on a trainer thread: training goes on whatever the socket does
-            }
-        } else {
-            queue.add(message);
+            queue.clear();
+            ClientOutbox.SENDERS.execute(() -> {
+                try {
+                    ws.closeSession(1008, "client too slow: reconnect to get a fresh snapshot");
+                } catch (RuntimeException ignored) {
+                    // already gone
+                }
+            });
+            return;
         }
-        notifyAll();
+        queue.add(message);
+        pumpLater();
     }
 
     synchronized void close() {
         closed = true;
-        notifyAll();
+        queue.clear();
     }
 
-    private void sendLoop() {
-        try {
-            while (true) {
-                Object next;
-                synchronized (this) {
-                    while (!closed && queue.isEmpty()) {
-                        wait();
-                    }
-                    if (closed) {
-                        return;
-                    }
-                    next = queue.poll();
-                }
-                ws.send(RunStore.JSON.writeValueAsString(next)); // blocks on a slow client: only this thread waits
+    private void pumpLater() {
+        if (started && !sending && !closed && !queue.isEmpty()) {
+            sending = true;
+            ClientOutbox.SENDERS.execute(this::pump);
+        }
+    }
+
+    private void pump() {
+        Object next;
+        synchronized (this) {
+            next = closed ? null : queue.poll();
+            if (next == null) {
+                sending = false;
+                return;
             }
+        }
+        try {
+            ws.session.getRemote().sendString(RunStore.JSON.writeValueAsString(next), new WriteCallback() {
+                @Override
+                public void writeSuccess() {
+                    synchronized (SweepOutbox.this) {
+                        sending = false;
+                        pumpLater();
+                    }
+                }
+
+                @Override
+                public void writeFailed(Throwable x) {
+                    close(); // the client went away; the sweep goes on
+                }
+            });
         } catch (Exception e) {
             close();
         }

@@ -35,7 +35,7 @@ final class SweepRoutes implements AutoCloseable {
         this.runs = runs;
         this.sweeps = new SweepService(store, runs);
         this.smoothing = new SmoothingVsL2(runs);
-        app.post("/api/sweeps", ctx -> ctx.status(201).json(sweeps.create(ctx.body())));
+        app.post("/api/sweeps", ctx -> ctx.status(201).json(sweeps.create(Bodies.text(ctx)))); // counted, 256 KB
         app.get("/api/sweeps", ctx -> ctx.json(sweeps.list()));
         app.get("/api/sweeps/{id}", ctx -> ctx.json(sweeps.get(ctx.pathParam("id"))));
         app.post("/api/sweeps/{id}/stop", ctx -> ctx.status(202).json(sweeps.stop(ctx.pathParam("id"))));
@@ -49,8 +49,8 @@ final class SweepRoutes implements AutoCloseable {
             List<String> ids = v.points().stream().map(SweepView.Point::run).filter(r -> r != null).toList();
             export(ctx, ids, "sweep-" + v.id());
         });
-        app.get("/api/export/long", ctx -> export(ctx, List.of(ctx.queryParamAsClass("ids", String.class)
-                .check(s -> !s.isBlank(), "ids is required").get().split(",")), "runs"));
+        app.get("/api/export/long", ctx -> export(ctx, Exports.ids(ctx.queryParam("ids"), LabServer.MAX_EXPORT_IDS),
+                "runs")); // de-duplicated and capped, as /api/export
         app.get("/api/runs/{id}/lr-finder", ctx -> ctx.json(lrFinder(ctx.pathParam("id"))));
         app.get("/api/experiments/smoothing-l2", ctx -> ctx.json(smoothing.compare(ctx.queryParam("dataset"),
                 integer(ctx, "context", 1), integer(ctx, "steps", 200), integer(ctx, "points", 11))));

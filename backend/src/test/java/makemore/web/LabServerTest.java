@@ -53,6 +53,9 @@ class LabServerTest {
     HttpResponse<String> send(String method, String path, String body) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base() + path));
         b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            b.header("Content-Type", path.startsWith("/api/datasets") ? "application/octet-stream" : "application/json");
+        }
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
@@ -217,7 +220,7 @@ class LabServerTest {
         r = send("POST", "/api/datasets?name=empty.txt", "");
         assertEquals(400, r.statusCode());
         HttpRequest huge = HttpRequest.newBuilder(URI.create(base() + "/api/datasets?name=big.txt"))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[40 * 1024 * 1024])).build();
+                .header("Content-Type", "application/octet-stream").POST(HttpRequest.BodyPublishers.ofByteArray(new byte[40 * 1024 * 1024])).build();
         assertEquals(413, http.send(huge, HttpResponse.BodyHandlers.ofString()).statusCode());
         assertEquals(404, send("GET", "/api/runs/nosuchrun", null).statusCode());
         // an upload becomes a dataset that runs can name; its content is data, never markup
@@ -282,6 +285,85 @@ class LabServerTest {
         double dev = json(send("GET", "/api/runs/" + id, null)).get("bestDev").asDouble();
         assertTrue(csv.body().contains("\n" + id + ",0,dev," + dev + ","), csv.body());
         assertEquals(3, csv.body().strip().split("\n").length, csv.body());
+    }
+
+    @Test
+    void theTestSplitIsScoredOnlyOnceARunHasEndedAndTheScoreSurvivesARestart() throws Exception {
+        String id = createRun("{\"model\":\"mlp\",\"steps\":200000,\"hidden\":16,\"evalEvery\":500}");
+        String queued = createRun("{\"model\":\"ngram\"}");
+        waitFor(id, "running");
+        while (json(send("GET", "/api/runs/" + id, null)).get("evals").size() < 2) {
+            Thread.sleep(20); // it has parameters saved: still too early
+        }
+        HttpResponse<String> r = send("POST", "/api/runs/" + id + "/test", null);
+        assertEquals(409, r.statusCode(), r.body());
+        assertTrue(json(r).get("error").asText().contains("running"), r.body());
+        r = send("POST", "/api/runs/" + queued + "/test", null);
+        assertEquals(409, r.statusCode(), r.body());
+        assertTrue(json(r).get("error").asText().contains("queued"), r.body());
+        send("POST", "/api/runs/" + id + "/stop", null);
+        waitFor(id, "stopped");
+        JsonNode first = json(send("POST", "/api/runs/" + id + "/test", null));
+        assertFalse(first.get("alreadyScored").asBoolean());
+        JsonNode record = json(send("GET", "/api/runs/" + id, null));
+        assertEquals(first.get("loss").asDouble(), record.get("test").get("loss").asDouble(), "GET shows the score");
+        server.close();
+        server = LabServer.start(new LabOptions("127.0.0.1", 0, dir.resolve("lab.db").toString(), dir, null));
+        JsonNode again = json(send("POST", "/api/runs/" + id + "/test", null));
+        assertTrue(again.get("alreadyScored").asBoolean());
+        assertEquals(first.get("loss").asDouble(), again.get("loss").asDouble());
+        assertEquals(first.get("scoredAt").asText(), again.get("scoredAt").asText());
+    }
+
+    @Test
+    void aFullTrainerQueueIsA429WithTheCount() throws Exception {
+        var runs = server.runs();
+        java.lang.reflect.Field f = makemore.lab.RunService.class.getDeclaredField("queued");
+        f.setAccessible(true);
+        var queued = (java.util.concurrent.atomic.AtomicInteger) f.get(runs);
+        queued.addAndGet(makemore.lab.RunService.MAX_QUEUED); // as if 1,000 runs were waiting
+        try {
+            HttpResponse<String> r = send("POST", "/api/runs", "{\"model\":\"ngram\"}");
+            assertEquals(429, r.statusCode(), r.body());
+            assertTrue(json(r).get("error").asText().contains("1000 runs are already queued"), r.body());
+            assertEquals(0, json(send("GET", "/api/runs", null)).size());
+        } finally {
+            queued.addAndGet(-makemore.lab.RunService.MAX_QUEUED);
+        }
+        createRun("{\"model\":\"ngram\"}");
+    }
+
+    @Test
+    void idleViewersHoldNoThreadAndBadSocketMessagesAreRefusedByName() throws Exception {
+        String id = createRun("{\"model\":\"ngram\"}");
+        waitFor(id, "finished");
+        int before = Thread.activeCount();
+        List<WebSocket> sockets = new ArrayList<>();
+        List<Listener> listeners = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            Listener l = new Listener();
+            listeners.add(l);
+            sockets.add(connect(id, l));
+        }
+        for (Listener l : listeners) {
+            assertEquals("snapshot", l.next().get("type").asText());
+        }
+        int grew = Thread.activeCount() - before;
+        // the client side (java.net.http) may add a few of its own; the server adds none per viewer
+        assertTrue(grew < 20, "100 idle viewers added " + grew + " threads");
+        WebSocket ws = sockets.get(0);
+        Listener l = listeners.get(0);
+        for (String[] bad : new String[][] {{"{\"type\":\"set\",\"lr\":\"0.1\"}", "lr"},
+                {"{\"type\":\"set\",\"lr\":0.1,\"lr\":0.2}", "lr"}, {"{\"type\":\"set\",\"lr\":0.1} x", "JSON"},
+                {"{\"type\":\"set\",\"lr\":0.1,\"steps\":5}", "steps"}, {"{\"type\":\"get\"}", "expected"},
+                {"[".repeat(2000), "JSON"}}) {
+            ws.sendText(bad[0], true);
+            JsonNode e = l.nextOfType("error");
+            assertTrue(e.get("error").asText().contains(bad[1]), bad[0] + " -> " + e);
+        }
+        ws.sendText("{\"type\":\"set\",\"lr\":0.1}", true); // well-formed, but the run has ended
+        assertTrue(l.nextOfType("error").get("error").asText().contains("while the run trains"));
+        sockets.forEach(WebSocket::abort);
     }
 
     @Test

@@ -43,6 +43,9 @@ class SweepRoutesTest {
     HttpResponse<String> send(String method, String path, String body) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path));
         b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            b.header("Content-Type", "application/json"); // the lab refuses bodies that do not say they are JSON
+        }
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 

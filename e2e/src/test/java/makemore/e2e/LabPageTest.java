@@ -223,4 +223,42 @@ class LabPageTest extends PageHarness {
         assertThat(page.locator("#err-config")).containsText("400");
         assertThat(page.locator("#err-config")).containsText("unknown field 'frobnicate'");
     }
+
+    /** A model the server adds shows up with its controls (int, float, choice, bool, showIf): no page change. */
+    @Test
+    void aModelTheServerAddsAppearsWithItsControls() {
+        String gru = "{\"name\":\"gru\",\"title\":\"GRU\",\"help\":\"a gated recurrent net\",\"trainable\":true,"
+                + "\"fields\":[{\"name\":\"layers\",\"label\":\"layers\",\"type\":\"int\",\"default\":2,\"min\":1,"
+                + "\"minOpen\":false,\"max\":8,\"scale\":\"lin\",\"live\":false,\"help\":\"stacked cells\"},"
+                + "{\"name\":\"optimizer\",\"label\":\"optimizer\",\"type\":\"choice\",\"default\":\"sgd\","
+                + "\"minOpen\":false,\"choices\":[\"sgd\",\"adamw\"],\"live\":false,\"help\":\"update rule\"},"
+                + "{\"name\":\"beta1\",\"label\":\"beta1\",\"type\":\"float\",\"default\":0.9,\"min\":0,\"minOpen\":false,"
+                + "\"max\":0.999,\"scale\":\"lin\",\"showIf\":{\"optimizer\":[\"adamw\"]},\"live\":false,\"help\":\"Adam\"},"
+                + "{\"name\":\"batchnorm\",\"label\":\"batch norm\",\"type\":\"bool\",\"default\":true,\"minOpen\":false,"
+                + "\"live\":false,\"help\":\"normalise activations\"}]}";
+        page.route("**/api/models", route -> {
+            var real = route.fetch();
+            String body = real.text().trim();
+            route.fulfill(new com.microsoft.playwright.Route.FulfillOptions().setResponse(real)
+                    .setBody(body.substring(0, body.length() - 1) + "," + gru + "]"));
+        });
+        open(page, base + "/");
+        page.locator("[data-model=gru]").click();
+        assertThat(page.locator("#model-note")).hasText("a gated recurrent net");
+        assertThat(page.locator("#val-layers")).hasValue("2");
+        assertEquals("checkbox", page.locator("#val-batchnorm").getAttribute("type"));
+        assertTrue(page.locator("#val-batchnorm").isChecked());
+        assertThat(page.locator("#val-optimizer option")).hasCount(2);
+        assertTrue(page.locator("#val-beta1").isHidden(), "beta1 only matters for adamw");
+        page.locator("#val-optimizer").selectOption("adamw");
+        assertTrue(page.locator("#val-beta1").isVisible());
+        typeValue("layers", "9");
+        assertThat(page.locator("#err-layers")).containsText("layers must be in [1, 8]");
+        typeValue("layers", "3");
+        page.locator("#val-batchnorm").uncheck();
+        allowStatus(400); // this server does not train a gru: it says so, by name
+        page.locator("#train").click();
+        assertThat(page.locator("#err-config")).containsText("model");
+        screenshot(page, "new-model");
+    }
 }

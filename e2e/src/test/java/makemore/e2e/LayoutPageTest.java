@@ -35,7 +35,11 @@ class LayoutPageTest extends PageHarness {
             page.waitForTimeout(400); // the embedding glides into place
             assertFits("the run view", width);
             assertTrue(page.locator("#loss-chart canvas").first().boundingBox().width <= width, "the chart resizes");
-            assertThat(page.locator("#embedding")).hasAttribute("data-overlaps", "0");
+            assertThat(page.locator("#embedding")).hasAttribute("data-overlaps", "0"); // nudged apart
+            String[] xy = page.locator("#embedding").getAttribute("data-first").split(",");
+            page.locator("#embedding").hover(new com.microsoft.playwright.Locator.HoverOptions().setPosition(
+                    Double.parseDouble(xy[0]), Double.parseDouble(xy[1])));
+            assertThat(page.locator("#emb-tip")).containsText("nearest: '");
             screenshot(page, "run-" + width);
             if (width == 390) { // what a phone shows, screen by screen
                 for (String id : new String[] {"controls-panel", "loss-chart", "samples-panel", "runs-panel"}) {

@@ -116,8 +116,8 @@ class RunControlPageTest extends PageHarness {
         page.locator("[data-model=mlp]").click();
         typeValue("hidden", "8");
         typeValue("embDim", "4");
-        typeValue("steps", "20000");
-        typeValue("evalEvery", "5000");
+        typeValue("steps", "30000");
+        typeValue("evalEvery", "6000");
         page.locator("#train").click();
         assertThat(page.locator("#run-status")).hasText("running", slow());
         page.locator("#steer-range-lr").fill("400");
