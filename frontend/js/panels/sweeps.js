@@ -30,10 +30,23 @@ function defaultParam(f, taken) {
   const fields = numericFields(base()).filter((x) => !taken.includes(x.name));
   const pick = fields.find((x) => x.name === f) || fields.find((x) => ['smoothing', 'l2', 'lr', 'hidden'].includes(x.name)) || fields[0];
   if (!pick) return null;
-  const log = pick.scale !== 'lin' && (pick.sliderMin ?? pick.min) >= 0;
-  const lo = Math.max(pick.sliderMin ?? pick.min, pick.scale === 'lin' ? pick.min : 1e-3);
-  return { field: pick.name, mode: 'range', values: '', lo: fmtNum(log ? Math.max(lo, 1e-3) : lo),
-    hi: fmtNum(pick.sliderMax ?? pick.max), points: 5, scale: log ? 'log' : 'lin' };
+  // a range around the control's current value: a decade each way on log fields, half to double on linear ones
+  const log = pick.scale !== 'lin';
+  const v = Number(base()[pick.name] ?? pick.default);
+  const clamp = (x) => Math.min(pick.max, Math.max(pick.min, x));
+  let lo;
+  let hi;
+  if (log) {
+    const at = v > 0 ? v : Math.max(pick.sliderMin ?? 1e-3, 1e-3) * 100;
+    [lo, hi] = [clamp(at / 10), clamp(at * 10)];
+    if (!(lo > 0)) lo = at / 10;
+  } else {
+    [lo, hi] = [clamp(v / 2), clamp(v * 2)];
+    if (pick.type === 'int') [lo, hi] = [Math.max(pick.min, Math.floor(lo)), Math.ceil(hi)];
+    if (!(hi > lo)) [lo, hi] = [pick.min, Math.min(pick.max, pick.sliderMax ?? pick.max)];
+  }
+  return { field: pick.name, mode: 'range', values: '', lo: fmtNum(Number(lo.toPrecision(3))), hi: fmtNum(Number(hi.toPrecision(3))),
+    points: 5, scale: log ? 'log' : 'lin' };
 }
 
 /** The definition the form describes, or {error, field} in words. */

@@ -109,6 +109,15 @@ class ExperimentsPageTest extends PageHarness {
         rows.subList(1, rows.size()).forEach(r -> exported.add(r.split(",", -1)[runCol]));
         assertEquals(new HashSet<>(two), exported);
 
+        // the best point on test, once: the score is kept and the button goes
+        page.locator("#sw-test-btn").click();
+        page.locator("#sw-test-confirm").click();
+        assertThat(page.locator("#sw-test-result")).containsText("test ");
+        JsonNode test = get("/api/sweeps/" + id).path("test");
+        assertEquals(best.path("run").asText(), test.path("run").asText(), "the best point was scored");
+        assertThat(page.locator("#sw-test-result")).containsText(String.format("test %.4f", test.path("loss").asDouble()));
+        assertTrue(page.locator("#sw-test-btn").isHidden(), "scored once: no second button");
+
         // the share link in a fresh browser: the same sweep, read-only (no form, nothing editable)
         BrowserContext other = newContext();
         try {
@@ -118,6 +127,7 @@ class ExperimentsPageTest extends PageHarness {
             assertThat(p.locator("#sw-plot canvas")).hasAttribute("data-finished", "3");
             assertThat(p.locator("#sw-plot canvas")).hasAttribute("data-best", best.path("index").asText());
             assertThat(p.locator("#sw-best")).hasText(page.locator("#sw-best").textContent());
+            assertThat(p.locator("#sw-test-result")).hasText(page.locator("#sw-test-result").textContent());
             assertTrue(p.locator("#sweep-form").isHidden(), "the share link shows no sweep form");
             assertEquals(0, p.locator("#sweep-view input:not([readonly]), #sweep-view select, #sweep-view textarea").count(),
                     "nothing in the sweep view is editable");
@@ -281,12 +291,14 @@ class ExperimentsPageTest extends PageHarness {
         double saturated = run.path("health").path("latest").path("layers").path(1).path("saturated").asDouble();
         assertThat(page.locator("#health-legend")).containsText(String.format("saturated %.1f%%", saturated));
         screenshot(page, "health");
-        for (int width : new int[] {390, 1024}) {
+        for (int width : new int[] {390, 1024, 1480}) {
             page.setViewportSize(width, 900);
+            open(page, base + "/#/runs/healthfixture");
+            assertThat(page.locator("#health-act")).hasAttribute("data-layers", "2");
+            page.waitForTimeout(300); // charts follow their box on the next frame
             Number overflow = (Number) page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth");
             assertEquals(0, overflow.intValue(), "the health panel overflows at " + width + " px");
         }
-        page.setViewportSize(1480, 1000);
 
         // a live health event on the socket: one more step on the chart
         JsonNode latest = run.path("health").path("latest");
