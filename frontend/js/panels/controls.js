@@ -289,6 +289,11 @@ export function initControls() {
     checkRules();
     announce(name, 'user', 'set');
   });
+  // another panel loads a whole config (a sweep's re-run link carries its base config)
+  bus.on('form:load', ({ config, origin }) => {
+    loadedRun = null;
+    load(config, origin || '');
+  });
   bus.on('form:dataset', (id) => {
     selectDataset(id);
     announce('dataset', 'user');

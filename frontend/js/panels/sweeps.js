@@ -1,6 +1,6 @@
 // #/sweeps: a new sweep from the current controls (one or two numeric fields, each a list of values or a lin/log
-// range; seeds per point; optional median pruning) and the stored sweeps. A re-run link (#/sweeps?def=...) fills
-// the form with a stored definition, its base config included.
+// range; seeds per point; optional median pruning) and the stored sweeps. A re-run link (#/sweeps?def=...) puts a
+// stored definition's base config into the controls and its fields, seeds and pruning into this form.
 
 import { ApiError } from '../api.js';
 import { expApi } from '../exp-api.js';
@@ -12,12 +12,11 @@ import { expLinks } from '../exp-routes.js';
 
 const MAX_POINTS = 500;
 let root;
-let rerunBase = null; // a re-run link's base config, until the controls change
 let params = []; // [{field, mode: 'values'|'range', values, lo, hi, points, scale}]
 let listTimer = null;
 
 function base() {
-  return rerunBase || currentConfig();
+  return currentConfig();
 }
 
 function numericFields(cfg) {
@@ -105,9 +104,7 @@ function pointCount(def) {
 function renderBase() {
   const cfg = base();
   const m = model(cfg.model);
-  $('sweep-base-note').textContent = rerunBase
-    ? 'from the re-run link (change the controls on the left to sweep them instead)'
-    : 'the controls on the left';
+  $('sweep-base-note').textContent = 'the controls (change them on the left)';
   const chips = clear($('sweep-base'));
   chips.append(el('span', { class: 'chip strong' }, `${m ? m.title : cfg.model} · ${datasetName(cfg.dataset)}`));
   for (const [k, v] of Object.entries(cfg)) {
@@ -271,7 +268,7 @@ function loadRerun(defText) {
     bus.emit('error', 'This sweep re-run link does not carry a readable definition.');
     return;
   }
-  rerunBase = def.base;
+  bus.emit('form:load', { config: def.base, origin: 'from a sweep re-run link' });
   params = def.params.slice(0, 2).map((p) => (p.range
     ? { field: p.field, mode: 'range', values: '', lo: String(p.range.lo), hi: String(p.range.hi), points: p.range.points, scale: p.range.scale || 'lin' }
     : { field: p.field, mode: 'values', values: (p.values || []).join(', '), lo: '', hi: '', points: 5, scale: p.scale === 'log' ? 'log' : 'lin' }));
@@ -294,7 +291,6 @@ export function initSweeps() {
     refreshList();
   });
   bus.on('form', (f) => {
-    if (f.source === 'user') rerunBase = null;
     if (store.route.name !== 'sweeps') return;
     const names = numericFields(base()).map((x) => x.name);
     params = params.filter((p) => names.includes(p.field));

@@ -135,6 +135,8 @@ class ExperimentsPageTest extends PageHarness {
             p.locator("#sw-rerun").click();
             assertThat(p.locator("#sweep-values-0")).hasValue("0.01, 0.3, 30");
             assertThat(p.locator("#sweep-base")).containsText("context=2");
+            assertThat(p.locator("[data-model=ngram]")).hasAttribute("aria-checked", "true"); // the base is in the controls
+            assertThat(p.locator("#val-context")).hasValue("2");
             screenshot(p, "shared");
         } finally {
             other.close();
