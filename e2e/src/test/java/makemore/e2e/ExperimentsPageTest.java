@@ -315,6 +315,63 @@ class ExperimentsPageTest extends PageHarness {
         assertThat(panel).isHidden();
     }
 
+    /**
+     * Layer health of a real run, streamed while it trains: an MLP with naive init trained from the page gets one
+     * health point per evaluation (and step 0) on the chart, the legend shows the server's numbers, and its tanh
+     * layer starts far more saturated than a Kaiming-initialised twin's. Needs the backend's layer health (the
+     * mlp's `init` field); skipped with the reason where the server has none.
+     */
+    @Test
+    void layerHealthOfARealRunStreamsAndShowsNaiveInitSaturating() throws Exception {
+        boolean hasHealth = false;
+        for (JsonNode m : get("/api/models")) {
+            if (m.path("name").asText().equals("mlp")) {
+                for (JsonNode f : m.path("fields")) {
+                    hasHealth |= f.path("name").asText().equals("init");
+                }
+            }
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(hasHealth, "this backend measures no layer health (no mlp init field)");
+        open(page, base + "/");
+        page.locator("[data-model=mlp]").click();
+        typeValue("hidden", "64");
+        typeValue("steps", "3000");
+        typeValue("evalEvery", "500");
+        page.locator("#val-init").selectOption("naive");
+        page.locator("#train").click();
+        assertThat(page.locator("#run-status")).hasText("finished", slow());
+        String id = runIdFromUrl(page);
+        JsonNode health = get("/api/runs/" + id).path("health");
+        assertEquals(7, health.path("series").size(), "health at step 0 and at each of 6 evaluations");
+        assertThat(page.locator("#health-panel")).isVisible();
+        assertThat(page.locator("#health-chart")).hasAttribute("data-points", "7");
+        JsonNode tanh = null;
+        for (JsonNode l : health.path("latest").path("layers")) {
+            if (!l.path("saturated").isNull()) {
+                tanh = l;
+            }
+        }
+        assertTrue(tanh != null, "a tanh layer: " + health.path("latest"));
+        assertThat(page.locator("#health-legend")).containsText(String.format("saturated %.1f%%", tanh.path("saturated").asDouble()));
+        page.locator("#health-metric [data-metric=updateRatio]").click();
+        assertThat(page.locator("#health-chart .u-legend")).containsText(health.path("latest").path("weights").path(0).path("name").asText());
+        screenshot(page, "health-live");
+
+        String kaiming = trainedRun("{\"model\":\"mlp\",\"hidden\":64,\"steps\":500,\"evalEvery\":500,\"init\":\"kaiming\"}");
+        double naive0 = saturatedAtStep0(health);
+        double kaiming0 = saturatedAtStep0(get("/api/runs/" + kaiming).path("health"));
+        assertTrue(naive0 > 2 * kaiming0 + 5, "naive init saturates tanh at step 0: " + naive0 + "% vs kaiming " + kaiming0 + "%");
+    }
+
+    private static double saturatedAtStep0(JsonNode health) {
+        for (JsonNode l : health.path("series").path(0).path("layers")) {
+            if (!l.path("saturated").isNull()) {
+                return l.path("saturated").asDouble();
+            }
+        }
+        throw new AssertionError("no tanh layer at step 0: " + health);
+    }
+
     /** The n-gram explorer draws Kneser-Ney's dev next to add-k's curve when the server scores it. */
     @Test
     void ngramExplorerShowsKneserNeyWhenTheServerScoresIt() throws Exception {
