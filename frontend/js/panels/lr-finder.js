@@ -154,4 +154,15 @@ export function initFinder() {
     open(route.id);
   });
   bus.on('form', () => store.route.name === 'finder' && renderStart());
+  // an LR finder run opened as a run (from the list): a way to its curve
+  bus.on('run', (r) => {
+    const note = $('finder-note');
+    const finder = !!(r && r.config && r.config.schedule === 'finder');
+    note.hidden = !finder;
+    if (finder && note.dataset.run !== r.id) {
+      note.dataset.run = r.id;
+      note.textContent = 'This is an LR finder run: ';
+      note.append(el('a', { href: expLinks.finder(r.id), id: 'finder-open' }, 'open its loss vs learning-rate curve and suggestion'));
+    }
+  });
 }

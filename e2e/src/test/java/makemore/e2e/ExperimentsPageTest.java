@@ -169,6 +169,12 @@ class ExperimentsPageTest extends PageHarness {
         assertNotEquals(before, page.locator("#range-lr").inputValue(), "the slider moved");
         assertEquals("finder", get("/api/runs/" + id).path("config").path("schedule").asText(), "stored as a finder run");
         screenshot(page, "finder");
+        // opened as a run (from the list), it points back to its curve
+        page.locator("#runs tr[data-id='" + id + "']").click();
+        page.waitForURL("**/#/runs/" + id);
+        page.locator("#finder-open").click();
+        page.waitForURL("**/#/finder/" + id);
+        assertThat(page.locator("#fd-status")).hasText("finished");
     }
 
     /** Stopping a running MLP sweep: its queued points end stopped at step 0, the running ones stop, none trains on. */
