@@ -220,13 +220,13 @@ export class SweepPlot {
     ctx.textAlign = 'left';
     let lx = PAD.l;
     for (const [text, color] of [['dev', C.dev], ['train', C.train], ['running (latest dev)', null], ['train-dev gap', C.gap]]) {
+      if (lx + ctx.measureText(text).width + 12 > w - PAD.r) break; // a narrow plot shows the legend items that fit
       ctx.beginPath();
       ctx.arc(lx + 4, 12, 4, 0, 2 * Math.PI);
       if (color) { ctx.fillStyle = color; ctx.fill(); } else { ctx.setLineDash([2, 2]); ctx.strokeStyle = C.dev; ctx.stroke(); ctx.setLineDash([]); }
       ctx.fillStyle = C.axis;
       ctx.fillText(text, lx + 11, 16);
       lx += ctx.measureText(text).width + 26;
-      if (lx > w - 60) break;
     }
     this.canvas.dataset.drawnAt = String(performance.now());
   }
