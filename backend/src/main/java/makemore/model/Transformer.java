@@ -1,0 +1,112 @@
+package makemore.model;
+
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import makemore.data.Corpus;
+import makemore.optim.OptimizerConfig;
+
+/**
+ * makemore.py's Transformer (GPT-2's decoder): token + position embeddings, {@code layers} pre-LayerNorm blocks of
+ * causal multi-head self-attention and a 4x GELU MLP, a final LayerNorm and a bias-free head. Initial values as
+ * torch's defaults (Linear U(+-1/sqrt(fan in)), Embedding N(0, 1), LayerNorm 1 and 0).
+ *
+ * <p>One deliberate difference: the GELU is libtorch's exact (erf) form, the one fused GELU kernel DJL 0.32
+ * exposes, where makemore.py composes the tanh approximation from five ops; the two differ by under 5e-4 anywhere.
+ * Attention is written out (DJL exposes no scaled-dot-product kernel) with Q, K and V from one fused matmul and
+ * all heads in one batched matmul.
+ */
+final class Transformer extends AutogradModel {
+    private final int layers;
+    private final int heads;
+    private final int emb;
+    private final PtNDArray wte;
+    private final PtNDArray wpe;
+    private final PtNDArray[][] blocks;
+    private final PtNDArray lnfW;
+    private final PtNDArray lnfB;
+    private final PtNDArray head;
+    private final PtNDArray scale;
+    private final PtNDArray[] masks;
+
+    // indices into a block's parameters
+    private static final int LN1W = 0, LN1B = 1, QKVW = 2, QKVB = 3, PROJW = 4, PROJB = 5, LN2W = 6, LN2B = 7,
+            FCW = 8, FCB = 9, FC2W = 10, FC2B = 11;
+
+    Transformer(Corpus corpus, int block, int layers, int heads, int emb, int batch, long seed, OptimizerConfig opt) {
+        super(corpus, Layout.SEQUENCE, block, batch, seed, opt);
+        this.layers = layers;
+        this.heads = heads;
+        this.emb = emb;
+        wte = gaussianParam("wte", 1, vocab, emb);
+        wpe = gaussianParam("wpe", 1, block, emb);
+        blocks = new PtNDArray[layers][];
+        for (int l = 0; l < layers; l++) {
+            String n = "h" + l + ".";
+            blocks[l] = new PtNDArray[] {
+                constantParam(n + "ln_1.weight", 1, emb), constantParam(n + "ln_1.bias", 0, emb),
+                uniformParam(n + "attn.c_attn.weight", emb, 3L * emb, emb),
+                uniformParam(n + "attn.c_attn.bias", emb, 3L * emb),
+                uniformParam(n + "attn.c_proj.weight", emb, emb, emb), uniformParam(n + "attn.c_proj.bias", emb, emb),
+                constantParam(n + "ln_2.weight", 1, emb), constantParam(n + "ln_2.bias", 0, emb),
+                uniformParam(n + "mlp.c_fc.weight", emb, 4L * emb, emb),
+                uniformParam(n + "mlp.c_fc.bias", emb, 4L * emb),
+                uniformParam(n + "mlp.c_proj.weight", 4 * emb, emb, 4L * emb),
+                uniformParam(n + "mlp.c_proj.bias", 4 * emb, emb)};
+        }
+        lnfW = constantParam("ln_f.weight", 1, emb);
+        lnfB = constantParam("ln_f.bias", 0, emb);
+        head = uniformParam("lm_head.weight", emb, vocab, emb);
+        scale = constant(new float[] {(float) (1 / Math.sqrt(emb / (double) heads))});
+        masks = new PtNDArray[block + 1];
+    }
+
+    /** [T, T] additive causal mask: 0 where a position may look (itself and before), -inf after. */
+    private PtNDArray mask(int t) {
+        if (masks[t] == null) {
+            float[] m = new float[t * t];
+            for (int i = 0; i < t; i++) {
+                for (int j = i + 1; j < t; j++) {
+                    m[i * t + j] = Float.NEGATIVE_INFINITY;
+                }
+            }
+            masks[t] = constant(m, t, t);
+        }
+        return masks[t];
+    }
+
+    @Override
+    protected PtNDArray forward(PtNDArray idx) {
+        long[] s = idx.getShape().getShape();
+        long b = s[0];
+        int t = (int) s[1];
+        int hs = emb / heads;
+        Shape norm = new Shape(emb);
+        PtNDArray x = JniUtils.add(JniUtils.embedding(idx, wte, false), JniUtils.slice(wpe, 0, 0, t, 1));
+        PtNDArray mask = mask(t);
+        for (PtNDArray[] p : blocks) {
+            PtNDArray h = JniUtils.layerNorm(x, norm, p[LN1W], p[LN1B], 1e-5);
+            // [B, T, 3C] -> [3, B, heads, T, hs] -> q, k, v of [1, B, heads, T, hs]
+            PtNDArray qkv = JniUtils.permute(Nd.reshape(Nd.linear(h, p[QKVW], p[QKVB]), b, t, 3, heads, hs),
+                    new long[] {2, 0, 3, 1, 4});
+            NDList parts = JniUtils.split(qkv, 1, 0);
+            PtNDArray q = (PtNDArray) parts.get(0);
+            PtNDArray k = (PtNDArray) parts.get(1);
+            PtNDArray v = (PtNDArray) parts.get(2);
+            PtNDArray att = JniUtils.mul(JniUtils.matmul(q, JniUtils.transpose(k, 3, 4)), scale);
+            att = JniUtils.softmax(JniUtils.add(att, mask), 4, DataType.FLOAT32);
+            PtNDArray y = JniUtils.permute(JniUtils.matmul(att, v), new long[] {1, 3, 0, 2, 4});
+            x = JniUtils.add(x, Nd.linear(Nd.reshape(y, b, t, emb), p[PROJW], p[PROJB]));
+            h = JniUtils.layerNorm(x, norm, p[LN2W], p[LN2B], 1e-5);
+            x = JniUtils.add(x, Nd.linear(JniUtils.gelu(Nd.linear(h, p[FCW], p[FCB])), p[FC2W], p[FC2B]));
+        }
+        return Nd.linear(JniUtils.layerNorm(x, norm, lnfW, lnfB, 1e-5), head, null);
+    }
+
+    @Override
+    protected PtNDArray tokenEmbedding() {
+        return wte;
+    }
+}
