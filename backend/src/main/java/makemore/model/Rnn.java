@@ -3,8 +3,11 @@ package makemore.model;
 import ai.djl.ndarray.NDList;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
+import java.util.List;
 import makemore.data.Corpus;
 import makemore.optim.OptimizerConfig;
+import makemore.train.Fields;
+import makemore.train.RunConfig;
 
 /**
  * makemore.py's recurrent language models: a learned start state, token embeddings, one cell applied at each
@@ -19,6 +22,39 @@ import makemore.optim.OptimizerConfig;
  * only the h parts run per step.
  */
 final class Rnn extends AutogradModel {
+    static final ModelSpec RNN_SPEC = spec("rnn", "RNN (makemore.py)",
+            "makemore.py's vanilla recurrent net: h = tanh(W [x, h] + b) at each position, a linear head; AdamW.");
+    static final ModelSpec GRU_SPEC = spec("gru", "GRU (makemore.py)",
+            "makemore.py's gated recurrent unit: reset and update gates decide what of h to keep; AdamW.");
+
+    private static ModelSpec spec(String name, String title, String help) {
+        boolean gru = name.equals("gru");
+        return new ModelSpec(name, title, help + " Each item is one sequence.", true,
+                Fields.with(List.of(
+                        sequenceContext(),
+                        Fields.embDim(64),
+                        Fields.hidden(64, "recurrent state size (n_embd2)")),
+                        makemore.optim.OptimizerConfig.fields("adamw", 0.01),
+                        Fields.training(5e-4, "constant", 32, 10000, 500)),
+                (cfg, corpus) -> new Rnn(cfg, corpus, gru), (cfg, corpus) -> bytes(cfg, corpus, gru), null);
+    }
+
+    /**
+     * float32 bytes: parameters with gradients and AdamW state (5 copies), plus per position of a step the
+     * embedding, input projections, gates and states kept for backward and their gradients, plus the logits.
+     */
+    static long bytes(RunConfig cfg, Corpus corpus, boolean gru) {
+        long v = corpus.vocab().size();
+        long t = sequenceBlock(cfg, corpus);
+        long e = cfg.embDim();
+        long h = cfg.hidden();
+        int gates = gru ? 3 : 1;
+        long params = h + v * e + gates * (e + h + 1) * h + h * v + v;
+        long tokens = Math.max(batchRows(cfg, corpus.words(Corpus.Part.TRAIN).size()), 512) * t;
+        long perToken = 2 * (e + gates * 4 * h + 4 * v);
+        return 4 * (5 * params + tokens * perToken);
+    }
+
     private final boolean gru;
     private final int hidden;
     private final PtNDArray wte;
@@ -29,6 +65,11 @@ final class Rnn extends AutogradModel {
     private final PtNDArray whBar; // gru only: hbar's h part [hidden, hidden]
     private final PtNDArray headW;
     private final PtNDArray headB;
+
+    Rnn(RunConfig cfg, Corpus corpus, boolean gru) {
+        this(corpus, gru, sequenceBlock(cfg, corpus), cfg.embDim(), cfg.hidden(), cfg.batch(), cfg.seed(),
+                OptimizerConfig.of(cfg));
+    }
 
     Rnn(Corpus corpus, boolean gru, int block, int emb, int hidden, int batch, long seed, OptimizerConfig opt) {
         super(corpus, Layout.SEQUENCE, block, batch, seed, opt);

@@ -5,8 +5,13 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
+import java.util.List;
 import makemore.data.Corpus;
 import makemore.optim.OptimizerConfig;
+import makemore.train.ConfigException;
+import makemore.train.FieldSpec;
+import makemore.train.Fields;
+import makemore.train.RunConfig;
 
 /**
  * makemore.py's Transformer (GPT-2's decoder): token + position embeddings, {@code layers} pre-LayerNorm blocks of
@@ -19,6 +24,41 @@ import makemore.optim.OptimizerConfig;
  * all heads in one batched matmul.
  */
 final class Transformer extends AutogradModel {
+    static final ModelSpec SPEC = new ModelSpec("transformer", "Transformer (makemore.py)",
+            "makemore.py's GPT-2 style decoder: token and position embeddings, pre-LayerNorm blocks of causal"
+                    + " multi-head self-attention and a GELU MLP; AdamW. Each item is one sequence.", true,
+            Fields.with(List.of(
+                    sequenceContext(),
+                    FieldSpec.integer("layers", "layers", 4, 1, 32, "lin", "transformer blocks (n_layer)"),
+                    FieldSpec.integer("heads", "heads", 4, 1, 64, "lin",
+                            "attention heads per block (n_head); must divide embDim"),
+                    Fields.embDim(64)),
+                    OptimizerConfig.fields("adamw", 0.01),
+                    Fields.training(5e-4, "constant", 32, 10000, 500)),
+            Transformer::new, Transformer::bytes, Transformer::check);
+
+    static void check(RunConfig cfg) {
+        if (cfg.embDim() % cfg.heads() != 0) {
+            throw new ConfigException("heads", "embDim " + cfg.embDim() + " must be divisible by heads " + cfg.heads()
+                    + " (each head takes embDim / heads of the channels)");
+        }
+    }
+
+    /**
+     * float32 bytes: parameters, their gradients, AdamW's two moments and its temporaries (5 copies), plus one
+     * training step's activations kept for backward and their gradients (about 18 embDim + 2 heads x block per
+     * position and layer, doubled), plus the logits.
+     */
+    static long bytes(RunConfig cfg, Corpus corpus) {
+        long v = corpus.vocab().size();
+        long t = sequenceBlock(cfg, corpus);
+        long c = cfg.embDim();
+        long params = v * c + t * c + cfg.layers() * (12 * c * c + 13 * c) + 2 * c + v * c;
+        long tokens = Math.max(batchRows(cfg, corpus.words(Corpus.Part.TRAIN).size()), 512) * t;
+        long perToken = 2 * (cfg.layers() * (18 * c + 2L * cfg.heads() * t) + 4 * v);
+        return 4 * (5 * params + tokens * perToken);
+    }
+
     private final int layers;
     private final int heads;
     private final int emb;
@@ -34,6 +74,11 @@ final class Transformer extends AutogradModel {
     // indices into a block's parameters
     private static final int LN1W = 0, LN1B = 1, QKVW = 2, QKVB = 3, PROJW = 4, PROJB = 5, LN2W = 6, LN2B = 7,
             FCW = 8, FCB = 9, FC2W = 10, FC2B = 11;
+
+    Transformer(RunConfig cfg, Corpus corpus) {
+        this(corpus, sequenceBlock(cfg, corpus), cfg.layers(), cfg.heads(), cfg.embDim(), cfg.batch(), cfg.seed(),
+                OptimizerConfig.of(cfg));
+    }
 
     Transformer(Corpus corpus, int block, int layers, int heads, int emb, int batch, long seed, OptimizerConfig opt) {
         super(corpus, Layout.SEQUENCE, block, batch, seed, opt);
