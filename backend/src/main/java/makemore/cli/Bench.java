@@ -25,11 +25,18 @@ import makemore.train.Trainer;
 /**
  * Quality and speed on a dataset, with the PyTorch reference run in the same go when asked (--ref FILE):
  * count models, the lecture's MLP recipe, and the lab's fast recipe (time to dev <= 2.17 from scratch).
+ * {@code --transformer} and {@code --transformer-dev} run {@link TransformerBench} instead.
  */
 final class Bench {
     private Bench() {}
 
     static int run(Cli.Args a, PrintStream out) throws IOException {
+        if (a.flag("transformer")) {
+            return TransformerBench.speed(a, out);
+        }
+        if (a.flag("transformer-dev")) {
+            return TransformerBench.dev(a, out);
+        }
         String data = a.take("data");
         int steps = a.intValue("steps", 200_000, 1, 5_000_000);
         String ref = a.take("ref");
@@ -174,7 +181,7 @@ final class Bench {
         return result;
     }
 
-    private static Path extractNames() throws IOException {
+    static Path extractNames() throws IOException {
         Path tmp = Files.createTempFile("names", ".txt");
         tmp.toFile().deleteOnExit();
         try (var in = Bench.class.getResourceAsStream("/makemore/data/names.txt")) {

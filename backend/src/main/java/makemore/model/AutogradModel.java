@@ -16,9 +16,6 @@ import makemore.data.Contexts;
 import makemore.data.Corpus;
 import makemore.optim.Optimizer;
 import makemore.optim.OptimizerConfig;
-import makemore.train.ConfigException;
-import makemore.train.FieldSpec;
-import makemore.train.RunConfig;
 
 /**
  * Base of the models trained with libtorch autograd: a subclass declares its parameters in its constructor and
@@ -30,29 +27,21 @@ import makemore.train.RunConfig;
  * update runs with grad mode off. Two models on two threads therefore train at the same time, each exactly as it
  * would alone ({@code AutogradConcurrencyTest}). Everything a step allocates lives in the step's NDScope.
  *
- * <p>Two ways to turn items into examples ({@link Layout}): whole items as sequences (makemore.py's transformer
- * and RNNs) or fixed windows of the previous {@code block} characters (the lectures' MLP and WaveNet).
+ * <p>Parameters are views into one flat array (more only past {@link #ARENA} floats), so the optimizer updates
+ * them all in one native call instead of one per parameter.
  */
 public abstract class AutogradModel implements LanguageModel {
 
-    /** How items become (input, target) examples. */
-    protected enum Layout {
-        /**
-         * Each item as one row: input [0, c1..cn] and targets [c1..cn, 0], padding past the end masked out of the
-         * loss; {@link #forward} maps [B, T] ids to [B, T, V] logits, T at most {@code block}. A batch is cut to
-         * its longest item + 1: with causal models the padded positions change nothing, so this only saves work.
-         */
-        SEQUENCE,
-        /** Each character with its previous {@code block} characters (left-padded with 0): [B, block] to [B, V]. */
-        CONTEXT
-    }
+    /** How items become (input, target) examples: see {@link Input}. */
+    protected enum Layout { SEQUENCE, CONTEXT }
 
+    static final int ARENA = 1 << 20;
     private static final int EVAL_ITEMS = 512;
     private static final int EVAL_ROWS = 8192;
 
     protected final Corpus corpus;
     protected final int vocab;
-    /** Sequence length (SEQUENCE) or context length (CONTEXT). */
+    /** Positions per item (SEQUENCE) or context length (CONTEXT). */
     protected final int block;
     protected final PtNDManager manager;
     private final Layout layout;
@@ -61,15 +50,20 @@ public abstract class AutogradModel implements LanguageModel {
     private final Random init;
     private final List<String> names = new ArrayList<>();
     private final List<PtNDArray> params = new ArrayList<>();
+    private final List<PtNDArray> arenas = new ArrayList<>();
+    private final List<Integer> arenaUsed = new ArrayList<>();
+    private final List<Integer> arenaOf = new ArrayList<>(); // each parameter's arena
     private final int[][] trainItems;
     private final Contexts trainContexts;
     private final PtNDArray lossSum;
     private final PtNDArray one;
     private long lossCount;
     private long rng; // batch sampler state (SplitMix64), checkpointed so a restored run draws the same batches
+    private List<PtNDArray> flat; // one [used] view per arena: what the optimizer updates
     private Optimizer optimizer;
     private boolean training;
 
+    /** {@code batch} 0 means the whole training split every step. */
     protected AutogradModel(Corpus corpus, Layout layout, int block, int batch, long seed, OptimizerConfig optimizer) {
         this.corpus = corpus;
         this.vocab = corpus.vocab().size();
@@ -81,10 +75,7 @@ public abstract class AutogradModel implements LanguageModel {
         this.manager = Nd.newManager();
         List<String> train = corpus.words(Corpus.Part.TRAIN);
         if (layout == Layout.SEQUENCE) {
-            trainItems = new int[train.size()][];
-            for (int i = 0; i < trainItems.length; i++) {
-                trainItems[i] = corpus.vocab().encode(train.get(i));
-            }
+            trainItems = encode(train);
             trainContexts = null;
         } else {
             trainItems = null;
@@ -95,58 +86,12 @@ public abstract class AutogradModel implements LanguageModel {
         one = keep((PtNDArray) manager.ones(new Shape()));
     }
 
-    // ---- config helpers for subclasses' specs ----
-
-    /** The context field of a sequence model: 0 (the default) means longest item + 1, as makemore.py sets it. */
-    protected static FieldSpec sequenceContext() {
-        return FieldSpec.integer("context", "block size", 0, 0, MAX_BLOCK, "lin",
-                "positions per item: longest item + 1 (0 = exactly that, the default); fewer would cut items, more"
-                        + " are never used");
-    }
-
-    static final int MAX_BLOCK = 1024;
-
-    /** The longest item of the whole dataset, in characters. */
-    static int longestItem(Corpus corpus) {
-        int n = 0;
-        for (String w : corpus.dataset().words()) {
-            n = Math.max(n, w.codePointCount(0, w.length()));
-        }
-        return n;
-    }
-
     /**
-     * A sequence model's block size for this data: longest item + 1. A context other than 0 must equal it: with
-     * less an item would not fit, with more the extra positions would never see a target.
+     * Logits for a batch: [B, V] for contexts; for sequences [B, T, V] over the grid or [N, V] over the real
+     * positions (see {@link Input}). Runs with grad mode on while training; {@link #training()} tells layers such
+     * as BatchNorm which mode they are in.
      */
-    protected static int sequenceBlock(RunConfig cfg, Corpus corpus) {
-        int need = longestItem(corpus) + 1;
-        int c = cfg.context() == null ? 0 : cfg.context();
-        if (c != 0 && c < need) {
-            throw new ConfigException("context", "context " + c + " is too short for this dataset: its longest item"
-                    + " needs " + need + " positions (longest item + 1; 0 picks that)");
-        }
-        if (c > need) {
-            throw new ConfigException("context", "context " + c + " is beyond the data: the longest item + 1 is "
-                    + need + ", so positions past it never see a target; use " + need + " or 0");
-        }
-        if (need > MAX_BLOCK) {
-            throw new ConfigException("context", "this dataset's longest item needs " + need
-                    + " positions; sequence models take at most " + MAX_BLOCK);
-        }
-        return need;
-    }
-
-    /** Examples per step: the batch field, 0 meaning the whole training split (items or contexts). */
-    protected static long batchRows(RunConfig cfg, long trainExamples) {
-        return cfg.batch() == 0 ? trainExamples : cfg.batch();
-    }
-
-    /**
-     * Logits for a batch of ids: [B, T] to [B, T, V] (SEQUENCE) or [B, block] to [B, V] (CONTEXT). Runs with grad
-     * mode on while training; {@link #training()} tells layers such as BatchNorm which mode they are in.
-     */
-    protected abstract PtNDArray forward(PtNDArray idx);
+    protected abstract PtNDArray forward(Input in);
 
     /** The token embedding table [V, d] shown on the embedding plot, or null for a model without one. */
     protected PtNDArray tokenEmbedding() {
@@ -167,8 +112,21 @@ public abstract class AutogradModel implements LanguageModel {
 
     /** Registers a trainable parameter with these initial values. */
     protected final PtNDArray param(String name, float[] values, long... shape) {
-        PtNDArray p = keep((PtNDArray) manager.create(values, new Shape(shape)));
+        if (optimizer != null) {
+            throw new IllegalStateException("parameters are declared in the constructor");
+        }
+        int a = arenas.size() - 1;
+        if (a < 0 || arenaUsed.get(a) + values.length > arenas.get(a).size()) {
+            arenas.add(keep((PtNDArray) manager.zeros(new Shape(Math.max(ARENA, values.length)))));
+            arenaUsed.add(0);
+            a++;
+        }
+        int from = arenaUsed.get(a);
+        PtNDArray p = keep(Nd.reshape(JniUtils.slice(arenas.get(a), 0, from, from + values.length, 1), shape));
+        Nd.assign(p, values);
         JniUtils.attachGradient(p, true);
+        arenaUsed.set(a, from + values.length);
+        arenaOf.add(a);
         names.add(name);
         params.add(p);
         return p;
@@ -227,7 +185,11 @@ public abstract class AutogradModel implements LanguageModel {
 
     private Optimizer optimizer() {
         if (optimizer == null) {
-            optimizer = Optimizer.create(optimizerConfig, params);
+            flat = new ArrayList<>();
+            for (int a = 0; a < arenas.size(); a++) {
+                flat.add(keep(JniUtils.slice(arenas.get(a), 0, 0, arenaUsed.get(a), 1)));
+            }
+            optimizer = Optimizer.create(optimizerConfig, flat);
         }
         return optimizer;
     }
@@ -241,13 +203,15 @@ public abstract class AutogradModel implements LanguageModel {
 
     @Override
     public void step(double lr) {
+        Optimizer opt = optimizer();
         try (NDScope scope = new NDScope()) {
-            Batch b = layout == Layout.SEQUENCE ? sequenceBatch(sampleItems()) : contextBatch(sampleRows());
+            Input in = layout == Layout.SEQUENCE ? Input.sequences(manager, sampleItems())
+                    : Input.contexts(manager, trainContexts, sampleRows());
             PtNDArray loss;
             training = true;
             JniUtils.setGradMode(true);
             try {
-                loss = loss(forward(b.x), b);
+                loss = JniUtils.mul(logLikelihood(in), scalar(-1f / in.count));
                 JniUtils.backward(loss, one, false, false);
             } finally {
                 JniUtils.setGradMode(false);
@@ -255,37 +219,52 @@ public abstract class AutogradModel implements LanguageModel {
             }
             JniUtils.addi(lossSum, loss);
             lossCount++;
-            List<PtNDArray> grads = new ArrayList<>(params.size());
-            for (int i = 0; i < params.size(); i++) {
-                PtNDArray g = JniUtils.getGradient(params.get(i));
-                if (g == null) {
-                    throw new IllegalStateException("parameter " + names.get(i) + " got no gradient");
-                }
-                grads.add(g);
-            }
+            List<PtNDArray> grads = flatGradients();
             double rescale = optimizerConfig.clip() > 0 ? clipScale(grads, optimizerConfig.clip()) : 1;
-            optimizer().step(params, grads, lr, rescale);
+            opt.step(flat, grads, lr, rescale);
             for (PtNDArray p : params) {
                 JniUtils.zeroGrad(p);
             }
         }
     }
 
-    /** min(1, clip / total L2 norm of all gradients), as torch.nn.utils.clip_grad_norm_ scales them. */
-    private static double clipScale(List<PtNDArray> grads, double clip) {
-        PtNDArray[] squares = new PtNDArray[grads.size()];
-        for (int i = 0; i < squares.length; i++) {
-            squares[i] = JniUtils.sum(JniUtils.square(grads.get(i)));
+    /** Each arena's gradients as one flat array, in the arena's order. */
+    private List<PtNDArray> flatGradients() {
+        List<List<PtNDArray>> parts = new ArrayList<>();
+        for (int a = 0; a < arenas.size(); a++) {
+            parts.add(new ArrayList<>());
         }
-        double norm = Math.sqrt(JniUtils.sum(JniUtils.stack(squares, 0)).toType(DataType.FLOAT64, false)
-                .getDouble());
-        return Math.min(1.0, clip / (norm + 1e-6));
+        for (int i = 0; i < params.size(); i++) {
+            PtNDArray g = JniUtils.getGradient(params.get(i));
+            if (g == null) {
+                throw new IllegalStateException("parameter " + names.get(i) + " got no gradient");
+            }
+            parts.get(arenaOf.get(i)).add(Nd.reshape(g, -1));
+        }
+        List<PtNDArray> out = new ArrayList<>();
+        for (List<PtNDArray> p : parts) {
+            out.add(JniUtils.cat(p.toArray(new PtNDArray[0]), 0));
+        }
+        return out;
     }
 
-    /** Sum over targets of -log p(target) times each target's weight (1/count in training, 1 in evaluation). */
-    private PtNDArray loss(PtNDArray logits, Batch b) {
-        PtNDArray logp = JniUtils.logSoftmax(Nd.reshape(logits, -1, vocab), 1, DataType.FLOAT32);
-        return JniUtils.sum(JniUtils.mul(JniUtils.gather(logp, b.y, 1), b.weight));
+    /** min(1, clip / total L2 norm of all gradients), as torch.nn.utils.clip_grad_norm_ scales them. */
+    private static double clipScale(List<PtNDArray> grads, double clip) {
+        double sq = 0;
+        for (PtNDArray g : grads) {
+            sq += JniUtils.sum(JniUtils.square(g)).toType(DataType.FLOAT64, false).getDouble();
+        }
+        return Math.min(1.0, clip / (Math.sqrt(sq) + 1e-6));
+    }
+
+    /** Sum over the batch's targets of log p(target). */
+    private PtNDArray logLikelihood(Input in) {
+        PtNDArray logp = JniUtils.logSoftmax(in.packed(forward(in)), 1, DataType.FLOAT32);
+        return JniUtils.sum(JniUtils.gather(logp, in.targets, 1));
+    }
+
+    private PtNDArray scalar(float v) {
+        return (PtNDArray) manager.create(v);
     }
 
     @Override
@@ -296,16 +275,11 @@ public abstract class AutogradModel implements LanguageModel {
         double mean;
         try (NDScope scope = new NDScope()) {
             mean = lossSum.getFloat() / lossCount;
-            JniUtils.muli(lossSum, (PtNDArray) manager.create(0f));
+            JniUtils.muli(lossSum, scalar(0f));
         }
         lossCount = 0;
         return mean;
     }
-
-    // ---- batches ----
-
-    /** Inputs [rows, T], targets [rows * T, 1] (masked ones point at 0) and loss weights [rows * T, 1]. */
-    private record Batch(PtNDArray x, PtNDArray y, PtNDArray weight, int count) {}
 
     private int nextInt(int n) {
         long z = (rng += 0x9E3779B97F4A7C15L);
@@ -331,60 +305,12 @@ public abstract class AutogradModel implements LanguageModel {
         return rows;
     }
 
-    /** With {@code weight} null: training weights (-1/targets, a mean); else every target weighs {@code weight}. */
-    private Batch sequenceBatch(List<int[]> items) {
-        return sequenceBatch(items, Float.NaN);
-    }
-
-    private Batch sequenceBatch(List<int[]> items, float weight) {
-        int t = 0;
-        for (int[] it : items) {
-            t = Math.max(t, it.length + 1);
+    private int[][] encode(List<String> words) {
+        int[][] out = new int[words.size()][];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = corpus.vocab().encode(words.get(i));
         }
-        int rows = items.size();
-        long[] x = new long[rows * t];
-        long[] y = new long[rows * t];
-        float[] w = new float[rows * t];
-        int count = 0;
-        for (int r = 0; r < rows; r++) {
-            int[] it = items.get(r);
-            for (int j = 0; j <= it.length; j++) {
-                if (j < it.length) {
-                    x[r * t + j + 1] = it[j];
-                    y[r * t + j] = it[j];
-                }
-                w[r * t + j] = 1;
-                count++;
-            }
-        }
-        scale(w, Float.isNaN(weight) ? -1f / count : weight);
-        return new Batch((PtNDArray) manager.create(x, new Shape(rows, t)), (PtNDArray) manager.create(y,
-                new Shape((long) rows * t, 1)), (PtNDArray) manager.create(w, new Shape((long) rows * t, 1)), count);
-    }
-
-    private Batch contextBatch(int[] rows) {
-        return contextBatch(trainContexts, rows, Float.NaN);
-    }
-
-    private Batch contextBatch(Contexts ctx, int[] rows, float weight) {
-        long[] x = new long[rows.length * block];
-        long[] y = new long[rows.length];
-        float[] w = new float[rows.length];
-        for (int i = 0; i < rows.length; i++) {
-            for (int j = 0; j < block; j++) {
-                x[i * block + j] = ctx.x()[rows[i] * block + j];
-            }
-            y[i] = ctx.y()[rows[i]];
-            w[i] = Float.isNaN(weight) ? -1f / rows.length : weight;
-        }
-        return new Batch((PtNDArray) manager.create(x, new Shape(rows.length, block)), (PtNDArray) manager.create(y,
-                new Shape(rows.length, 1)), (PtNDArray) manager.create(w, new Shape(rows.length, 1)), rows.length);
-    }
-
-    private static void scale(float[] w, float s) {
-        for (int i = 0; i < w.length; i++) {
-            w[i] *= s;
-        }
+        return out;
     }
 
     // ---- evaluation, sampling, probing ----
@@ -396,15 +322,13 @@ public abstract class AutogradModel implements LanguageModel {
         double total = 0;
         long count = 0;
         if (layout == Layout.SEQUENCE) {
-            for (int start = 0; start < words.size(); start += EVAL_ITEMS) {
-                List<int[]> items = new ArrayList<>();
-                for (String w : words.subList(start, Math.min(words.size(), start + EVAL_ITEMS))) {
-                    items.add(corpus.vocab().encode(w));
-                }
+            int[][] items = encode(words);
+            for (int start = 0; start < items.length; start += EVAL_ITEMS) {
                 try (NDScope scope = new NDScope()) {
-                    Batch b = sequenceBatch(items, -1f);
-                    total += sumOf(loss(forward(b.x), b));
-                    count += b.count;
+                    Input in = Input.sequences(manager,
+                            List.of(items).subList(start, Math.min(items.length, start + EVAL_ITEMS)));
+                    total -= sumOf(logLikelihood(in));
+                    count += in.count;
                 }
             }
         } else {
@@ -412,9 +336,9 @@ public abstract class AutogradModel implements LanguageModel {
             for (int start = 0; start < ctx.size(); start += EVAL_ROWS) {
                 int[] rows = java.util.stream.IntStream.range(start, Math.min(ctx.size(), start + EVAL_ROWS)).toArray();
                 try (NDScope scope = new NDScope()) {
-                    Batch b = contextBatch(ctx, rows, -1f);
-                    total += sumOf(loss(forward(b.x), b));
-                    count += b.count;
+                    Input in = Input.contexts(manager, ctx, rows);
+                    total -= sumOf(logLikelihood(in));
+                    count += in.count;
                 }
             }
         }
@@ -433,28 +357,28 @@ public abstract class AutogradModel implements LanguageModel {
     @Override
     public List<String> sample(int n, double temperature, Random random) {
         Nd.noAutograd();
-        List<List<Integer>> ids = new ArrayList<>();
+        int[][] chars = new int[n][0];
         StringBuilder[] out = new StringBuilder[n];
         boolean[] done = new boolean[n];
         for (int i = 0; i < n; i++) {
             out[i] = new StringBuilder();
-            ids.add(new ArrayList<>(List.of(0)));
         }
         int alive = n;
         for (int pos = 0; pos < maxChars() && alive > 0; pos++) {
             float[] probs;
             try (NDScope scope = new NDScope()) {
-                PtNDArray last = lastLogits(ids);
-                probs = JniUtils.softmax(JniUtils.div(last, (PtNDArray) manager.create((float) temperature)), 1,
-                        DataType.FLOAT32).toFloatArray();
+                PtNDArray last = nextLogits(chars, pos);
+                probs = JniUtils.softmax(JniUtils.div(last, scalar((float) temperature)), 1, DataType.FLOAT32)
+                        .toFloatArray();
             }
             for (int i = 0; i < n; i++) {
+                // a finished item keeps taking 0s so every prefix has the same length; its draws are ignored
+                int next = done[i] ? 0 : Sampling.draw(probs, i * vocab, vocab, random);
+                chars[i] = java.util.Arrays.copyOf(chars[i], pos + 1);
+                chars[i][pos] = next;
                 if (done[i]) {
-                    ids.get(i).add(0); // keeps every prefix the same length
                     continue;
                 }
-                int next = Sampling.draw(probs, i * vocab, vocab, random);
-                ids.get(i).add(next);
                 if (next == 0) {
                     done[i] = true;
                     alive--;
@@ -470,24 +394,26 @@ public abstract class AutogradModel implements LanguageModel {
         return names;
     }
 
-    /** [n, V] logits for the character after each prefix (every prefix starts with the boundary 0). */
-    private PtNDArray lastLogits(List<List<Integer>> prefixes) {
-        int n = prefixes.size();
-        int t = layout == Layout.SEQUENCE ? prefixes.get(0).size() : block;
-        long[] x = new long[n * t];
+    /** [n, V] logits for the character after each item's first {@code len} characters. */
+    private PtNDArray nextLogits(int[][] chars, int len) {
+        int n = chars.length;
+        if (layout == Layout.SEQUENCE) {
+            Input in = Input.sequences(manager, List.of(chars));
+            long[] last = new long[n];
+            for (int i = 0; i < n; i++) {
+                last[i] = (long) i * (len + 1) + len;
+            }
+            return Nd.rows(in.packed(forward(in)), (PtNDArray) manager.create(last, new Shape(n)));
+        }
+        int[] x = new int[n * block];
         for (int i = 0; i < n; i++) {
-            List<Integer> p = prefixes.get(i);
-            // a finished prefix still takes a row (its draws are ignored); CONTEXT keeps the last block ids
-            for (int j = 0; j < t; j++) {
-                int src = p.size() - t + j;
-                x[i * t + j] = src >= 0 && src < p.size() ? p.get(src) : 0;
+            for (int j = 0; j < block; j++) {
+                int src = len - block + j;
+                x[i * block + j] = src >= 0 ? chars[i][src] : 0;
             }
         }
-        PtNDArray logits = forward((PtNDArray) manager.create(x, new Shape(n, t)));
-        if (layout == Layout.SEQUENCE) {
-            logits = Nd.reshape(JniUtils.slice(logits, 1, t - 1, t, 1), n, vocab);
-        }
-        return logits;
+        return forward(Input.contexts(manager, new Contexts(block, x, new int[n]),
+                java.util.stream.IntStream.range(0, n).toArray()));
     }
 
     @Override
@@ -500,13 +426,13 @@ public abstract class AutogradModel implements LanguageModel {
         }
         Nd.noAutograd();
         try (NDScope scope = new NDScope()) {
-            Batch b = layout == Layout.SEQUENCE ? sequenceBatch(List.of(ids), 1f)
-                    : contextBatch(Contexts.of(List.of(word), corpus.vocab(), block),
-                            java.util.stream.IntStream.range(0, ids.length + 1).toArray(), 1f);
-            PtNDArray logp = JniUtils.logSoftmax(Nd.reshape(forward(b.x), -1, vocab), 1, DataType.FLOAT32);
-            float[] p = JniUtils.exp(JniUtils.gather(logp, b.y, 1)).toFloatArray();
-            double[] out = new double[ids.length + 1];
-            for (int i = 0; i < out.length; i++) {
+            Input in = layout == Layout.SEQUENCE ? Input.sequences(manager, List.<int[]>of(ids))
+                    : Input.contexts(manager, Contexts.of(List.of(word), corpus.vocab(), block),
+                            java.util.stream.IntStream.range(0, ids.length + 1).toArray());
+            PtNDArray logp = JniUtils.logSoftmax(in.packed(forward(in)), 1, DataType.FLOAT32);
+            float[] p = JniUtils.exp(JniUtils.gather(logp, in.targets, 1)).toFloatArray();
+            double[] out = new double[p.length];
+            for (int i = 0; i < p.length; i++) {
                 out[i] = p[i];
             }
             return out;
@@ -525,19 +451,21 @@ public abstract class AutogradModel implements LanguageModel {
 
     // ---- checkpoints: parameters, optimizer state, batch sampler ----
 
-    @Override
-    public void save(Path file) throws IOException {
+    private List<PtNDArray> checkpointArrays() {
         List<PtNDArray> arrays = new ArrayList<>(params);
         arrays.addAll(optimizer().state());
-        Params.save(file, arrays, new long[] {optimizer().steps(), rng});
+        return arrays;
+    }
+
+    @Override
+    public void save(Path file) throws IOException {
+        Params.save(file, checkpointArrays(), new long[] {optimizer().steps(), rng});
     }
 
     @Override
     public void restore(Path file) throws IOException {
-        List<PtNDArray> arrays = new ArrayList<>(params);
-        arrays.addAll(optimizer().state());
         Nd.noAutograd();
-        long[] counters = Params.load(file, arrays, 2);
+        long[] counters = Params.load(file, checkpointArrays(), 2);
         optimizer().setSteps(counters[0]);
         rng = counters[1];
     }

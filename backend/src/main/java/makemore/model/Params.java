@@ -78,7 +78,7 @@ final class Params {
                 for (int i = 0; i < v.length; i++) {
                     v[i] = in.readFloat();
                 }
-                p.set(v);
+                Nd.assign((ai.djl.pytorch.engine.PtNDArray) p, v); // in place: parameters may be views
             }
             long[] c = new long[counters];
             if (counters > 0) {

@@ -31,7 +31,7 @@ final class Rnn extends AutogradModel {
         boolean gru = name.equals("gru");
         return new ModelSpec(name, title, help + " Each item is one sequence.", true,
                 Fields.with(List.of(
-                        sequenceContext(),
+                        AutogradFields.sequenceContext(),
                         Fields.embDim(64),
                         Fields.hidden(64, "recurrent state size (n_embd2)")),
                         makemore.optim.OptimizerConfig.fields("adamw", 0.01),
@@ -45,12 +45,12 @@ final class Rnn extends AutogradModel {
      */
     static long bytes(RunConfig cfg, Corpus corpus, boolean gru) {
         long v = corpus.vocab().size();
-        long t = sequenceBlock(cfg, corpus);
+        long t = AutogradFields.sequenceBlock(cfg, corpus);
         long e = cfg.embDim();
         long h = cfg.hidden();
         int gates = gru ? 3 : 1;
         long params = h + v * e + gates * (e + h + 1) * h + h * v + v;
-        long tokens = Math.max(batchRows(cfg, corpus.words(Corpus.Part.TRAIN).size()), 512) * t;
+        long tokens = Math.max(AutogradFields.batchRows(cfg, corpus.words(Corpus.Part.TRAIN).size()), 512) * t;
         long perToken = 2 * (e + gates * 4 * h + 4 * v);
         return 4 * (5 * params + tokens * perToken);
     }
@@ -67,7 +67,7 @@ final class Rnn extends AutogradModel {
     private final PtNDArray headB;
 
     Rnn(RunConfig cfg, Corpus corpus, boolean gru) {
-        this(corpus, gru, sequenceBlock(cfg, corpus), cfg.embDim(), cfg.hidden(), cfg.batch(), cfg.seed(),
+        this(corpus, gru, AutogradFields.sequenceBlock(cfg, corpus), cfg.embDim(), cfg.hidden(), cfg.batch(), cfg.seed(),
                 OptimizerConfig.of(cfg));
     }
 
@@ -88,8 +88,9 @@ final class Rnn extends AutogradModel {
     }
 
     @Override
-    protected PtNDArray forward(PtNDArray idx) {
-        int t = (int) idx.getShape().get(1);
+    protected PtNDArray forward(Input in) {
+        PtNDArray idx = in.idx;
+        int t = in.length;
         // every position's input projections at once, then one [B, 1, *] slice per position
         PtNDArray xp = Nd.linear(JniUtils.embedding(idx, wte, false), wx, bx);
         PtNDArray whT = JniUtils.transpose(wh, 0, 1);

@@ -28,7 +28,7 @@ final class Transformer extends AutogradModel {
             "makemore.py's GPT-2 style decoder: token and position embeddings, pre-LayerNorm blocks of causal"
                     + " multi-head self-attention and a GELU MLP; AdamW. Each item is one sequence.", true,
             Fields.with(List.of(
-                    sequenceContext(),
+                    AutogradFields.sequenceContext(),
                     FieldSpec.integer("layers", "layers", 4, 1, 32, "lin", "transformer blocks (n_layer)"),
                     FieldSpec.integer("heads", "heads", 4, 1, 64, "lin",
                             "attention heads per block (n_head); must divide embDim"),
@@ -51,15 +51,14 @@ final class Transformer extends AutogradModel {
      */
     static long bytes(RunConfig cfg, Corpus corpus) {
         long v = corpus.vocab().size();
-        long t = sequenceBlock(cfg, corpus);
+        long t = AutogradFields.sequenceBlock(cfg, corpus);
         long c = cfg.embDim();
         long params = v * c + t * c + cfg.layers() * (12 * c * c + 13 * c) + 2 * c + v * c;
-        long tokens = Math.max(batchRows(cfg, corpus.words(Corpus.Part.TRAIN).size()), 512) * t;
+        long tokens = Math.max(AutogradFields.batchRows(cfg, corpus.words(Corpus.Part.TRAIN).size()), 512) * t;
         long perToken = 2 * (cfg.layers() * (18 * c + 2L * cfg.heads() * t) + 4 * v);
         return 4 * (5 * params + tokens * perToken);
     }
 
-    private final int layers;
     private final int heads;
     private final int emb;
     private final PtNDArray wte;
@@ -76,13 +75,12 @@ final class Transformer extends AutogradModel {
             FCW = 8, FCB = 9, FC2W = 10, FC2B = 11;
 
     Transformer(RunConfig cfg, Corpus corpus) {
-        this(corpus, sequenceBlock(cfg, corpus), cfg.layers(), cfg.heads(), cfg.embDim(), cfg.batch(), cfg.seed(),
+        this(corpus, AutogradFields.sequenceBlock(cfg, corpus), cfg.layers(), cfg.heads(), cfg.embDim(), cfg.batch(), cfg.seed(),
                 OptimizerConfig.of(cfg));
     }
 
     Transformer(Corpus corpus, int block, int layers, int heads, int emb, int batch, long seed, OptimizerConfig opt) {
         super(corpus, Layout.SEQUENCE, block, batch, seed, opt);
-        this.layers = layers;
         this.heads = heads;
         this.emb = emb;
         wte = gaussianParam("wte", 1, vocab, emb);
@@ -122,28 +120,31 @@ final class Transformer extends AutogradModel {
         return masks[t];
     }
 
+    /**
+     * Position-wise layers run on the real positions only ([N, C]); attention runs on the [B, T] grid, so its
+     * causal mask keeps real positions from ever seeing the padding.
+     */
     @Override
-    protected PtNDArray forward(PtNDArray idx) {
-        long[] s = idx.getShape().getShape();
-        long b = s[0];
-        int t = (int) s[1];
+    protected PtNDArray forward(Input in) {
+        long b = in.items;
+        int t = in.length;
         int hs = emb / heads;
         Shape norm = new Shape(emb);
-        PtNDArray x = JniUtils.add(JniUtils.embedding(idx, wte, false), JniUtils.slice(wpe, 0, 0, t, 1));
+        PtNDArray x = JniUtils.add(Nd.rows(wte, in.tokens), Nd.rows(wpe, in.positions));
         PtNDArray mask = mask(t);
         for (PtNDArray[] p : blocks) {
             PtNDArray h = JniUtils.layerNorm(x, norm, p[LN1W], p[LN1B], 1e-5);
-            // [B, T, 3C] -> [3, B, heads, T, hs] -> q, k, v of [1, B, heads, T, hs]
-            PtNDArray qkv = JniUtils.permute(Nd.reshape(Nd.linear(h, p[QKVW], p[QKVB]), b, t, 3, heads, hs),
-                    new long[] {2, 0, 3, 1, 4});
+            // [N, 3C] -> grid [B, T, 3, heads, hs] -> [3, B, heads, T, hs] -> q, k, v of [1, B, heads, T, hs]
+            PtNDArray qkv = JniUtils.permute(Nd.reshape(in.toGrid(Nd.linear(h, p[QKVW], p[QKVB])), b, t, 3, heads,
+                    hs), new long[] {2, 0, 3, 1, 4});
             NDList parts = JniUtils.split(qkv, 1, 0);
             PtNDArray q = (PtNDArray) parts.get(0);
             PtNDArray k = (PtNDArray) parts.get(1);
             PtNDArray v = (PtNDArray) parts.get(2);
             PtNDArray att = JniUtils.mul(JniUtils.matmul(q, JniUtils.transpose(k, 3, 4)), scale);
             att = JniUtils.softmax(JniUtils.add(att, mask), 4, DataType.FLOAT32);
-            PtNDArray y = JniUtils.permute(JniUtils.matmul(att, v), new long[] {1, 3, 0, 2, 4});
-            x = JniUtils.add(x, Nd.linear(Nd.reshape(y, b, t, emb), p[PROJW], p[PROJB]));
+            PtNDArray y = in.fromGrid(JniUtils.permute(JniUtils.matmul(att, v), new long[] {1, 3, 0, 2, 4}));
+            x = JniUtils.add(x, Nd.linear(y, p[PROJW], p[PROJB]));
             h = JniUtils.layerNorm(x, norm, p[LN2W], p[LN2B], 1e-5);
             x = JniUtils.add(x, Nd.linear(JniUtils.gelu(Nd.linear(h, p[FCW], p[FCB])), p[FC2W], p[FC2B]));
         }

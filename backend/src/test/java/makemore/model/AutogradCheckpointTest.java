@@ -61,7 +61,7 @@ class AutogradCheckpointTest {
             steps(straight, 30);
             steps(first, 15);
             for (int i = 0; i < first.parameters().size(); i++) {
-                copy.parameters().get(i).set(first.parameters().get(i).toFloatArray());
+                Nd.assign(copy.parameters().get(i), first.parameters().get(i).toFloatArray());
             }
             steps(copy, 15);
             assertFalse(java.util.Arrays.equals(straight.parameters().get(0).toFloatArray(),
