@@ -116,6 +116,29 @@ class SequenceModelsTest {
         }
     }
 
+    /** The batched, padded evaluation scores each item exactly as probing it alone does. */
+    @ParameterizedTest
+    @ValueSource(strings = {"transformer", "gru"})
+    void splitNllIsTheMeanOfEachItemsProbabilities(String model) {
+        Corpus small = new Corpus(Dataset.parse("small", String.join("\n",
+                NAMES.dataset().words().subList(0, 600)).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        try (LanguageModel m = Models.create(cfg("{\"model\":\"" + model + "\",\"seed\":2}"), small)) {
+            for (int i = 0; i < 5; i++) {
+                m.step(0.01);
+            }
+            double total = 0;
+            long count = 0;
+            for (String w : small.words(Corpus.Part.DEV)) {
+                for (double p : m.probabilities(w)) {
+                    total -= Math.log(p);
+                    count++;
+                }
+            }
+            assertEquals(total / count, m.nll(Corpus.Part.DEV), 1e-5);
+            assertTrue(count > 300, "dev has " + count + " targets");
+        }
+    }
+
     @Test
     void savedRunLoadsWithTheSameNumbers(@TempDir Path dir) throws Exception {
         RunConfig c = cfg("{\"model\":\"gru\",\"seed\":4}");
