@@ -281,12 +281,36 @@ public abstract class AutogradModel implements LanguageModel {
         return mean;
     }
 
-    private int nextInt(int n) {
+    private long next64() {
         long z = (rng += 0x9E3779B97F4A7C15L);
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        z ^= z >>> 31;
-        return (int) Math.floorMod(z, (long) n);
+        return z ^ (z >>> 31);
+    }
+
+    private int nextInt(int n) {
+        return (int) Math.floorMod(next64(), (long) n);
+    }
+
+    /**
+     * Inverted dropout while training (identity otherwise). The mask comes from the model's own seeded generator:
+     * libtorch's generator is one per process, so runs on other threads would change each other's masks.
+     */
+    protected final PtNDArray dropout(PtNDArray x, double p) {
+        if (!training || p <= 0) {
+            return x;
+        }
+        Shape shape = x.getShape();
+        float[] mask = new float[Math.toIntExact(shape.size())];
+        float keep = (float) (1 / (1 - p));
+        long threshold = Math.round(p * 65536);
+        for (int i = 0; i < mask.length; i += 4) {
+            long z = next64();
+            for (int k = 0; k < 4 && i + k < mask.length; k++) {
+                mask[i + k] = ((z >>> (16 * k)) & 0xFFFF) < threshold ? 0f : keep;
+            }
+        }
+        return JniUtils.mul(x, (PtNDArray) manager.create(mask, shape));
     }
 
     private List<int[]> sampleItems() {

@@ -32,7 +32,10 @@ final class Transformer extends AutogradModel {
                     FieldSpec.integer("layers", "layers", 4, 1, 32, "lin", "transformer blocks (n_layer)"),
                     FieldSpec.integer("heads", "heads", 4, 1, 64, "lin",
                             "attention heads per block (n_head); must divide embDim"),
-                    Fields.embDim(64)),
+                    Fields.embDim(64),
+                    FieldSpec.real("dropout", "dropout", 0, 0, 0.9, "lin",
+                            "fraction of activations zeroed while training, after the embeddings and each block's"
+                                    + " attention and MLP (0 = none, as makemore.py)")),
                     OptimizerConfig.fields("adamw", 0.01),
                     Fields.training(5e-4, "constant", 32, 10000, 500)),
             Transformer::new, Transformer::bytes, Transformer::check);
@@ -61,6 +64,7 @@ final class Transformer extends AutogradModel {
 
     private final int heads;
     private final int emb;
+    private final double drop;
     private final PtNDArray wte;
     private final PtNDArray wpe;
     private final PtNDArray[][] blocks;
@@ -75,12 +79,18 @@ final class Transformer extends AutogradModel {
             FCW = 8, FCB = 9, FC2W = 10, FC2B = 11;
 
     Transformer(RunConfig cfg, Corpus corpus) {
-        this(corpus, AutogradFields.sequenceBlock(cfg, corpus), cfg.layers(), cfg.heads(), cfg.embDim(), cfg.batch(), cfg.seed(),
-                OptimizerConfig.of(cfg));
+        this(corpus, AutogradFields.sequenceBlock(cfg, corpus), cfg.layers(), cfg.heads(), cfg.embDim(), cfg.batch(),
+                cfg.seed(), OptimizerConfig.of(cfg), cfg.dropout());
     }
 
     Transformer(Corpus corpus, int block, int layers, int heads, int emb, int batch, long seed, OptimizerConfig opt) {
+        this(corpus, block, layers, heads, emb, batch, seed, opt, 0);
+    }
+
+    Transformer(Corpus corpus, int block, int layers, int heads, int emb, int batch, long seed, OptimizerConfig opt,
+            double dropout) {
         super(corpus, Layout.SEQUENCE, block, batch, seed, opt);
+        this.drop = dropout;
         this.heads = heads;
         this.emb = emb;
         wte = gaussianParam("wte", 1, vocab, emb);
@@ -130,7 +140,7 @@ final class Transformer extends AutogradModel {
         int t = in.length;
         int hs = emb / heads;
         Shape norm = new Shape(emb);
-        PtNDArray x = JniUtils.add(Nd.rows(wte, in.tokens), Nd.rows(wpe, in.positions));
+        PtNDArray x = dropout(JniUtils.add(Nd.rows(wte, in.tokens), Nd.rows(wpe, in.positions)), drop);
         PtNDArray mask = mask(t);
         for (PtNDArray[] p : blocks) {
             PtNDArray h = JniUtils.layerNorm(x, norm, p[LN1W], p[LN1B], 1e-5);
@@ -144,9 +154,10 @@ final class Transformer extends AutogradModel {
             PtNDArray att = JniUtils.mul(JniUtils.matmul(q, JniUtils.transpose(k, 3, 4)), scale);
             att = JniUtils.softmax(JniUtils.add(att, mask), 4, DataType.FLOAT32);
             PtNDArray y = in.fromGrid(JniUtils.permute(JniUtils.matmul(att, v), new long[] {1, 3, 0, 2, 4}));
-            x = JniUtils.add(x, Nd.linear(y, p[PROJW], p[PROJB]));
+            x = JniUtils.add(x, dropout(Nd.linear(y, p[PROJW], p[PROJB]), drop));
             h = JniUtils.layerNorm(x, norm, p[LN2W], p[LN2B], 1e-5);
-            x = JniUtils.add(x, Nd.linear(JniUtils.gelu(Nd.linear(h, p[FCW], p[FCB])), p[FC2W], p[FC2B]));
+            x = JniUtils.add(x, dropout(Nd.linear(JniUtils.gelu(Nd.linear(h, p[FCW], p[FCB])), p[FC2W], p[FC2B]),
+                    drop));
         }
         return Nd.linear(JniUtils.layerNorm(x, norm, lnfW, lnfB, 1e-5), head, null);
     }

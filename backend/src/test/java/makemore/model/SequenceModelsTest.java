@@ -140,6 +140,20 @@ class SequenceModelsTest {
     }
 
     @Test
+    void dropoutActsOnlyWhileTraining() {
+        try (LanguageModel plain = Models.create(cfg("{\"model\":\"transformer\",\"layers\":1}"), NAMES);
+                LanguageModel dropped = Models.create(cfg("{\"model\":\"transformer\",\"layers\":1,"
+                        + "\"dropout\":0.5}"), NAMES)) {
+            // same seed, same initial values: evaluation ignores dropout
+            assertEquals(plain.nll(Corpus.Part.DEV), dropped.nll(Corpus.Part.DEV));
+            plain.step(0.01);
+            dropped.step(0.01);
+            assertTrue(Math.abs(plain.drainLoss() - dropped.drainLoss()) > 1e-3, "dropout changes the training loss");
+            assertEquals(dropped.nll(Corpus.Part.DEV), dropped.nll(Corpus.Part.DEV));
+        }
+    }
+
+    @Test
     void savedRunLoadsWithTheSameNumbers(@TempDir Path dir) throws Exception {
         RunConfig c = cfg("{\"model\":\"gru\",\"seed\":4}");
         Path file = dir.resolve("gru.bin");
