@@ -82,9 +82,11 @@ final class TransformerBench {
         List<Double> ref = new ArrayList<>();
         JsonNode info = null;
         for (int run = 0; run < runs; run++) {
-            double ours = labRun(cfg.with("seed", 42 + run).validate(), corpus, warm, steps);
+            double[] rss = new double[2];
+            double ours = labRun(cfg.with("seed", 42 + run).validate(), corpus, warm, steps, rss);
             lab.add(ours);
-            String line = String.format(Locale.ROOT, "run %d: lab %.1f steps/s", run + 1, ours);
+            String line = String.format(Locale.ROOT, "run %d: lab %.1f steps/s (RSS %.0f -> %.0f MB over the timed"
+                    + " steps)", run + 1, ours, rss[0], rss[1]);
             if (makemore != null) {
                 MakemoreRun r = makemoreRun(launcher, Path.of(makemore), data, warm, steps, 3407 + run);
                 if (r == null) {
@@ -122,16 +124,20 @@ final class TransformerBench {
     }
 
     /** Steps/s of the lab's transformer over {@code steps} steps after {@code warm}, timed around step() only. */
-    private static double labRun(RunConfig cfg, Corpus corpus, int warm, int steps) {
+    private static double labRun(RunConfig cfg, Corpus corpus, int warm, int steps, double[] rss) {
         try (LanguageModel m = Models.create(cfg, corpus)) {
             for (int i = 0; i < warm; i++) {
                 m.step(cfg.lr());
             }
+            System.gc(); // RSS without garbage the JVM has not collected yet
+            rss[0] = Bench.rssMb();
             long t0 = System.nanoTime();
             for (int i = 0; i < steps; i++) {
                 m.step(cfg.lr());
             }
             double rate = steps / ((System.nanoTime() - t0) / 1e9);
+            System.gc();
+            rss[1] = Bench.rssMb();
             m.drainLoss();
             return rate;
         }

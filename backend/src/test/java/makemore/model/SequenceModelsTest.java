@@ -139,6 +139,24 @@ class SequenceModelsTest {
         }
     }
 
+    /** SGD with lr 1 and clip c moves the parameters by exactly c when the gradient norm is larger. */
+    @Test
+    void clippingBoundsTheUpdate() {
+        try (AutogradModel m = (AutogradModel) Models.create(cfg("{\"model\":\"rnn\",\"optimizer\":\"sgd\","
+                + "\"weightDecay\":0,\"clip\":0.001}"), NAMES)) {
+            List<float[]> before = m.parameters().stream().map(p -> p.toFloatArray()).toList();
+            m.step(1.0);
+            double sq = 0;
+            for (int i = 0; i < before.size(); i++) {
+                float[] after = m.parameters().get(i).toFloatArray();
+                for (int j = 0; j < after.length; j++) {
+                    sq += Math.pow(after[j] - before.get(i)[j], 2);
+                }
+            }
+            assertEquals(0.001, Math.sqrt(sq), 1e-5);
+        }
+    }
+
     @Test
     void dropoutActsOnlyWhileTraining() {
         try (LanguageModel plain = Models.create(cfg("{\"model\":\"transformer\",\"layers\":1}"), NAMES);
