@@ -28,7 +28,8 @@ import makemore.train.Trainer;
 
 /**
  * The transformer against makemore.py: steps/s of both, same config (n_layer 4, n_head 4, n_embd 64, batch 32,
- * AdamW), one thread each, runs interleaved so both see the same machine load, medians compared
+ * AdamW), one thread each, runs interleaved so both see the same machine load; each run's rate is 1 / its median
+ * step time (makemore.py's own timer on its side), and the medians over runs are compared
  * ({@code ./lab bench --transformer --makemore PATH}); and the time the lab's recipe takes to dev <= 1.95
  * ({@code ./lab bench --transformer-dev}).
  *
@@ -85,8 +86,8 @@ final class TransformerBench {
             double[] rss = new double[2];
             double ours = labRun(cfg.with("seed", 42 + run).validate(), corpus, warm, steps, rss);
             lab.add(ours);
-            String line = String.format(Locale.ROOT, "run %d: lab %.1f steps/s (RSS %.0f -> %.0f MB over the timed"
-                    + " steps)", run + 1, ours, rss[0], rss[1]);
+            String line = String.format(Locale.ROOT, "run %d: lab %.1f steps/s (median step %.2f ms; RSS %.0f -> %.0f"
+                    + " MB over the timed steps)", run + 1, ours, 1000 / ours, rss[0], rss[1]);
             if (makemore != null) {
                 MakemoreRun r = makemoreRun(launcher, Path.of(makemore), data, warm, steps, 3407 + run);
                 if (r == null) {
@@ -123,7 +124,10 @@ final class TransformerBench {
         return 0;
     }
 
-    /** Steps/s of the lab's transformer over {@code steps} steps after {@code warm}, timed around step() only. */
+    /**
+     * Steps/s of the lab's transformer from its median step time over {@code steps} steps after {@code warm}: the
+     * same statistic makemore.py's own step timer gives, so a stall on a busy machine moves neither side.
+     */
     private static double labRun(RunConfig cfg, Corpus corpus, int warm, int steps, double[] rss) {
         try (LanguageModel m = Models.create(cfg, corpus)) {
             for (int i = 0; i < warm; i++) {
@@ -131,15 +135,16 @@ final class TransformerBench {
             }
             System.gc(); // RSS without garbage the JVM has not collected yet
             rss[0] = Bench.rssMb();
-            long t0 = System.nanoTime();
+            List<Double> ms = new ArrayList<>(steps);
             for (int i = 0; i < steps; i++) {
+                long t0 = System.nanoTime();
                 m.step(cfg.lr());
+                ms.add((System.nanoTime() - t0) / 1e6);
             }
-            double rate = steps / ((System.nanoTime() - t0) / 1e9);
             System.gc();
             rss[1] = Bench.rssMb();
             m.drainLoss();
-            return rate;
+            return 1000 / median(ms);
         }
     }
 
