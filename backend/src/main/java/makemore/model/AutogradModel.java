@@ -93,6 +93,11 @@ public abstract class AutogradModel implements LanguageModel {
      */
     protected abstract PtNDArray forward(Input in);
 
+    /** Sequence models: the grid's length is rounded up to a multiple of this (1: the batch's longest item + 1). */
+    protected int gridAlign() {
+        return 1;
+    }
+
     /** The token embedding table [V, d] shown on the embedding plot, or null for a model without one. */
     protected PtNDArray tokenEmbedding() {
         return null;
@@ -205,7 +210,7 @@ public abstract class AutogradModel implements LanguageModel {
     public void step(double lr) {
         Optimizer opt = optimizer();
         try (NDScope scope = new NDScope()) {
-            Input in = layout == Layout.SEQUENCE ? Input.sequences(manager, sampleItems())
+            Input in = layout == Layout.SEQUENCE ? Input.sequences(manager, sampleItems(), gridAlign())
                     : Input.contexts(manager, trainContexts, sampleRows());
             PtNDArray loss;
             training = true;
@@ -350,7 +355,7 @@ public abstract class AutogradModel implements LanguageModel {
             for (int start = 0; start < items.length; start += EVAL_ITEMS) {
                 try (NDScope scope = new NDScope()) {
                     Input in = Input.sequences(manager,
-                            List.of(items).subList(start, Math.min(items.length, start + EVAL_ITEMS)));
+                            List.of(items).subList(start, Math.min(items.length, start + EVAL_ITEMS)), gridAlign());
                     total -= sumOf(logLikelihood(in));
                     count += in.count;
                 }
@@ -422,7 +427,7 @@ public abstract class AutogradModel implements LanguageModel {
     private PtNDArray nextLogits(int[][] chars, int len) {
         int n = chars.length;
         if (layout == Layout.SEQUENCE) {
-            Input in = Input.sequences(manager, List.of(chars));
+            Input in = Input.sequences(manager, List.of(chars), gridAlign());
             long[] last = new long[n];
             for (int i = 0; i < n; i++) {
                 last[i] = (long) i * (len + 1) + len;
@@ -450,7 +455,7 @@ public abstract class AutogradModel implements LanguageModel {
         }
         Nd.noAutograd();
         try (NDScope scope = new NDScope()) {
-            Input in = layout == Layout.SEQUENCE ? Input.sequences(manager, List.<int[]>of(ids))
+            Input in = layout == Layout.SEQUENCE ? Input.sequences(manager, List.<int[]>of(ids), gridAlign())
                     : Input.contexts(manager, Contexts.of(List.of(word), corpus.vocab(), block),
                             java.util.stream.IntStream.range(0, ids.length + 1).toArray());
             PtNDArray logp = JniUtils.logSoftmax(in.packed(forward(in)), 1, DataType.FLOAT32);

@@ -65,14 +65,18 @@ public final class Input {
         return fromGrid(logits);
     }
 
-    /** Items (character ids) as sequences; every item must have fewer than {@code block} characters. */
-    static Input sequences(PtNDManager m, List<int[]> items) {
+    /**
+     * Items (character ids) as sequences; every item must have fewer than {@code block} characters. The grid is
+     * the longest item + 1 long, rounded up to a multiple of {@code align}.
+     */
+    static Input sequences(PtNDManager m, List<int[]> items, int align) {
         int t = 0;
         int n = 0;
         for (int[] it : items) {
             t = Math.max(t, it.length + 1);
             n += it.length + 1;
         }
+        t = (t + align - 1) / align * align;
         int b = items.size();
         long[] x = new long[b * t];
         long[] tokens = new long[n];
