@@ -217,9 +217,12 @@ final class TransformerBench {
         return 0;
     }
 
-    /** What reaches dev <= 1.95 in under 10 minutes here: makemore.py's model, a higher lr with cosine decay. */
-    static final String RECIPE = "{\"model\":\"transformer\",\"lr\":0.001,\"schedule\":\"cosine\",\"decayFactor\":0.1,"
-            + "\"steps\":30000,\"evalEvery\":2000,\"sampleEvery\":0}";
+    /**
+     * The dev recipe: makemore.py's model and AdamW, with regularisation against the overfitting a 204k-parameter
+     * model shows on 25.8k training names (dropout 0.2, weight decay 0.1), lr 1e-3 cosine-decayed to 5e-5.
+     */
+    static final String RECIPE = "{\"model\":\"transformer\",\"lr\":0.001,\"schedule\":\"cosine\",\"decayFactor\":0.05,"
+            + "\"dropout\":0.2,\"weightDecay\":0.1,\"steps\":30000,\"evalEvery\":2000,\"sampleEvery\":0}";
 
     private static makemore.train.TrainResult train(RunConfig cfg, Corpus corpus,
             java.util.function.Consumer<RunEvent> listener) {
