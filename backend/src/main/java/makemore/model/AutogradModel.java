@@ -50,6 +50,7 @@ public abstract class AutogradModel implements LanguageModel {
     private final Random init;
     private final List<String> names = new ArrayList<>();
     private final List<PtNDArray> params = new ArrayList<>();
+    private final List<PtNDArray> buffers = new ArrayList<>();
     private final List<PtNDArray> arenas = new ArrayList<>();
     private final List<Integer> arenaUsed = new ArrayList<>();
     private final List<Integer> arenaOf = new ArrayList<>(); // each parameter's arena
@@ -160,6 +161,16 @@ public abstract class AutogradModel implements LanguageModel {
         float[] v = new float[Math.toIntExact(new Shape(shape).size())];
         java.util.Arrays.fill(v, value);
         return param(name, v, shape);
+    }
+
+    /**
+     * State that is not trained but belongs to the model (BatchNorm's running statistics): kept across steps and
+     * saved and restored with the parameters.
+     */
+    protected final PtNDArray buffer(float[] values, long... shape) {
+        PtNDArray b = constant(values, shape);
+        buffers.add(b);
+        return b;
     }
 
     /** A constant the model keeps across steps (a mask, a scale), never closed by a step's scope. */
@@ -478,10 +489,94 @@ public abstract class AutogradModel implements LanguageModel {
         return Pca.points(corpus.vocab(), table.toFloatArray(), (int) s[0], (int) s[1]);
     }
 
+    // ---- layer health (AutogradHealth): weights for every model, layers where a model taps them ----
+
+    private List<AutogradHealth.Tap> taps; // non-null while a health pass records
+    private long healthPasses;
+
+    /**
+     * Marks a layer's output ({@code kind} "tanh", "linear", ...) for the health panel; returns it unchanged
+     * outside a health pass. One call per layer in {@link #forward} is all a model does to show its layers.
+     */
+    protected final PtNDArray tap(String name, String kind, PtNDArray out) {
+        return taps == null ? out : AutogradHealth.tap(taps, name, kind, out);
+    }
+
+    /** True during a health pass: a training-mode forward whose running statistics must stay untouched. */
+    protected final boolean measuring() {
+        return taps != null;
+    }
+
+    @Override
+    public Health health(double lr) {
+        return AutogradHealth.measure(this, lr);
+    }
+
+    /**
+     * For {@link AutogradHealth}: forward and backward in training mode on a batch (at most {@code maxRows}) drawn
+     * apart from the training draws, which resume unchanged; gradients are left on the parameters.
+     */
+    final void healthPass(List<AutogradHealth.Tap> record, int maxRows) {
+        long saved = rng;
+        rng = saved ^ (0xD1B54A32D192ED03L * ++healthPasses);
+        Input in;
+        try {
+            int n = Math.min(batch, maxRows);
+            if (layout == Layout.SEQUENCE) {
+                List<int[]> items = new ArrayList<>(n);
+                for (int i = 0; i < n; i++) {
+                    items.add(trainItems[nextInt(trainItems.length)]);
+                }
+                in = Input.sequences(manager, items, gridAlign());
+            } else {
+                int[] rows = new int[n];
+                for (int i = 0; i < n; i++) {
+                    rows[i] = nextInt(trainContexts.size());
+                }
+                in = Input.contexts(manager, trainContexts, rows);
+            }
+        } finally {
+            rng = saved;
+        }
+        taps = record;
+        training = true;
+        JniUtils.setGradMode(true);
+        try {
+            JniUtils.backward(JniUtils.mul(logLikelihood(in), scalar(-1f / in.count)), one, false, false);
+        } finally {
+            JniUtils.setGradMode(false);
+            training = false;
+            taps = null;
+        }
+    }
+
+    /**
+     * For {@link AutogradHealth}: the arrays one optimizer step changes (the parameters' storage, then the
+     * optimizer's state) and that step, taken from the gradients on the parameters as {@link #step} takes it.
+     */
+    final List<PtNDArray> healthState() {
+        List<PtNDArray> all = new ArrayList<>();
+        Optimizer opt = optimizer();
+        all.addAll(flat);
+        all.addAll(opt.state());
+        return all;
+    }
+
+    final void healthUpdate(double lr) {
+        List<PtNDArray> grads = flatGradients();
+        double rescale = optimizerConfig.clip() > 0 ? clipScale(grads, optimizerConfig.clip()) : 1;
+        optimizer().step(flat, grads, lr, rescale);
+    }
+
+    final Optimizer healthOptimizer() {
+        return optimizer();
+    }
+
     // ---- checkpoints: parameters, optimizer state, batch sampler ----
 
     private List<PtNDArray> checkpointArrays() {
         List<PtNDArray> arrays = new ArrayList<>(params);
+        arrays.addAll(buffers);
         arrays.addAll(optimizer().state());
         return arrays;
     }

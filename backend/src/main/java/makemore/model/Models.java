@@ -19,6 +19,7 @@ public final class Models {
             CountNgram.SPEC,
             NeuralNgram.SPEC,
             Mlp.SPEC,
+            WaveNet.SPEC,
             Rnn.RNN_SPEC,
             Rnn.GRU_SPEC,
             Transformer.SPEC);
