@@ -75,9 +75,9 @@ public final class RunStore implements AutoCloseable {
         db = DriverManager.getConnection(url);
         if (url.startsWith("jdbc:sqlite:")) {
             try (Statement s = db.createStatement()) {
+                s.execute("PRAGMA busy_timeout=5000"); // first: switching to WAL also waits for other processes
                 s.execute("PRAGMA journal_mode=WAL");
                 s.execute("PRAGMA synchronous=NORMAL");
-                s.execute("PRAGMA busy_timeout=5000");
                 if (maxPagesForTest > 0) {
                     s.execute("PRAGMA max_page_count=" + maxPagesForTest);
                 }
