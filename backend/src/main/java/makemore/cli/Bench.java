@@ -24,16 +24,27 @@ import makemore.train.Trainer;
 
 /**
  * Quality and speed on a dataset, with the PyTorch reference run in the same go when asked (--ref FILE):
- * count models, the lecture's MLP recipe, and the lab's fast recipe (time to dev <= 2.17 from scratch).
+ * count models, the lecture's MLP recipe, the lab's fast recipe (its dev and the wall time of its 6,000 steps from
+ * scratch) and the cost of layer health; {@code --only batchnorm} and {@code --only wavenet} add lecture 3's
+ * BatchNorm MLP against the plain one and lecture 5's WaveNet (long runs, so only when asked).
+ * {@code --transformer} and {@code --transformer-dev} run {@link TransformerBench} instead.
  */
 final class Bench {
     private Bench() {}
 
     static int run(Cli.Args a, PrintStream out) throws IOException {
+        if (a.flag("transformer")) {
+            return TransformerBench.speed(a, out);
+        }
+        if (a.flag("transformer-dev")) {
+            return TransformerBench.dev(a, out);
+        }
         String data = a.take("data");
         int steps = a.intValue("steps", 200_000, 1, 5_000_000);
         String ref = a.take("ref");
         String only = a.take("only");
+        int speedSteps = a.intValue("speed-steps", 20_000, 100, 5_000_000);
+        int speedRuns = a.intValue("speed-runs", 5, 1, 99);
         a.requireEmpty();
         String dataset = data == null ? "names" : data;
         Corpus corpus = new Corpus(Cli.dataset(dataset));
@@ -69,12 +80,11 @@ final class Bench {
             if (ref != null) {
                 JsonNode py = reference(ref, dataset, steps, out);
                 if (py != null) {
-                    double pyRate = py.get("steps_per_sec").asDouble();
-                    out.printf(Locale.ROOT, "pytorch reference (%s, 1 thread): %.0f steps/s, dev %.4f | lab/pytorch = %.2fx%n",
-                            py.path("torch").asText(), pyRate, py.path("curve").path(String.valueOf(steps)).path("dev")
-                                    .asDouble(Double.NaN), r.stepsPerSec() / pyRate);
-                    result.put("pytorchStepsPerSec", pyRate);
-                    result.put("speedup", r.stepsPerSec() / pyRate);
+                    out.printf(Locale.ROOT, "pytorch reference, same recipe and init (--init-scale, seed 42), %d steps:"
+                            + " train %.4f dev %.4f%n", steps, py.path("curve").path(String.valueOf(steps)).path("train")
+                            .asDouble(Double.NaN), py.path("curve").path(String.valueOf(steps)).path("dev")
+                            .asDouble(Double.NaN));
+                    speed(lecture, corpus, ref, dataset, speedSteps, speedRuns, out, result);
                 }
             }
         }
@@ -89,8 +99,60 @@ final class Bench {
             result.put("fast", Map.of("steps", r.steps(), "dev", r.dev(), "wallSeconds", wall,
                     "stepsPerSec", r.stepsPerSec()));
         }
+        if (only == null || only.equals("health")) {
+            DeepBench.health(corpus, dataset, out, result);
+        }
+        if ("batchnorm".equals(only)) {
+            DeepBench.batchNorm(corpus, dataset, steps, out, result);
+        }
+        if ("wavenet".equals(only)) {
+            DeepBench.waveNet(corpus, dataset, steps, out, result);
+        }
         out.println(Cli.JSON.writeValueAsString(result));
         return 0;
+    }
+
+    /**
+     * Steps/s of the lab's MLP and of the PyTorch reference on the same recipe, init and seed, in {@code runs}
+     * interleaved pairs (lab, then PyTorch) so that load on the machine hits both alike; the medians' ratio.
+     */
+    private static void speed(RunConfig lecture, Corpus corpus, String ref, String dataset, int steps, int runs,
+            PrintStream out, Map<String, Object> result) throws IOException {
+        double[] lab = new double[runs];
+        double[] py = new double[runs];
+        JsonNode last = null;
+        for (int i = 0; i < runs; i++) {
+            lab[i] = train(withEval(lecture.with("steps", steps), steps), corpus, e -> {}).stepsPerSec();
+            last = reference(ref, dataset, steps, out);
+            if (last == null) {
+                return;
+            }
+            py[i] = last.get("steps_per_sec").asDouble();
+            out.printf(Locale.ROOT, "speed pair %d/%d, %d steps each: lab %.0f steps/s, pytorch %.0f steps/s%n", i + 1,
+                    runs, steps, lab[i], py[i]);
+        }
+        double labMedian = median(lab);
+        double pyMedian = median(py);
+        double[] ratios = new double[runs];
+        for (int i = 0; i < runs; i++) {
+            ratios[i] = lab[i] / py[i];
+        }
+        // each pair ran back to back under about the same load: the median of the pairs' ratios is the headline
+        double ratio = median(ratios);
+        out.printf(Locale.ROOT, "mlp steps/s, batch 32, %d interleaved pairs: lab/pytorch = %.2fx (median of the pairs'"
+                + " ratios; medians: lab %.0f, pytorch %.0f = %.2fx) | lab: libtorch %s, 1 thread | pytorch: torch %s,"
+                + " %d thread(s), BLAS %s%n", runs, ratio, labMedian, pyMedian, labMedian / pyMedian,
+                ai.djl.engine.Engine.getEngine("PyTorch").getVersion(), last.path("torch").asText(),
+                last.path("threads").asInt(), last.path("blas").toString());
+        result.put("speed", Map.of("runs", runs, "steps", steps, "labStepsPerSec", labMedian, "pytorchStepsPerSec",
+                pyMedian, "ratio", ratio, "ratioOfMedians", labMedian / pyMedian, "torch", last.path("torch").asText(),
+                "blas", last.path("blas").toString(), "threads", last.path("threads").asInt()));
+    }
+
+    private static double median(double[] v) {
+        double[] s = v.clone();
+        java.util.Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
     }
 
     private static RunConfig withEval(RunConfig c, int steps) {
@@ -122,34 +184,47 @@ final class Bench {
         return Double.NaN;
     }
 
+    /** Add-k over a grid of k against interpolated Kneser-Ney (discount 0.75 and the best of a grid), context 1..5. */
     private static void counts(Corpus corpus, PrintStream out, Map<String, Object> result) {
-        for (int context = 1; context <= 2; context++) {
+        List<Map<String, Object>> rows = new java.util.ArrayList<>();
+        for (int context = 1; context <= 5; context++) {
             RunConfig cfg = RunConfig.fromJson("{\"model\":\"ngram\",\"context\":" + context + "}").validate();
             CountNgram m = (CountNgram) Models.create(cfg, corpus);
-            double bestK = Double.NaN;
-            double bestDev = Double.POSITIVE_INFINITY;
-            StringBuilder line = new StringBuilder();
-            for (double k : List.of(0.0, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0)) {
-                double dev = m.withSmoothing(k).nll(Corpus.Part.DEV);
-                line.append(String.format(Locale.ROOT, " k=%s:%.4f", plain(k), dev));
-                if (dev < bestDev) {
-                    bestDev = dev;
-                    bestK = k;
-                }
-            }
-            String name = context == 1 ? "bigram" : "trigram";
+            double[] best = best(List.of(0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0),
+                    k -> m.withSmoothing(k).nll(Corpus.Part.DEV));
             double add1 = m.withSmoothing(1.0).nll(Corpus.Part.DEV);
-            out.printf(Locale.ROOT, "%s dev NLL by smoothing:%s | add-1 %.4f, best k=%s %.4f%n", name, line, add1,
-                    plain(bestK), bestDev);
-            result.put(name, Map.of("add1Dev", add1, "bestK", bestK, "bestDev", bestDev));
+            double kn = m.withKneserNey(0.75).nll(Corpus.Part.DEV);
+            double[] knBest = best(List.of(0.5, 0.6, 0.7, 0.75, 0.8, 0.9, 1.0),
+                    d -> m.withKneserNey(d).nll(Corpus.Part.DEV));
+            out.printf(Locale.ROOT, "count n-gram, context %d, dev NLL: add-1 %.4f, add-k best k=%s %.4f |"
+                    + " Kneser-Ney D=0.75 %.4f, best D=%s %.4f%n", context, add1, plain(best[0]), best[1], kn,
+                    plain(knBest[0]), knBest[1]);
+            rows.add(Map.of("context", context, "add1Dev", add1, "bestK", best[0], "bestDev", best[1],
+                    "kneserNeyDev", kn, "kneserNeyBestD", knBest[0], "kneserNeyBestDev", knBest[1]));
         }
+        result.put("counts", rows);
+    }
+
+    /** {value, score} of the lowest score. */
+    private static double[] best(List<Double> values, java.util.function.DoubleUnaryOperator score) {
+        double[] best = {Double.NaN, Double.POSITIVE_INFINITY};
+        for (double v : values) {
+            double s = score.applyAsDouble(v);
+            if (s < best[1]) {
+                best[0] = v;
+                best[1] = s;
+            }
+        }
+        return best;
     }
 
     /** Runs ../shared/bench/ref_mlp.py (PyTorch, one thread) on the same data and returns its RESULT JSON. */
     private static JsonNode reference(String script, String dataset, int steps, PrintStream out) throws IOException {
         Path data = dataset.equals("names") ? extractNames() : Path.of(dataset);
+        // the lab's lecture recipe: kaiming init (ref_mlp.py's --init-scale), seed 42, lr 0.1 then 0.01 at half
         ProcessBuilder pb = new ProcessBuilder("/usr/bin/python3", script, "--data", data.toString(), "mlp",
-                "--steps", String.valueOf(steps), "--batch", "32", "--threads", "1", "--evals", String.valueOf(steps));
+                "--steps", String.valueOf(steps), "--batch", "32", "--threads", "1", "--evals", String.valueOf(steps),
+                "--init-scale", "--seed", "42");
         pb.environment().put("OPENBLAS_NUM_THREADS", "1");
         pb.environment().put("OMP_NUM_THREADS", "1");
         pb.redirectErrorStream(true);
@@ -174,7 +249,7 @@ final class Bench {
         return result;
     }
 
-    private static Path extractNames() throws IOException {
+    static Path extractNames() throws IOException {
         Path tmp = Files.createTempFile("names", ".txt");
         tmp.toFile().deleteOnExit();
         try (var in = Bench.class.getResourceAsStream("/makemore/data/names.txt")) {

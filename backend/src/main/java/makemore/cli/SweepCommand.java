@@ -159,7 +159,8 @@ final class SweepCommand {
 
     /**
      * Pods of one job start together on a fresh database: PostgreSQL may then refuse all but one concurrent
-     * CREATE TABLE IF NOT EXISTS with a duplicate-key error. The tables exist after that, so opening again works.
+     * CREATE TABLE IF NOT EXISTS with a duplicate-key error, and SQLite processes opening one new file together may
+     * meet SQLITE_BUSY. The tables exist after that, so opening again works.
      */
     private static RunStore open(String url) {
         return retrying(() -> new RunStore(url));
@@ -171,7 +172,8 @@ final class SweepCommand {
                 return open.get();
             } catch (RuntimeException e) {
                 String m = String.valueOf(e.getMessage());
-                if (attempt >= 5 || !(m.contains("duplicate key") || m.contains("already exists"))) {
+                if (attempt >= 5 || !(m.contains("duplicate key") || m.contains("already exists") || m.contains("SQLITE_BUSY")
+                        || m.contains("database is locked"))) {
                     throw e;
                 }
                 try {

@@ -35,6 +35,8 @@ final class LiveRun {
     private RunEvent.Samples samples;
     private RunEvent.Embedding embedding;
     private final List<RunEvent.LrChange> lrChanges = new ArrayList<>();
+    private final List<RunEvent.Health> health = new ArrayList<>();
+    private RunEvent.Health latestHealth;
 
     LiveRun(String id, String created, RunConfig config) {
         this.id = id;
@@ -55,6 +57,9 @@ final class LiveRun {
             samples = s;
         } else if (e instanceof RunEvent.Embedding em) {
             embedding = em;
+        } else if (e instanceof RunEvent.Health h) {
+            health.add(h.withoutHistograms());
+            latestHealth = h;
         } else if (e instanceof RunEvent.LrChange c) {
             lrChanges.add(c);
         } else if (e instanceof RunEvent.Status s) {
@@ -83,6 +88,7 @@ final class LiveRun {
 
     synchronized RunRecord snapshot() {
         return new RunRecord(id, created, config, status, message, step, stepsPerSec, bestDev, test,
-                List.copyOf(progress), List.copyOf(evals), samples, embedding, List.copyOf(lrChanges), null, null);
+                List.copyOf(progress), List.copyOf(evals), samples, embedding, List.copyOf(lrChanges), null, null,
+                latestHealth == null ? null : new RunRecord.HealthHistory(List.copyOf(health), latestHealth));
     }
 }

@@ -79,15 +79,24 @@ public final class NgramExplorer implements AutoCloseable {
     }
 
     public Map<String, Object> score(String dataset, int context, double smoothing) {
+        return score(dataset, context, smoothing, 0.75);
+    }
+
+    /**
+     * Add-k with {@code smoothing} (its samples and counts), and next to it interpolated Kneser-Ney with
+     * {@code discount} on the same counts, so a dev-vs-context plot can draw both.
+     */
+    public Map<String, Object> score(String dataset, int context, double smoothing, double discount) {
         RunConfig cfg = RunConfig.fromJson("{\"model\":\"ngram\"}").with("dataset", dataset == null ? "names" : dataset)
-                .with("context", context).with("smoothing", smoothing).validate();
+                .with("context", context).with("smoothing", smoothing).with("discount", discount).validate();
         Corpus corpus;
         try {
             corpus = datasets.corpus(cfg.dataset());
         } catch (makemore.data.DatasetException e) {
             throw new ConfigException("dataset", e.getMessage());
         }
-        Models.checkFits(cfg, corpus); // the count table's memory, before it is built
+        // the count table's memory with Kneser-Ney's shorter-context tables, before anything is built
+        Models.checkFits(cfg.with("method", CountNgram.KNESER_NEY).validate(), corpus);
         CountNgram base = table(cfg, corpus);
         CountNgram m = base.withSmoothing(smoothing);
         Map<String, Object> out = new LinkedHashMap<>();
@@ -96,6 +105,12 @@ public final class NgramExplorer implements AutoCloseable {
         out.put("smoothing", smoothing);
         out.put("train", m.nll(Corpus.Part.TRAIN));
         out.put("dev", m.nll(Corpus.Part.DEV));
+        CountNgram kn = base.withKneserNey(discount);
+        Map<String, Object> knScores = new LinkedHashMap<>();
+        knScores.put("discount", discount);
+        knScores.put("train", kn.nll(Corpus.Part.TRAIN));
+        knScores.put("dev", kn.nll(Corpus.Part.DEV));
+        out.put("kneserNey", knScores);
         out.put("vocab", corpus.vocab().symbols());
         out.put("samples", m.sample(10, 1.0, new Random(42)).stream().map(s -> {
             Corpus.Part seen = corpus.seenIn(s);

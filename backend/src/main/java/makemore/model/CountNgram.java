@@ -12,60 +12,91 @@ import java.util.Map;
 import java.util.Random;
 import makemore.data.Contexts;
 import makemore.data.Corpus;
+import makemore.train.FieldSpec;
 import makemore.train.Fields;
 import makemore.train.RunConfig;
 
 /**
- * The counting model of lecture 1: P(next | previous n characters) = (count + k) / (row total + k V).
- * Counts are taken once; scoring with another k walks only the distinct pairs of a split, so a smoothing slider
- * can re-score on every move.
+ * The counting model of lecture 1: P(next | previous n characters) = (count + k) / (row total + k V), or
+ * interpolated Kneser-Ney ({@link KneserNey}) which backs off to shorter contexts instead of to the uniform
+ * distribution, so long contexts stay usable. Counts are taken once; scoring with another k or discount walks only
+ * the distinct pairs of a split, so a slider can re-score on every move.
  */
 public final class CountNgram implements LanguageModel {
     private final Corpus corpus;
     private final int vocab;
     private final int block;
     private final double smoothing;
+    private final boolean kneserNey;
+    private final double discount;
     private final NgramTable train;
+    private final KneserNey[] kn; // built on first use, shared by every copy of these counts
     private final Map<Corpus.Part, Scored> parts = new EnumMap<>(Corpus.Part.class);
 
     /** One split's distinct (context, next) pairs with how often each occurs there and in train. */
-    private record Scored(long tokens, int[] occurrences, int[] trainCount, int[] trainRow) {}
+    private record Scored(long tokens, long[] keys, int[] occurrences, int[] trainCount, int[] trainRow) {}
+
+    public static final String ADD_K = "addk";
+    public static final String KNESER_NEY = "kneser-ney";
 
     public static final ModelSpec SPEC = new ModelSpec("ngram", "count n-gram",
-            "Counts with add-k smoothing. No training: every move of k is scored at once. Train stores it as a run.",
+            "Counts, smoothed by add-k or interpolated Kneser-Ney. No training: every move of k or of the discount is"
+                    + " scored at once. Train stores it as a run.",
             false,
-            Fields.with(List.of(Fields.context(1, 5, "characters of context (1 = bigram)"), Fields.smoothing())),
+            Fields.with(List.of(Fields.context(1, 5, "characters of context (1 = bigram)"),
+                    FieldSpec.choice("method", "smoothing method", ADD_K, List.of(ADD_K, KNESER_NEY),
+                            "add-k: add k to every count; kneser-ney: discount seen counts and back off to shorter"
+                                    + " contexts (better at long contexts)"),
+                    Fields.smoothing().when("method", ADD_K),
+                    FieldSpec.real("discount", "KN discount", 0.75, 0, 1, "lin",
+                            "taken off every seen count and given to the shorter context").openMin()
+                            .when("method", KNESER_NEY))),
             CountNgram::new, CountNgram::bytes, null);
 
-    /** Distinct (context, next) pairs: at most one per token, at most V^(context+1); ~100 bytes each in maps. */
+    /**
+     * Distinct (context, next) pairs: at most one per token, at most V^(context+1); ~100 bytes each in maps.
+     * Kneser-Ney adds three maps per shorter order, each no larger.
+     */
     static long bytes(RunConfig cfg, Corpus corpus) {
         double table = Math.pow(corpus.vocab().size(), cfg.context() + 1);
-        return 100L * (long) Math.min(corpus.tokens(), table);
+        long maps = KNESER_NEY.equals(cfg.method()) ? 1 + 3L * cfg.context() : 1;
+        return 100L * maps * (long) Math.min(corpus.tokens(), table);
     }
 
     public CountNgram(RunConfig cfg, Corpus corpus) {
-        this(corpus, cfg.context(), cfg.smoothing());
-    }
-
-    private CountNgram(Corpus corpus, int block, double smoothing) {
         this.corpus = corpus;
         this.vocab = corpus.vocab().size();
-        this.block = block;
-        this.smoothing = smoothing;
+        this.block = cfg.context();
+        this.kneserNey = KNESER_NEY.equals(cfg.method());
+        this.smoothing = cfg.smoothing() == null ? 1.0 : cfg.smoothing();
+        this.discount = cfg.discount() == null ? 0.75 : cfg.discount();
         this.train = new NgramTable(Contexts.of(corpus.words(Corpus.Part.TRAIN), corpus.vocab(), block), vocab);
+        this.kn = new KneserNey[1];
     }
 
-    /** The same counts under another smoothing: shares nothing mutable, costs nothing to make. */
+    /** The same counts with add-k smoothing {@code k}: shares nothing mutable, costs nothing to make. */
     public CountNgram withSmoothing(double k) {
-        return new CountNgram(corpus, block, k, train, parts);
+        return new CountNgram(this, false, k, discount);
     }
 
-    private CountNgram(Corpus corpus, int block, double smoothing, NgramTable train, Map<Corpus.Part, Scored> parts) {
-        this.corpus = corpus;
-        this.vocab = corpus.vocab().size();
-        this.block = block;
+    /** The same counts under interpolated Kneser-Ney with discount {@code d} in (0, 1]. */
+    public CountNgram withKneserNey(double d) {
+        if (!(d > 0 && d <= 1)) {
+            throw new IllegalArgumentException("the Kneser-Ney discount must be in (0, 1], got " + d);
+        }
+        return new CountNgram(this, true, smoothing, d);
+    }
+
+    private CountNgram(CountNgram from, boolean kneserNey, double smoothing, double discount) {
+        this.corpus = from.corpus;
+        this.vocab = from.vocab;
+        this.block = from.block;
+        this.kneserNey = kneserNey;
         this.smoothing = smoothing;
-        this.train = train;
+        this.discount = discount;
+        this.train = from.train;
+        this.kn = from.kn;
+        Map<Corpus.Part, Scored> parts = from.parts;
         synchronized (parts) {
             for (Corpus.Part p : Corpus.Part.values()) {
                 this.parts.put(p, scored(p, parts));
@@ -78,18 +109,20 @@ public final class CountNgram implements LanguageModel {
             NgramTable t = p == Corpus.Part.TRAIN ? train
                     : new NgramTable(Contexts.of(corpus.words(p), corpus.vocab(), block), vocab);
             int n = t.pairs.size();
+            long[] keys = new long[n];
             int[] occ = new int[n];
             int[] cnt = new int[n];
             int[] row = new int[n];
             int i = 0;
             for (Map.Entry<Long, Integer> e : t.pairs.entrySet()) {
                 long key = e.getKey();
+                keys[i] = key;
                 occ[i] = e.getValue();
                 cnt[i] = train.pairs.getOrDefault(key, 0);
                 row[i] = train.rowTotal(key / vocab);
                 i++;
             }
-            return new Scored(t.tokens, occ, cnt, row);
+            return new Scored(t.tokens, keys, occ, cnt, row);
         });
     }
 
@@ -99,6 +132,20 @@ public final class CountNgram implements LanguageModel {
 
     public double smoothing() {
         return smoothing;
+    }
+
+    /** {@link #KNESER_NEY} or {@link #ADD_K}. */
+    public String method() {
+        return kneserNey ? KNESER_NEY : ADD_K;
+    }
+
+    private KneserNey kn() {
+        synchronized (kn) {
+            if (kn[0] == null) {
+                kn[0] = new KneserNey(train, block);
+            }
+            return kn[0];
+        }
     }
 
     @Override
@@ -123,6 +170,15 @@ public final class CountNgram implements LanguageModel {
         synchronized (parts) {
             s = scored(part, parts);
         }
+        if (kneserNey) {
+            KneserNey model = kn();
+            double total = 0;
+            for (int i = 0; i < s.keys.length; i++) {
+                total -= s.occurrences[i] * Math.log(model.probability(s.keys[i] / vocab, (int) (s.keys[i] % vocab),
+                        discount));
+            }
+            return total / s.tokens;
+        }
         double kv = smoothing * vocab;
         double total = 0;
         for (int i = 0; i < s.occurrences.length; i++) {
@@ -135,8 +191,11 @@ public final class CountNgram implements LanguageModel {
         return total / s.tokens;
     }
 
-    /** P(next | context) with this model's smoothing; uniform for a context never seen when k > 0. */
-    private double probability(long context, int next) {
+    /** P(next | context) with this model's smoothing; add-k: uniform for a context never seen when k > 0. */
+    double probability(long context, int next) {
+        if (kneserNey) {
+            return kn().probability(context, next, discount);
+        }
         int row = train.rowTotal(context);
         double denom = row + smoothing * vocab;
         return denom > 0 ? (train.count(context, next) + smoothing) / denom : 0;

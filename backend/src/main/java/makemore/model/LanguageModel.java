@@ -45,6 +45,15 @@ public interface LanguageModel extends AutoCloseable {
     /** 2-D positions of every vocabulary symbol's embedding, or an empty list for models without one. */
     List<EmbeddingPoint> embedding();
 
+    /**
+     * Layer statistics (lecture 3's diagnostics) from one forward and backward pass on a training batch at the
+     * current parameters, with the update the optimizer would make at learning rate {@code lr}; changes nothing
+     * the training sees. Null for models without layers to show.
+     */
+    default Health health(double lr) {
+        return null;
+    }
+
     /** Writes the learned parameters. */
     void save(Path file) throws IOException;
 

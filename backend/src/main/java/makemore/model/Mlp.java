@@ -18,6 +18,7 @@ import java.util.Random;
 import makemore.data.Contexts;
 import makemore.data.Corpus;
 import makemore.train.ConfigException;
+import makemore.train.FieldSpec;
 import makemore.train.Fields;
 import makemore.train.RunConfig;
 
@@ -39,6 +40,7 @@ final class Mlp implements LanguageModel {
     private static final long MAX_INPUT_FLOATS = 8L << 20;
     private final PtNDManager manager;
     private final Random batchRng;
+    private final Random healthRng; // its own draws, so measuring health leaves the training batches as they were
     private final Contexts train;
     private final ByteBuffer input;
     private final int[] hot; // positions of the ones in the input buffer
@@ -52,15 +54,40 @@ final class Mlp implements LanguageModel {
     final PtNDArray w2;
     final PtNDArray b2;
 
+    static final String KAIMING = "kaiming";
+    static final String NAIVE = "naive";
+
     static final ModelSpec SPEC = new ModelSpec("mlp", "MLP (Bengio 2003)",
-            "Bengio et al. 2003: embed the context, tanh hidden layer, softmax. Minibatch SGD.", true,
+            "Bengio et al. 2003: embed the context, tanh hidden layer, softmax. Minibatch SGD. With batchnorm, lecture"
+                    + " 3's BatchNorm before the tanh.", true,
             Fields.with(List.of(
                     Fields.context(3, 16, "characters of context (the block size)"),
                     Fields.embDim(10),
                     Fields.hidden(200, "tanh layer width"),
-                    Fields.l2(0.0)),
+                    Fields.l2(0.0),
+                    FieldSpec.bool("batchnorm", "batchnorm", false,
+                            "BatchNorm before the tanh (batch statistics in training, running ones in evaluation)"),
+                    FieldSpec.choice("init", "init", KAIMING, List.of(KAIMING, NAIVE),
+                            "kaiming: hidden weights N(0, (5/3)^2 / fan-in), small output layer; naive: every weight"
+                                    + " and bias N(0, 1), lecture 3's starting point (saturated tanh, loss ~20)")),
                     Fields.training(0.1, "step", 32, 20000, 1000)),
-            Mlp::new, Mlp::bytes, null);
+            Mlp::create, Mlp::estimate, Mlp::check);
+
+    /** The hand-written fast path, or the autograd model with BatchNorm when asked for. */
+    static LanguageModel create(RunConfig cfg, Corpus corpus) {
+        return Boolean.TRUE.equals(cfg.batchnorm()) ? new BatchNormMlp(cfg, corpus) : new Mlp(cfg, corpus);
+    }
+
+    static long estimate(RunConfig cfg, Corpus corpus) {
+        return Boolean.TRUE.equals(cfg.batchnorm()) ? BatchNormMlp.bytes(cfg, corpus) : bytes(cfg, corpus);
+    }
+
+    static void check(RunConfig cfg) {
+        if (Boolean.TRUE.equals(cfg.batchnorm()) && cfg.l2() > 0) {
+            throw new ConfigException("l2", "the MLP with batchnorm has no L2 term (BatchNorm regularises): set l2 to 0"
+                    + " or batchnorm to false, got l2 " + cfg.l2());
+        }
+    }
 
     /** Parameters with their gradients, and one step's one-hot input and activations (float32). */
     static long bytes(RunConfig cfg, Corpus corpus) {
@@ -94,13 +121,25 @@ final class Mlp implements LanguageModel {
         this.lossSum = (PtNDArray) manager.zeros(new Shape(batch, vocab));
         Random init = new Random(cfg.seed());
         this.batchRng = new Random(cfg.seed() + 1);
+        this.healthRng = new Random(cfg.seed() + 2);
         int fanIn = block * emb;
-        // Scaled so tanh starts in its linear range and the first softmax is near uniform (loss ~ ln V).
+        // kaiming: tanh's gain 5/3 over sqrt(fan-in) keeps the hidden layer's input near unit spread, and a small
+        // output layer makes the first softmax near uniform (loss ~ ln V). naive: lecture 3's unscaled start.
+        boolean naive = NAIVE.equals(cfg.init());
         c = Nd.gaussian(manager, init, 1.0, vocab, emb);
-        w1 = Nd.gaussian(manager, init, (5.0 / 3.0) / Math.sqrt(fanIn), hidden, fanIn);
-        b1 = Nd.gaussian(manager, init, 0.01, hidden);
-        w2 = Nd.gaussian(manager, init, 0.01, vocab, hidden);
-        b2 = (PtNDArray) manager.zeros(new Shape(vocab));
+        w1 = Nd.gaussian(manager, init, naive ? 1.0 : (5.0 / 3.0) / Math.sqrt(fanIn), hidden, fanIn);
+        b1 = Nd.gaussian(manager, init, naive ? 1.0 : 0.01, hidden);
+        w2 = Nd.gaussian(manager, init, naive ? 1.0 : 0.01, vocab, hidden);
+        b2 = naive ? Nd.gaussian(manager, init, 1.0, vocab) : (PtNDArray) manager.zeros(new Shape(vocab));
+    }
+
+    double l2() {
+        return l2;
+    }
+
+    @Override
+    public Health health(double lr) {
+        return MlpHealth.measure(this, manager, train, batch, healthRng, lr);
     }
 
     @Override

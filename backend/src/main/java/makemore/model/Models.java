@@ -18,7 +18,11 @@ public final class Models {
     private static final List<ModelSpec> ALL = List.of(
             CountNgram.SPEC,
             NeuralNgram.SPEC,
-            Mlp.SPEC);
+            Mlp.SPEC,
+            WaveNet.SPEC,
+            Rnn.RNN_SPEC,
+            Rnn.GRU_SPEC,
+            Transformer.SPEC);
 
     /** The largest run the lab starts: parameters, optimizer state and one step's activations, estimated. */
     public static final long MAX_RUN_BYTES = 1L << 30;

@@ -87,6 +87,20 @@ final class Nd {
         JniUtils.sgdUpdate(w, grad, null, (float) lr, (float) decay, (float) rescale, -1f, 0f);
     }
 
+    /**
+     * Overwrites {@code target}'s values in place (DJL's set() gives the array new storage, which would cut a
+     * parameter view off from the arena it lives in).
+     */
+    static void assign(PtNDArray target, float[] values) {
+        long[] shape = target.getShape().getShape();
+        long[] zeros = new long[shape.length];
+        long[] ones = new long[shape.length];
+        java.util.Arrays.fill(ones, 1);
+        try (PtNDArray v = (PtNDArray) target.getManager().create(values, target.getShape())) {
+            JniUtils.indexSet(target, v, zeros, shape, ones);
+        }
+    }
+
     static PtNDArray gaussian(NDManager m, Random rng, double scale, long... shape) {
         Shape s = new Shape(shape);
         float[] v = new float[Math.toIntExact(s.size())];

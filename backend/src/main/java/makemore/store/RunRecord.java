@@ -24,7 +24,23 @@ public record RunRecord(
         RunEvent.Embedding embedding,
         List<RunEvent.LrChange> lrChanges,
         String name,
-        String note) {
+        String note,
+        HealthHistory health) {
+
+    /** A record without layer health (models without layers, or built where health is not read). */
+    public RunRecord(String id, String created, RunConfig config, RunStatus status, String message, long step,
+            double stepsPerSec, Double bestDev, TestScore test, List<Point> progress, List<RunEvent.Eval> evals,
+            RunEvent.Samples samples, RunEvent.Embedding embedding, List<RunEvent.LrChange> lrChanges, String name,
+            String note) {
+        this(id, created, config, status, message, step, stepsPerSec, bestDev, test, progress, evals, samples,
+                embedding, lrChanges, name, note, null);
+    }
+
+    /**
+     * Layer health over the run: every evaluation's statistics without histograms, and the latest in full.
+     * Null for a run without any.
+     */
+    public record HealthHistory(List<RunEvent.Health> series, RunEvent.Health latest) {}
 
     /** A record without a name or note (they live in the store and are added by {@link #withLabels}). */
     public RunRecord(String id, String created, RunConfig config, RunStatus status, String message, long step,
@@ -37,7 +53,7 @@ public record RunRecord(
     /** The same record with the run's name and note (which live in the store, also while it trains). */
     public RunRecord withLabels(Labels l) {
         return new RunRecord(id, created, config, status, message, step, stepsPerSec, bestDev, test, progress, evals,
-                samples, embedding, lrChanges, l.name(), l.note());
+                samples, embedding, lrChanges, l.name(), l.note(), health);
     }
 
     /** What a person calls a run (null: its id) and a free note. */

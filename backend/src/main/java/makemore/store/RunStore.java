@@ -54,6 +54,9 @@ public final class RunStore implements AutoCloseable {
                         + " step BIGINT NOT NULL, body TEXT NOT NULL, PRIMARY KEY (run_id, kind))");
                 s.execute("CREATE TABLE IF NOT EXISTS lr_changes (run_id VARCHAR(32) NOT NULL, step BIGINT NOT NULL,"
                         + " lr DOUBLE PRECISION NOT NULL)");
+                s.execute("CREATE TABLE IF NOT EXISTS health (run_id VARCHAR(32) NOT NULL, step BIGINT NOT NULL,"
+                        + " body TEXT NOT NULL)");
+                s.execute("CREATE INDEX IF NOT EXISTS health_run ON health (run_id, step)");
                 addColumn(s, "name", "VARCHAR(200)");
                 addColumn(s, "note", "TEXT");
                 // the write probe: CREATE ... IF NOT EXISTS writes nothing once the tables exist
@@ -72,9 +75,9 @@ public final class RunStore implements AutoCloseable {
         db = DriverManager.getConnection(url);
         if (url.startsWith("jdbc:sqlite:")) {
             try (Statement s = db.createStatement()) {
+                s.execute("PRAGMA busy_timeout=5000"); // first: switching to WAL also waits for other processes
                 s.execute("PRAGMA journal_mode=WAL");
                 s.execute("PRAGMA synchronous=NORMAL");
-                s.execute("PRAGMA busy_timeout=5000");
                 if (maxPagesForTest > 0) {
                     s.execute("PRAGMA max_page_count=" + maxPagesForTest);
                 }
@@ -218,6 +221,7 @@ public final class RunStore implements AutoCloseable {
                 PreparedStatement snap = conn().prepareStatement("INSERT INTO snapshots (run_id, kind, step, body) VALUES (?, ?, ?, ?)"
                         + " ON CONFLICT (run_id, kind) DO UPDATE SET step = excluded.step, body = excluded.body");
                 PreparedStatement lr = conn().prepareStatement("INSERT INTO lr_changes (run_id, step, lr) VALUES (?, ?, ?)");
+                PreparedStatement health = conn().prepareStatement("INSERT INTO health (run_id, step, body) VALUES (?, ?, ?)");
                 PreparedStatement status = conn().prepareStatement("UPDATE runs SET status = ?, message = ?, step = ? WHERE id = ?");
                 PreparedStatement progress = conn().prepareStatement("UPDATE runs SET step = ?, steps_per_sec = ? WHERE id = ?");
                 PreparedStatement dev = conn().prepareStatement("UPDATE runs SET best_dev = ? WHERE id = ? AND (best_dev IS NULL OR best_dev > ?)")) {
@@ -243,6 +247,17 @@ public final class RunStore implements AutoCloseable {
                     snap.setLong(3, e.step());
                     snap.setString(4, JSON.writeValueAsString(e));
                     snap.addBatch();
+                } else if (e instanceof RunEvent.Health h) {
+                    // the series row without histograms; the latest in full as a snapshot
+                    health.setString(1, id);
+                    health.setLong(2, h.step());
+                    health.setString(3, JSON.writeValueAsString(h.withoutHistograms()));
+                    health.addBatch();
+                    snap.setString(1, id);
+                    snap.setString(2, h.type());
+                    snap.setLong(3, h.step());
+                    snap.setString(4, JSON.writeValueAsString(h));
+                    snap.addBatch();
                 } else if (e instanceof RunEvent.LrChange c) {
                     lr.setString(1, id);
                     lr.setLong(2, c.step());
@@ -262,7 +277,7 @@ public final class RunStore implements AutoCloseable {
                 progress.setString(3, id);
                 progress.addBatch();
             }
-            for (PreparedStatement p : List.of(metric, snap, lr, progress, dev, status)) {
+            for (PreparedStatement p : List.of(metric, snap, lr, health, progress, dev, status)) {
                 p.executeBatch();
             }
             db.commit();
@@ -310,7 +325,7 @@ public final class RunStore implements AutoCloseable {
     public synchronized boolean delete(String id) {
         try {
             int n;
-            for (String table : List.of("metrics", "snapshots", "lr_changes")) {
+            for (String table : List.of("metrics", "snapshots", "lr_changes", "health")) {
                 try (PreparedStatement p = conn().prepareStatement("DELETE FROM " + table + " WHERE run_id = ?")) {
                     p.setString(1, id);
                     p.executeUpdate();
@@ -393,7 +408,7 @@ public final class RunStore implements AutoCloseable {
                     while (r.next()) {
                         if (r.getString(1).equals("samples")) {
                             samples = JSON.readValue(r.getString(2), RunEvent.Samples.class);
-                        } else {
+                        } else if (r.getString(1).equals("embedding")) {
                             embedding = JSON.readValue(r.getString(2), RunEvent.Embedding.class);
                         }
                     }
@@ -411,7 +426,7 @@ public final class RunStore implements AutoCloseable {
             db.commit();
             return Optional.of(new RunRecord(id, base.created(), base.config(), base.status(), base.message(),
                     base.step(), base.stepsPerSec(), base.bestDev(), base.test(), progress, evals, samples, embedding,
-                    changes, base.name(), base.note()));
+                    changes, base.name(), base.note(), health(id)));
         } catch (SQLException | JsonProcessingException e) {
             recover();
             throw new StoreException("cannot read run " + id + ": " + e.getMessage(), e);
@@ -419,6 +434,30 @@ public final class RunStore implements AutoCloseable {
     }
 
     /** Work on this store's connection; see {@link #transaction}. */
+    /** The run's layer health: the series without histograms, the latest evaluation in full; null if none. */
+    private RunRecord.HealthHistory health(String id) throws SQLException, JsonProcessingException {
+        List<RunEvent.Health> series = new ArrayList<>();
+        try (PreparedStatement p = conn().prepareStatement("SELECT body FROM health WHERE run_id = ? ORDER BY step")) {
+            p.setString(1, id);
+            try (ResultSet r = p.executeQuery()) {
+                while (r.next()) {
+                    series.add(JSON.readValue(r.getString(1), RunEvent.Health.class));
+                }
+            }
+        }
+        RunEvent.Health latest = null;
+        try (PreparedStatement p = conn().prepareStatement("SELECT body FROM snapshots WHERE run_id = ? AND kind = ?")) {
+            p.setString(1, id);
+            p.setString(2, "health");
+            try (ResultSet r = p.executeQuery()) {
+                if (r.next()) {
+                    latest = JSON.readValue(r.getString(1), RunEvent.Health.class);
+                }
+            }
+        }
+        return latest == null ? null : new RunRecord.HealthHistory(series, latest);
+    }
+
     public interface Work<T> {
         T run(Connection c) throws SQLException;
     }

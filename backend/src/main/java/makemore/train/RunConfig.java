@@ -50,6 +50,7 @@ public record RunConfig(
         Double beta1,
         Double beta2,
         Double clip,
+        Double dropout,
         Boolean batchnorm,
         String init,
         String method,

@@ -41,6 +41,19 @@ public sealed interface RunEvent {
         public String type() { return "lr"; }
     }
 
+    /**
+     * Layer statistics at an evaluation (lecture 3's diagnostics, see {@link makemore.model.Health}); in a stored
+     * run's history the histograms are left out (only the latest evaluation's are kept).
+     */
+    record Health(long step, List<makemore.model.Health.Layer> layers, List<makemore.model.Health.Weight> weights,
+            List<makemore.model.Health.Histogram> histograms) implements RunEvent {
+        public String type() { return "health"; }
+
+        public Health withoutHistograms() {
+            return new Health(step, layers, weights, List.of());
+        }
+    }
+
     record Status(long step, RunStatus status, String message) implements RunEvent {
         public String type() { return "status"; }
     }

@@ -24,6 +24,7 @@ public final class Trainer {
     private final LanguageModel model;
     private final RunControl control;
     private final Consumer<RunEvent> listener;
+    private long healthNanos;
 
     public Trainer(RunConfig cfg, Corpus corpus, LanguageModel model, RunControl control, Consumer<RunEvent> listener) {
         this.cfg = cfg;
@@ -55,6 +56,7 @@ public final class Trainer {
             if (cfg.lrChanges() != null) {
                 cfg.lrChanges().forEach(c -> control.planLr(c.step(), c.lr())); // a steered run, replayed exactly
             }
+            health(0, cfg.scheduledLr(cfg.lr(), 0)); // the initialisation, before any step (lecture 3's picture)
             int every = progressEvery(cfg);
             double baseLr = cfg.lr();
             double firstLoss = Double.NaN;
@@ -117,6 +119,7 @@ public final class Trainer {
                     if (!points.isEmpty()) {
                         listener.accept(new RunEvent.Embedding(done, points));
                     }
+                    health(done, lr);
                 }
                 if (!last && cfg.sampleEvery() > 0 && done % cfg.sampleEvery() == 0) {
                     samples(done, LIVE_SAMPLES);
@@ -154,6 +157,21 @@ public final class Trainer {
         double nll = model.nll(part);
         listener.accept(new RunEvent.Eval(step, part.label(), nll));
         return nll;
+    }
+
+    /** Layer statistics on one batch, for models that have layers to show; its cost is in {@link #healthNanos}. */
+    private void health(long step, double lr) {
+        long t0 = System.nanoTime();
+        makemore.model.Health h = model.health(lr);
+        healthNanos += System.nanoTime() - t0;
+        if (h != null) {
+            listener.accept(new RunEvent.Health(step, h.layers(), h.weights(), h.histograms()));
+        }
+    }
+
+    /** Time spent measuring layer health so far (to keep it a small fraction of training). */
+    public long healthNanos() {
+        return healthNanos;
     }
 
     private List<RunEvent.Sample> samples(long step, int n) {

@@ -180,7 +180,8 @@ public final class LabServer implements AutoCloseable {
             ctx.status(201).json(datasets.upload(name, u.bytes()));
         }));
         app.get("/api/ngram", safe(ctx -> ctx.json(ngrams.score(ctx.queryParam("dataset"),
-                Strict.intParam(ctx, "context", 1), Strict.doubleParam(ctx, "smoothing", 1.0)))));
+                Strict.intParam(ctx, "context", 1), Strict.doubleParam(ctx, "smoothing", 1.0),
+                Strict.doubleParam(ctx, "discount", 0.75)))));
         if (testRoutes != null) {
             testRoutes.accept(app);
         }

@@ -24,7 +24,7 @@ class ConfigFuzzTest {
     /** body, then the fields the error may name (any of them). */
     static final String[][] CASES = {
         // wrong types
-        {"{\"model\":5}", "model"}, {"{\"model\":\"rnn\"}", "model"}, {"{\"model\":[\"mlp\"]}", "model"},
+        {"{\"model\":5}", "model"}, {"{\"model\":\"lstm\"}", "model"}, {"{\"model\":[\"mlp\"]}", "model"},
         {"{\"context\":\"3\"}", "context"}, {"{\"context\":2.5}", "context"}, {"{\"context\":true}", "context"},
         {"{\"context\":[3]}", "context"}, {"{\"context\":{\"a\":1}}", "context"}, {"{\"lr\":\"0.1\"}", "lr"},
         {"{\"lr\":true}", "lr"}, {"{\"lr\":[0.1]}", "lr"}, {"{\"smoothing\":\"x\"}", "smoothing"},

@@ -227,7 +227,7 @@ class LabPageTest extends PageHarness {
     /** A model the server adds shows up with its controls (int, float, choice, bool, showIf): no page change. */
     @Test
     void aModelTheServerAddsAppearsWithItsControls() {
-        String gru = "{\"name\":\"gru\",\"title\":\"GRU\",\"help\":\"a gated recurrent net\",\"trainable\":true,"
+        String toy = "{\"name\":\"toy\",\"title\":\"Toy RNN\",\"help\":\"a gated recurrent net\",\"trainable\":true,"
                 + "\"fields\":[{\"name\":\"layers\",\"label\":\"layers\",\"type\":\"int\",\"default\":2,\"min\":1,"
                 + "\"minOpen\":false,\"max\":8,\"scale\":\"lin\",\"live\":false,\"help\":\"stacked cells\"},"
                 + "{\"name\":\"optimizer\",\"label\":\"optimizer\",\"type\":\"choice\",\"default\":\"sgd\","
@@ -240,10 +240,10 @@ class LabPageTest extends PageHarness {
             var real = route.fetch();
             String body = real.text().trim();
             route.fulfill(new com.microsoft.playwright.Route.FulfillOptions().setResponse(real)
-                    .setBody(body.substring(0, body.length() - 1) + "," + gru + "]"));
+                    .setBody(body.substring(0, body.length() - 1) + "," + toy + "]"));
         });
         open(page, base + "/");
-        page.locator("[data-model=gru]").click();
+        page.locator("[data-model=toy]").click();
         assertThat(page.locator("#model-note")).hasText("a gated recurrent net");
         assertThat(page.locator("#val-layers")).hasValue("2");
         assertEquals("checkbox", page.locator("#val-batchnorm").getAttribute("type"));
@@ -256,7 +256,7 @@ class LabPageTest extends PageHarness {
         assertThat(page.locator("#err-layers")).containsText("layers must be in [1, 8]");
         typeValue("layers", "3");
         page.locator("#val-batchnorm").uncheck();
-        allowStatus(400); // this server does not train a gru: it says so, by name
+        allowStatus(400); // this server has no model 'toy': it says so, by name
         page.locator("#train").click();
         assertThat(page.locator("#err-config")).containsText("model");
         screenshot(page, "new-model");

@@ -1,0 +1,128 @@
+package makemore.model;
+
+import ai.djl.ndarray.NDList;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import java.util.List;
+import makemore.data.Corpus;
+import makemore.optim.OptimizerConfig;
+import makemore.train.Fields;
+import makemore.train.RunConfig;
+
+/**
+ * makemore.py's recurrent language models: a learned start state, token embeddings, one cell applied at each
+ * position, a linear head on every hidden state.
+ * <ul>
+ * <li>{@code rnn}: h = tanh(W [x, h] + b)
+ * <li>{@code gru}: r = sigmoid(Wr [x, h] + br); hbar = tanh(Wh [x, r * h] + bh); z = sigmoid(Wz [x, h] + bz);
+ * h = (1 - z) h + z hbar
+ * </ul>
+ * Each weight on [x, h] is kept as its x part and its h part (the same function, initial distribution and AdamW
+ * updates, since those act per element), so the x parts of every position run as one matmul before the loop and
+ * only the h parts run per step.
+ */
+final class Rnn extends AutogradModel {
+    static final ModelSpec RNN_SPEC = spec("rnn", "RNN (makemore.py)",
+            "makemore.py's vanilla recurrent net: h = tanh(W [x, h] + b) at each position, a linear head; AdamW.");
+    static final ModelSpec GRU_SPEC = spec("gru", "GRU (makemore.py)",
+            "makemore.py's gated recurrent unit: reset and update gates decide what of h to keep; AdamW.");
+
+    private static ModelSpec spec(String name, String title, String help) {
+        boolean gru = name.equals("gru");
+        return new ModelSpec(name, title, help + " Each item is one sequence.", true,
+                Fields.with(List.of(
+                        AutogradFields.sequenceContext(),
+                        Fields.embDim(64),
+                        Fields.hidden(64, "recurrent state size (n_embd2)")),
+                        makemore.optim.OptimizerConfig.fields("adamw", 0.01),
+                        Fields.training(5e-4, "constant", 32, 10000, 500)),
+                (cfg, corpus) -> new Rnn(cfg, corpus, gru), (cfg, corpus) -> bytes(cfg, corpus, gru), null);
+    }
+
+    /**
+     * float32 bytes: parameters with gradients and AdamW state (5 copies), plus per position of a step the
+     * embedding, input projections, gates and states kept for backward and their gradients, plus the logits.
+     */
+    static long bytes(RunConfig cfg, Corpus corpus, boolean gru) {
+        long v = corpus.vocab().size();
+        long t = AutogradFields.sequenceBlock(cfg, corpus);
+        long e = cfg.embDim();
+        long h = cfg.hidden();
+        int gates = gru ? 3 : 1;
+        long params = h + v * e + gates * (e + h + 1) * h + h * v + v;
+        long tokens = Math.max(AutogradFields.batchRows(cfg, corpus.words(Corpus.Part.TRAIN).size()), 512) * t;
+        long perToken = 2 * (e + gates * 4 * h + 4 * v);
+        return 4 * (5 * params + tokens * perToken);
+    }
+
+    private final boolean gru;
+    private final int hidden;
+    private final PtNDArray wte;
+    private final PtNDArray start;
+    private final PtNDArray wx; // [gates * hidden, emb]: rnn one gate; gru r, z, hbar
+    private final PtNDArray bx;
+    private final PtNDArray wh; // rnn: [hidden, hidden]; gru: r and z [2 hidden, hidden]
+    private final PtNDArray whBar; // gru only: hbar's h part [hidden, hidden]
+    private final PtNDArray headW;
+    private final PtNDArray headB;
+
+    Rnn(RunConfig cfg, Corpus corpus, boolean gru) {
+        this(corpus, gru, AutogradFields.sequenceBlock(cfg, corpus), cfg.embDim(), cfg.hidden(), cfg.batch(), cfg.seed(),
+                OptimizerConfig.of(cfg));
+    }
+
+    Rnn(Corpus corpus, boolean gru, int block, int emb, int hidden, int batch, long seed, OptimizerConfig opt) {
+        super(corpus, Layout.SEQUENCE, block, batch, seed, opt);
+        this.gru = gru;
+        this.hidden = hidden;
+        int fanIn = emb + hidden;
+        start = constantParam("start", 0, 1, 1, hidden);
+        wte = gaussianParam("wte", 1, vocab, emb);
+        int gates = gru ? 3 : 1;
+        wx = uniformParam("cell.x_weight", fanIn, (long) gates * hidden, emb);
+        bx = uniformParam("cell.bias", fanIn, (long) gates * hidden);
+        wh = uniformParam("cell.h_weight", fanIn, (gru ? 2L : 1L) * hidden, hidden);
+        whBar = gru ? uniformParam("cell.hbar_h_weight", fanIn, hidden, hidden) : null;
+        headW = uniformParam("lm_head.weight", hidden, vocab, hidden);
+        headB = uniformParam("lm_head.bias", hidden, vocab);
+    }
+
+    @Override
+    protected PtNDArray forward(Input in) {
+        PtNDArray idx = in.idx;
+        int t = in.length;
+        // every position's input projections at once, then one [B, 1, *] slice per position
+        PtNDArray xp = Nd.linear(JniUtils.embedding(idx, wte, false), wx, bx);
+        PtNDArray whT = JniUtils.transpose(wh, 0, 1);
+        PtNDArray h = start;
+        PtNDArray[] hs = new PtNDArray[t];
+        if (!gru) {
+            NDList xs = JniUtils.split(xp, 1, 1);
+            for (int i = 0; i < t; i++) {
+                h = JniUtils.tanh(JniUtils.add((PtNDArray) xs.get(i), Nd.matmul(h, whT)));
+                hs[i] = h;
+            }
+        } else {
+            NDList byGate = JniUtils.split(xp, new long[] {2L * hidden, hidden}, 2); // [r z] and hbar (sizes)
+            NDList xrz = JniUtils.split((PtNDArray) byGate.get(0), 1, 1);
+            NDList xbar = JniUtils.split((PtNDArray) byGate.get(1), 1, 1);
+            PtNDArray whBarT = JniUtils.transpose(whBar, 0, 1);
+            for (int i = 0; i < t; i++) {
+                PtNDArray rz = JniUtils.sigmoid(JniUtils.add((PtNDArray) xrz.get(i), Nd.matmul(h, whT)));
+                NDList gates = JniUtils.split(rz, hidden, 2);
+                PtNDArray r = (PtNDArray) gates.get(0);
+                PtNDArray z = (PtNDArray) gates.get(1);
+                PtNDArray hbar = JniUtils.tanh(JniUtils.add((PtNDArray) xbar.get(i),
+                        Nd.matmul(JniUtils.mul(r, h), whBarT)));
+                h = JniUtils.add(h, JniUtils.mul(z, JniUtils.sub(hbar, h))); // (1 - z) h + z hbar
+                hs[i] = h;
+            }
+        }
+        return Nd.linear(JniUtils.cat(hs, 1), headW, headB);
+    }
+
+    @Override
+    protected PtNDArray tokenEmbedding() {
+        return wte;
+    }
+}

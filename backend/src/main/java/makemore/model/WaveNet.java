@@ -1,0 +1,94 @@
+package makemore.model;
+
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import java.util.List;
+import makemore.data.Corpus;
+import makemore.optim.OptimizerConfig;
+import makemore.train.ConfigException;
+import makemore.train.FieldSpec;
+import makemore.train.Fields;
+import makemore.train.RunConfig;
+
+/**
+ * Lecture 5's WaveNet-style MLP: embed {@code context} characters, then fuse consecutive pairs in a tree
+ * (FlattenConsecutive(2), a bias-free linear layer, BatchNorm1d, tanh) until one vector is left, then the output
+ * layer. With block 8, embedding 24 and hidden 128 it is the lecture's 76,579-parameter model. Initial values as
+ * the lecture's: linear weights N(0, 1 / fan-in), the output layer's scaled by 0.1; SGD.
+ */
+final class WaveNet extends AutogradModel {
+    static final ModelSpec SPEC = new ModelSpec("wavenet", "WaveNet (lecture 5)",
+            "Lecture 5: embed the context, fuse consecutive pairs in a tree (linear, BatchNorm, tanh at each level),"
+                    + " softmax. SGD.", true,
+            Fields.with(List.of(
+                    FieldSpec.integer("context", "context", 8, 2, 64, "log",
+                            "characters of context: a power of two, one tree level per doubling"),
+                    Fields.embDim(24),
+                    Fields.hidden(128, "width of every tree level")),
+                    Fields.training(0.1, "step", 32, 200_000, 10_000).stream()
+                            .map(f -> f.name().equals("decayAt") ? f.withDefault(0.75) : f).toList()),
+            WaveNet::new, WaveNet::bytes, WaveNet::check);
+
+    static void check(RunConfig cfg) {
+        if (Integer.bitCount(cfg.context()) != 1) {
+            throw new ConfigException("context", "context must be a power of two (2, 4, 8, 16, 32, 64): each tree"
+                    + " level fuses pairs, got " + cfg.context());
+        }
+    }
+
+    /** Parameters, gradients and SGD's copy; one step's activations at every level and their gradients. */
+    static long bytes(RunConfig cfg, Corpus corpus) {
+        long v = corpus.vocab().size();
+        long rows = AutogradFields.batchRows(cfg, corpus.tokens());
+        long h = cfg.hidden();
+        long params = v * cfg.embDim() + 2L * cfg.embDim() * h + 2 * h * h * levels(cfg.context()) + 2 * h * v;
+        long perRow = (long) cfg.context() * cfg.embDim() + 6 * h * cfg.context() + 4 * v;
+        return 4 * (3 * params + 2 * rows * perRow);
+    }
+
+    private static int levels(int context) {
+        return Integer.numberOfTrailingZeros(context);
+    }
+
+    private final PtNDArray c;
+    private final PtNDArray[] w;
+    private final Layers.BatchNorm[] bn;
+    private final PtNDArray out;
+    private final PtNDArray outBias;
+
+    WaveNet(RunConfig cfg, Corpus corpus) {
+        super(corpus, Layout.CONTEXT, cfg.context(), cfg.batch(), cfg.seed(),
+                new OptimizerConfig("sgd", 0, 0.9, 0.99, 0));
+        int emb = cfg.embDim();
+        int hidden = cfg.hidden();
+        int levels = levels(block);
+        c = gaussianParam("C", 1.0, vocab, emb);
+        w = new PtNDArray[levels];
+        bn = new Layers.BatchNorm[levels];
+        for (int l = 0; l < levels; l++) {
+            int fanIn = 2 * (l == 0 ? emb : hidden);
+            w[l] = gaussianParam("W" + (l + 1), 1 / Math.sqrt(fanIn), fanIn, hidden);
+            bn[l] = new Layers.BatchNorm(constantParam("bn" + (l + 1) + ".gain", 1, hidden),
+                    constantParam("bn" + (l + 1) + ".bias", 0, hidden), buffer(new float[hidden], hidden),
+                    buffer(BatchNormMlp.ones(hidden), hidden), Layers.MOMENTUM);
+        }
+        out = gaussianParam("W_out", 0.1 / Math.sqrt(hidden), hidden, vocab);
+        outBias = constantParam("b_out", 0, vocab);
+    }
+
+    @Override
+    protected PtNDArray forward(Input in) {
+        PtNDArray idx = in.idx;
+        PtNDArray x = Nd.rows(c, idx); // [B, T, emb]
+        for (int l = 0; l < w.length; l++) {
+            x = Nd.matmul(Layers.flattenConsecutive(x, 2), w[l]);
+            x = tap("level " + (l + 1), "tanh", JniUtils.tanh(bn[l].apply(x, training(), measuring())));
+        }
+        return JniUtils.add(Nd.matmul(x, out), outBias);
+    }
+
+    @Override
+    protected PtNDArray tokenEmbedding() {
+        return c;
+    }
+}
