@@ -49,8 +49,9 @@ export const api = {
   models: () => request('GET', '/api/models'),
   datasets: () => request('GET', '/api/datasets'),
   upload: (file) => request('POST', `/api/datasets?name=${encodeURIComponent(file.name)}`, file, 'application/octet-stream'),
-  ngram: (dataset, context, smoothing) =>
-    request('GET', `/api/ngram?dataset=${encodeURIComponent(dataset)}&context=${context}&smoothing=${smoothing}`),
+  ngram: (dataset, context, smoothing, discount) =>
+    request('GET', `/api/ngram?dataset=${encodeURIComponent(dataset)}&context=${context}&smoothing=${smoothing}`
+      + (discount != null ? `&discount=${discount}` : '')),
   runs: () => request('GET', '/api/runs'),
   run: (id) => request('GET', run(id)),
   create: (config) => request('POST', '/api/runs', config),

@@ -34,7 +34,7 @@ async function score() {
   if (key !== sweepKey) kplot.reset();
   let r;
   try {
-    r = await api.ngram(dataset, ctx, k);
+    r = await api.ngram(dataset, ctx, k, form.config.discount); // the KN discount, when the form shows one
   } catch (e) {
     if (mine === seq) $('ngram-note').textContent = e.message;
     return;
