@@ -58,7 +58,15 @@ function render(r) {
   const key = `${r.id}|${(health.series || []).length}|${latest && latest.step}|${metric}`;
   if (key === shownKey) return;
   shownKey = key;
-  const m = METRICS.find((x) => x.key === metric);
+  // statistics this model reports (an autograd model without taps has weights only): the others are disabled, and
+  // the chart falls back to the first one it has
+  const avail = new Map(METRICS.map((x) => [x.key, seriesOf(health, x).series.length > 0]));
+  for (const b of $('health-metric').querySelectorAll('button')) {
+    b.disabled = !avail.get(b.dataset.metric);
+    b.title = b.disabled ? "this model's health has no such statistic" : METRICS.find((x) => x.key === b.dataset.metric).help || '';
+  }
+  const m = METRICS.find((x) => x.key === metric && avail.get(x.key)) || METRICS.find((x) => avail.get(x.key)) || METRICS[0];
+  for (const b of $('health-metric').querySelectorAll('button')) b.setAttribute('aria-pressed', String(b.dataset.metric === m.key));
   const { steps, series } = seriesOf(health, m);
   chart.set(steps, series, m.guide ?? null, m.label);
   $('health-empty').hidden = series.length > 0;
@@ -70,6 +78,7 @@ function render(r) {
   drawHistograms($('health-act'), hists.filter((x) => x.of === 'activation'), order, 'activations');
   drawHistograms($('health-grad'), hists.filter((x) => x.of === 'gradient'), order, 'gradients');
   $('health-hists').hidden = hists.length === 0;
+  $('health-hists-head').hidden = hists.length === 0;
   const legend = clear($('health-legend'));
   for (const [i, l] of (latest.layers || []).entries()) {
     const li = el('li');
@@ -100,7 +109,7 @@ function build() {
     hists.append(box);
   }
   p.append(head, el('div', { id: 'health-chart', class: 'chart' }), el('p', { class: 'muted', id: 'health-empty', hidden: true }),
-    el('div', { class: 'sub-head' }, 'histograms at the latest evaluation'), hists, el('ul', { class: 'health-legend', id: 'health-legend' }));
+    el('div', { class: 'sub-head', id: 'health-hists-head' }, 'histograms at the latest evaluation'), hists, el('ul', { class: 'health-legend', id: 'health-legend' }));
   chart = new HealthChart($('health-chart'));
 }
 
