@@ -66,14 +66,16 @@ export const api = {
 };
 
 /**
- * One WebSocket per open run: snapshot first, then events. Reconnects (and gets a fresh snapshot) while the run
- * has not ended.
+ * A WebSocket to one live thing (a run, a sweep): snapshot first, then events. Reconnects (and so gets a fresh
+ * snapshot) until {@code ended(message)} says nothing more can change; close code 4404 means it does not exist.
  */
-export class RunSocket {
-  constructor(id, onMessage, onGone) {
-    this.id = id;
+export class LiveSocket {
+  constructor(path, what, onMessage, onGone, ended = () => false) {
+    this.path = path;
+    this.what = what;
     this.onMessage = onMessage;
     this.onGone = onGone;
+    this.endedBy = ended;
     this.closed = false;
     this.ended = false;
     this.retries = 0;
@@ -82,7 +84,7 @@ export class RunSocket {
 
   connect() {
     const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
-    const ws = new WebSocket(`${proto}//${location.host}/ws/runs/${encodeURIComponent(this.id)}`);
+    const ws = new WebSocket(`${proto}//${location.host}${this.path}`);
     this.ws = ws;
     ws.onmessage = (ev) => {
       let m;
@@ -92,14 +94,13 @@ export class RunSocket {
         return;
       }
       this.retries = 0;
-      if (m.type === 'status' && !['queued', 'running'].includes(m.status)) this.ended = true;
-      if (m.type === 'snapshot' && m.run && !['queued', 'running'].includes(m.run.status)) this.ended = true;
+      if (this.endedBy(m)) this.ended = true;
       this.onMessage(m);
     };
     ws.onclose = (ev) => {
       if (this.closed) return;
       if (ev.code === 4404) {
-        this.onGone(ev.reason || `no run ${this.id}`);
+        this.onGone(ev.reason || `no ${this.what}`);
         return;
       }
       if (!this.ended && this.retries < 8) {
@@ -126,3 +127,10 @@ export class RunSocket {
     else ws.close(1000, 'viewer left');
   }
 }
+
+const LIVE = ['queued', 'running'];
+
+/** A run's socket: it has ended once a snapshot or status says so. */
+export const runSocket = (id, onMessage, onGone) => new LiveSocket(`/ws/runs/${encodeURIComponent(id)}`, `run ${id}`,
+  onMessage, onGone, (m) => (m.type === 'status' && !LIVE.includes(m.status))
+    || (m.type === 'snapshot' && m.run && !LIVE.includes(m.run.status)));

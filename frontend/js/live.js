@@ -2,7 +2,7 @@
 // announced as 'run' (at most once a frame). Control goes to the server (stop, learning rate), so any tab, also
 // after a reload, can steer any run that trains.
 
-import { RunSocket } from './api.js';
+import { runSocket } from './api.js';
 import { bus, store, TERMINAL } from './state.js';
 import { num, frameThrottle } from './util.js';
 
@@ -29,7 +29,7 @@ function open(id) {
   wall = [];
   bus.emit('run', null);
   if (!id) return;
-  socket = new RunSocket(id, onMessage, (why) => {
+  socket = runSocket(id, onMessage, (why) => {
     bus.emit('error', `Cannot open run ${id}: ${why}`);
     openId = null;
   });

@@ -3,7 +3,7 @@
 // server's rule: lowest mean final dev over finished runs, its lowest-dev run), so the plot moves the moment a
 // point message lands. Share link, re-run link (the definition), stop, delete (confirmed), test once, export.
 
-import { expApi, SweepSocket } from '../exp-api.js';
+import { expApi, sweepSocket } from '../exp-api.js';
 import { expLinks } from '../exp-routes.js';
 import { bus, store, go, links, datasetName, model } from '../state.js';
 import { SweepPlot } from '../charts/sweep-plot.js';
@@ -201,7 +201,7 @@ function open(id) {
   $('sw-best').textContent = 'connecting…';
   openId = id;
   delete $('sweep-view').dataset.lastPointAt;
-  socket = new SweepSocket(id, onMessage, (why) => {
+  socket = sweepSocket(id, onMessage, (why) => {
     bus.emit('error', `Cannot open sweep ${id}: ${why}`);
     openId = null;
   });
