@@ -6,10 +6,8 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -41,10 +39,9 @@ public final class RunService implements AutoCloseable {
     private final RunStore store;
     private final StoreWriter writer;
     private final DatasetLibrary datasets;
-    private final Path paramsDir;
+    private final SavedModels saved;
     private final ExecutorService trainers;
     private final Map<String, LiveRun> live = new ConcurrentHashMap<>();
-    private final Map<String, LanguageModel> loaded = new LinkedHashMap<>(8, 0.75f, true);
     private final SecureRandom random = new SecureRandom();
     private final java.util.concurrent.atomic.AtomicInteger queued = new java.util.concurrent.atomic.AtomicInteger();
     private volatile boolean closing;
@@ -53,7 +50,8 @@ public final class RunService implements AutoCloseable {
         this.store = store;
         this.writer = new StoreWriter(store, this::storeFailed);
         this.datasets = datasets;
-        this.paramsDir = dataDir.resolve("params");
+        Path paramsDir = dataDir.resolve("params");
+        this.saved = new SavedModels(datasets, paramsDir);
         try {
             Files.createDirectories(paramsDir);
         } catch (IOException e) {
@@ -318,12 +316,7 @@ public final class RunService implements AutoCloseable {
         if (!store.delete(id)) {
             throw LabException.notFound("no run " + id);
         }
-        synchronized (loaded) {
-            LanguageModel m = loaded.remove(id);
-            if (m != null) {
-                m.close();
-            }
-        }
+        saved.forget(id);
         try {
             Files.deleteIfExists(paramsFile(id));
         } catch (IOException ignored) {
@@ -349,7 +342,7 @@ public final class RunService implements AutoCloseable {
             if (again.test() != null) {
                 return testAnswer(again.test(), true);
             }
-            double loss = withModel(again, m -> m.nll(Corpus.Part.TEST));
+            double loss = saved.testLoss(again);
             boolean first = store.setTest(id, loss);
             RunRecord.TestScore t = store.get(id).orElseThrow().test();
             LiveRun run = live.get(id);
@@ -371,72 +364,17 @@ public final class RunService implements AutoCloseable {
         if (!(temperature >= 0.05 && temperature <= 10)) {
             throw new ConfigException("temperature", "temperature must be in [0.05, 10], got " + temperature);
         }
-        RunRecord r = get(id);
-        Corpus corpus = datasets.corpus(r.config().dataset());
-        List<String> names = withModel(r, m -> m.sample(n, temperature, new Random(seed)));
-        List<RunEvent.Sample> out = new ArrayList<>();
-        for (String s : names) {
-            Corpus.Part seen = corpus.seenIn(s);
-            out.add(new RunEvent.Sample(s, seen == null ? null : seen.label()));
-        }
-        return out;
+        return saved.samples(get(id), n, temperature, seed);
     }
 
     public record Probe(String word, List<Map<String, Object>> chars, double nll) {}
 
     public Probe probe(String id, String word) {
-        RunRecord r = get(id);
-        String w = word == null ? "" : word.strip();
-        double[] p;
-        try {
-            p = withModel(r, m -> m.probabilities(w));
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException("word", e.getMessage());
-        }
-        List<Map<String, Object>> chars = new ArrayList<>();
-        int[] cps = w.codePoints().toArray();
-        double nll = 0;
-        for (int i = 0; i < p.length; i++) {
-            String ch = i < cps.length ? new String(Character.toChars(cps[i])) : ".";
-            chars.add(Map.of("ch", ch, "p", p[i]));
-            nll -= Math.log(p[i]);
-        }
-        return new Probe(w, chars, nll / p.length);
-    }
-
-    private interface ModelUse<T> {
-        T apply(LanguageModel m);
-    }
-
-    /** Runs {@code use} on the run's saved parameters; models stay loaded (a few) for repeated probes. */
-    private <T> T withModel(RunRecord r, ModelUse<T> use) {
-        Path params = paramsFile(r.id());
-        if (!Files.exists(params)) {
-            throw LabException.conflict("run " + r.id() + " has no saved parameters yet (it is "
-                    + r.status().label() + "; parameters are saved at each evaluation)");
-        }
-        synchronized (loaded) {
-            String key = r.id() + "@" + params.toFile().lastModified();
-            LanguageModel m = loaded.get(key);
-            if (m == null) {
-                try {
-                    m = Models.load(r.config(), datasets.corpus(r.config().dataset()), params);
-                } catch (IOException e) {
-                    throw LabException.conflict("cannot read run " + r.id() + "'s parameters: " + e.getMessage());
-                }
-                loaded.put(key, m);
-                while (loaded.size() > 4) {
-                    var eldest = loaded.entrySet().iterator().next();
-                    eldest.getValue().close();
-                    loaded.remove(eldest.getKey());
-                }
-            }
-            return use.apply(m);
-        }
+        return saved.probe(get(id), word);
     }
 
     private Path paramsFile(String id) {
-        return paramsDir.resolve(id + ".params");
+        return saved.file(id);
     }
 
     private String newId() {
@@ -461,9 +399,6 @@ public final class RunService implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         writer.close();
-        synchronized (loaded) {
-            loaded.values().forEach(LanguageModel::close);
-            loaded.clear();
-        }
+        saved.close();
     }
 }

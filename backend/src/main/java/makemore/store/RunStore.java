@@ -217,93 +217,13 @@ public final class RunStore implements AutoCloseable {
 
     /** Writes a batch of one run's events in one transaction. */
     public synchronized void append(String id, List<RunEvent> events) {
-        try (PreparedStatement metric = conn().prepareStatement("INSERT INTO metrics (run_id, step, kind, value, lr) VALUES (?, ?, ?, ?, ?)");
-                PreparedStatement snap = conn().prepareStatement("INSERT INTO snapshots (run_id, kind, step, body) VALUES (?, ?, ?, ?)"
-                        + " ON CONFLICT (run_id, kind) DO UPDATE SET step = excluded.step, body = excluded.body");
-                PreparedStatement lr = conn().prepareStatement("INSERT INTO lr_changes (run_id, step, lr) VALUES (?, ?, ?)");
-                PreparedStatement health = conn().prepareStatement("INSERT INTO health (run_id, step, body) VALUES (?, ?, ?)");
-                PreparedStatement status = conn().prepareStatement("UPDATE runs SET status = ?, message = ?, step = ? WHERE id = ?");
-                PreparedStatement progress = conn().prepareStatement("UPDATE runs SET step = ?, steps_per_sec = ? WHERE id = ?");
-                PreparedStatement dev = conn().prepareStatement("UPDATE runs SET best_dev = ? WHERE id = ? AND (best_dev IS NULL OR best_dev > ?)")) {
-            RunEvent.Progress lastProgress = null;
-            for (RunEvent e : events) {
-                if (e instanceof RunEvent.Progress p) {
-                    addMetric(metric, id, p.step(), "progress", p.trainLoss(), p.lr());
-                    if (Double.isFinite(p.penalty())) {
-                        addMetric(metric, id, p.step(), "penalty", p.penalty(), null);
-                    }
-                    lastProgress = p;
-                } else if (e instanceof RunEvent.Eval ev) {
-                    addMetric(metric, id, ev.step(), ev.split(), ev.loss(), null);
-                    if (ev.split().equals("dev") && Double.isFinite(ev.loss())) {
-                        dev.setDouble(1, ev.loss());
-                        dev.setString(2, id);
-                        dev.setDouble(3, ev.loss());
-                        dev.addBatch();
-                    }
-                } else if (e instanceof RunEvent.Samples || e instanceof RunEvent.Embedding) {
-                    snap.setString(1, id);
-                    snap.setString(2, e.type());
-                    snap.setLong(3, e.step());
-                    snap.setString(4, JSON.writeValueAsString(e));
-                    snap.addBatch();
-                } else if (e instanceof RunEvent.Health h) {
-                    // the series row without histograms; the latest in full as a snapshot
-                    health.setString(1, id);
-                    health.setLong(2, h.step());
-                    health.setString(3, JSON.writeValueAsString(h.withoutHistograms()));
-                    health.addBatch();
-                    snap.setString(1, id);
-                    snap.setString(2, h.type());
-                    snap.setLong(3, h.step());
-                    snap.setString(4, JSON.writeValueAsString(h));
-                    snap.addBatch();
-                } else if (e instanceof RunEvent.LrChange c) {
-                    lr.setString(1, id);
-                    lr.setLong(2, c.step());
-                    lr.setDouble(3, c.lr());
-                    lr.addBatch();
-                } else if (e instanceof RunEvent.Status s) {
-                    status.setString(1, s.status().label());
-                    status.setString(2, s.message());
-                    status.setLong(3, s.step());
-                    status.setString(4, id);
-                    status.addBatch();
-                }
-            }
-            if (lastProgress != null) {
-                progress.setLong(1, lastProgress.step());
-                progress.setDouble(2, lastProgress.stepsPerSec());
-                progress.setString(3, id);
-                progress.addBatch();
-            }
-            for (PreparedStatement p : List.of(metric, snap, lr, health, progress, dev, status)) {
-                p.executeBatch();
-            }
+        try {
+            RunEventWriter.write(conn(), id, events);
             db.commit();
         } catch (SQLException | JsonProcessingException e) {
             recover();
             throw new StoreException("cannot store run " + id + ": " + e.getMessage(), e);
         }
-    }
-
-    private static void addMetric(PreparedStatement p, String id, long step, String kind, double v, Double lr)
-            throws SQLException {
-        p.setString(1, id);
-        p.setLong(2, step);
-        p.setString(3, kind);
-        // NaN/inf have no portable SQL value: stored as NULL and read back as NaN, or +inf for an eval
-        if (Double.isFinite(v)) {
-            p.setDouble(4, v);
-        } else {
-            p.setNull(4, java.sql.Types.DOUBLE);
-        }
-        if (lr == null) {
-            p.setNull(5, java.sql.Types.DOUBLE);
-        } else {
-            p.setDouble(5, lr);
-        }
-        p.addBatch();
     }
 
     /** Stores the run's one test score; false (and nothing changes) if it already has one. */
@@ -363,99 +283,13 @@ public final class RunStore implements AutoCloseable {
 
     public synchronized Optional<RunRecord> get(String id) {
         try {
-            RunRecord base;
-            try (PreparedStatement p = conn().prepareStatement("SELECT created, config, status, message, step, steps_per_sec,"
-                    + " best_dev, test_loss, test_scored_at, name, note FROM runs WHERE id = ?")) {
-                p.setString(1, id);
-                try (ResultSet r = p.executeQuery()) {
-                    if (!r.next()) {
-                        db.commit();
-                        return Optional.empty();
-                    }
-                    Double test = nullable(r, 8);
-                    base = new RunRecord(id, r.getString(1), RunConfig.fromJson(r.getString(2)),
-                            RunStatus.parse(r.getString(3)), r.getString(4), r.getLong(5), r.getDouble(6), nullable(r, 7),
-                            test == null ? null : new RunRecord.TestScore(test, r.getString(9)), null, null, null, null,
-                            null, r.getString(10), r.getString(11));
-                }
-            }
-            List<RunRecord.Point> progress = new ArrayList<>();
-            List<RunEvent.Eval> evals = new ArrayList<>();
-            java.util.Map<Long, Double> penalties = new java.util.HashMap<>();
-            try (PreparedStatement p = conn().prepareStatement("SELECT step, kind, value, lr FROM metrics WHERE run_id = ?"
-                    + " ORDER BY step, kind")) {
-                p.setString(1, id);
-                try (ResultSet r = p.executeQuery()) {
-                    while (r.next()) {
-                        Double v = nullable(r, 3);
-                        if (r.getString(2).equals("penalty")) {
-                            penalties.put(r.getLong(1), v); // "penalty" sorts before "progress" at the same step
-                        } else if (r.getString(2).equals("progress")) {
-                            progress.add(new RunRecord.Point(r.getLong(1), v == null ? Double.NaN : v, r.getDouble(4),
-                                    penalties.remove(r.getLong(1))));
-                        } else {
-                            evals.add(new RunEvent.Eval(r.getLong(1), r.getString(2),
-                                    v == null ? Double.POSITIVE_INFINITY : v));
-                        }
-                    }
-                }
-            }
-            RunEvent.Samples samples = null;
-            RunEvent.Embedding embedding = null;
-            try (PreparedStatement p = conn().prepareStatement("SELECT kind, body FROM snapshots WHERE run_id = ?")) {
-                p.setString(1, id);
-                try (ResultSet r = p.executeQuery()) {
-                    while (r.next()) {
-                        if (r.getString(1).equals("samples")) {
-                            samples = JSON.readValue(r.getString(2), RunEvent.Samples.class);
-                        } else if (r.getString(1).equals("embedding")) {
-                            embedding = JSON.readValue(r.getString(2), RunEvent.Embedding.class);
-                        }
-                    }
-                }
-            }
-            List<RunEvent.LrChange> changes = new ArrayList<>();
-            try (PreparedStatement p = conn().prepareStatement("SELECT step, lr FROM lr_changes WHERE run_id = ? ORDER BY step")) {
-                p.setString(1, id);
-                try (ResultSet r = p.executeQuery()) {
-                    while (r.next()) {
-                        changes.add(new RunEvent.LrChange(r.getLong(1), r.getDouble(2)));
-                    }
-                }
-            }
+            Optional<RunRecord> out = new RunRecordReader(conn()).read(id);
             db.commit();
-            return Optional.of(new RunRecord(id, base.created(), base.config(), base.status(), base.message(),
-                    base.step(), base.stepsPerSec(), base.bestDev(), base.test(), progress, evals, samples, embedding,
-                    changes, base.name(), base.note(), health(id)));
+            return out;
         } catch (SQLException | JsonProcessingException e) {
             recover();
             throw new StoreException("cannot read run " + id + ": " + e.getMessage(), e);
         }
-    }
-
-    /** Work on this store's connection; see {@link #transaction}. */
-    /** The run's layer health: the series without histograms, the latest evaluation in full; null if none. */
-    private RunRecord.HealthHistory health(String id) throws SQLException, JsonProcessingException {
-        List<RunEvent.Health> series = new ArrayList<>();
-        try (PreparedStatement p = conn().prepareStatement("SELECT body FROM health WHERE run_id = ? ORDER BY step")) {
-            p.setString(1, id);
-            try (ResultSet r = p.executeQuery()) {
-                while (r.next()) {
-                    series.add(JSON.readValue(r.getString(1), RunEvent.Health.class));
-                }
-            }
-        }
-        RunEvent.Health latest = null;
-        try (PreparedStatement p = conn().prepareStatement("SELECT body FROM snapshots WHERE run_id = ? AND kind = ?")) {
-            p.setString(1, id);
-            p.setString(2, "health");
-            try (ResultSet r = p.executeQuery()) {
-                if (r.next()) {
-                    latest = JSON.readValue(r.getString(1), RunEvent.Health.class);
-                }
-            }
-        }
-        return latest == null ? null : new RunRecord.HealthHistory(series, latest);
     }
 
     public interface Work<T> {

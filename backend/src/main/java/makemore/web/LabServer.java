@@ -1,44 +1,35 @@
 package makemore.web;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
-import io.javalin.websocket.WsConfig;
-import io.javalin.websocket.WsContext;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import makemore.data.DatasetException;
 import makemore.lab.DatasetLibrary;
 import makemore.lab.LabException;
 import makemore.lab.NgramExplorer;
 import makemore.lab.RunService;
-import makemore.store.RunRecord;
 import makemore.store.RunStore;
 import makemore.store.StoreException;
 import makemore.train.ConfigException;
-import makemore.train.RunConfig;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
-import org.eclipse.jetty.websocket.api.CloseStatus;
 
 /**
  * The lab over HTTP: REST under /api, one WebSocket per run at /ws/runs/{id}, and the page at /. Who may call it
  * is {@link RequestGuard}'s business; bodies are read through {@link Bodies}, within limits; every error, Jetty's
- * own included, is {@code {"error", "field"?}}.
+ * own included, is {@code {"error", "field"?}}. This class owns the server, its limits and the error shape; the
+ * endpoints live in route classes ({@link RunRoutes}, {@link RunSocket}, {@link DatasetRoutes}, {@link SweepRoutes}).
  */
 public final class LabServer implements AutoCloseable {
     /** A connection silent this long is closed (headers or body that stop arriving). */
@@ -56,9 +47,7 @@ public final class LabServer implements AutoCloseable {
     private final NgramExplorer ngrams;
     private final SweepRoutes sweeps;
     private final RequestGuard guard;
-    private final Path spoolDir;
-    private final Semaphore bodyReaders = new Semaphore(BODY_READERS);
-    private final Map<WsContext, ClientOutbox> clients = new ConcurrentHashMap<>();
+    private final RunSocket sockets;
 
     private LabServer(LabOptions o, Consumer<Javalin> testRoutes) {
         writable(o.dataDir());
@@ -74,7 +63,7 @@ public final class LabServer implements AutoCloseable {
             store.close();
             throw e;
         }
-        spoolDir = o.dataDir().resolve("datasets");
+        Path spoolDir = o.dataDir().resolve("datasets");
         ngrams = new NgramExplorer(datasets);
         int[] port = {o.port()};
         guard = new RequestGuard(o, () -> port[0]);
@@ -142,54 +131,17 @@ public final class LabServer implements AutoCloseable {
 
         app.before(guard::check);
         app.get("/api/models", safe(ctx -> ctx.json(makemore.model.Models.all())));
-        app.get("/api/runs", safe(ctx -> ctx.json(runs.list())));
-        app.post("/api/runs", safe(ctx -> ctx.status(201).json(Map.of("id", runs.create(runConfig(ctx))))));
-        app.get("/api/runs/{id}", safe(ctx -> ctx.json(runs.get(ctx.pathParam("id")))));
-        app.post("/api/runs/{id}/stop", safe(ctx -> {
-            runs.stop(ctx.pathParam("id"));
-            ctx.status(202).json(Map.of("stopping", true));
-        }));
-        app.patch("/api/runs/{id}", safe(ctx -> ctx.json(label(ctx))));
-        app.delete("/api/runs/{id}", safe(ctx -> {
-            runs.delete(ctx.pathParam("id"));
-            ctx.status(204);
-        }));
-        app.post("/api/runs/{id}/test", safe(ctx -> ctx.json(runs.test(ctx.pathParam("id")))));
-        app.post("/api/runs/{id}/samples", safe(ctx -> {
-            JsonNode b = json(ctx);
-            Strict.only(b, Set.of("n", "temperature", "seed"));
-            ctx.json(Map.of("names", runs.samples(ctx.pathParam("id"), Strict.intField(b, "n", 20),
-                    Strict.doubleField(b, "temperature", 1.0), Strict.longField(b, "seed", 1))));
-        }));
-        app.post("/api/runs/{id}/probe", safe(ctx -> {
-            JsonNode b = json(ctx);
-            Strict.only(b, Set.of("word"));
-            ctx.json(runs.probe(ctx.pathParam("id"), Strict.stringField(b, "word", 64)));
-        }));
-        app.get("/api/runs/{id}/export", safe(ctx -> Exports.one(ctx, runs, ctx.pathParam("id"))));
-        app.get("/api/export", safe(ctx -> Exports.write(ctx, runs, Exports.ids(ctx.queryParam("ids"), MAX_EXPORT_IDS), false)));
-        app.get("/api/datasets", safe(ctx -> ctx.json(datasets.list())));
-        app.post("/api/datasets", safe(ctx -> {
-            Bodies.Upload u = withBodyPermit(() -> Bodies.upload(ctx, spoolDir));
-            String name;
-            try {
-                name = DatasetLibrary.checkName(u.name());
-            } catch (DatasetException e) {
-                throw new ConfigException("name", e.getMessage());
-            }
-            ctx.status(201).json(datasets.upload(name, u.bytes()));
-        }));
-        app.get("/api/ngram", safe(ctx -> ctx.json(ngrams.score(ctx.queryParam("dataset"),
-                Strict.intParam(ctx, "context", 1), Strict.doubleParam(ctx, "smoothing", 1.0),
-                Strict.doubleParam(ctx, "discount", 0.75)))));
+        BodyPermits bodies = new BodyPermits(BODY_READERS);
+        new RunRoutes(app, runs, bodies);
+        new DatasetRoutes(app, datasets, ngrams, spoolDir, bodies);
         if (testRoutes != null) {
             testRoutes.accept(app);
         }
 
         app.wsBeforeUpgrade("/ws/*", guard::checkUpgrade);
-        app.ws("/ws/runs/{id}", this::socket);
+        sockets = new RunSocket(app, runs);
         sweeps = new SweepRoutes(app, store, runs); // sweeps, LR finder, smoothing vs L2, long export
-        cleanSpool();
+        DatasetRoutes.cleanSpool(spoolDir);
         try {
             app.start();
         } catch (Exception e) { // Javalin's bind failure is a checked exception Kotlin throws undeclared
@@ -267,75 +219,8 @@ public final class LabServer implements AutoCloseable {
         }
     }
 
-    private void cleanSpool() {
-        try (var files = Files.list(spoolDir)) {
-            files.filter(p -> p.getFileName().toString().startsWith("upload-")).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // nothing to clean
-        }
-    }
-
-    private RunConfig runConfig(Context ctx) {
-        String text = withBodyPermit(() -> Bodies.text(ctx));
-        if (text.isBlank()) {
-            throw new ConfigException("config", "the request body is empty; send a run config (a JSON object)");
-        }
-        JsonNode n = Bodies.parse(text, "config"); // duplicate keys, trailing data, nesting: refused here
-        if (!n.isObject()) {
-            throw new ConfigException("config", "a run config must be a JSON object, got " + Bodies.kind(n));
-        }
-        return RunConfig.fromJson(text);
-    }
-
-    /** PATCH {name?, note?}: strings (blank or null clears); anything else is a 400 naming the field. */
-    private Map<String, Object> label(Context ctx) {
-        JsonNode b = json(ctx);
-        Strict.only(b, Set.of("name", "note"));
-        Map<String, java.util.Optional<String>> given = new LinkedHashMap<>();
-        for (var it = b.fields(); it.hasNext(); ) {
-            var f = it.next();
-            if (!f.getValue().isTextual() && !f.getValue().isNull()) {
-                throw new ConfigException(f.getKey(), f.getKey() + " must be a string or null");
-            }
-            given.put(f.getKey(), java.util.Optional.of(f.getValue().isNull() ? "" : f.getValue().asText()));
-        }
-        String id = ctx.pathParam("id");
-        RunRecord.Labels l = runs.label(id, given.getOrDefault("name", java.util.Optional.empty()),
-                given.getOrDefault("note", java.util.Optional.empty()));
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("id", id);
-        out.put("name", l.name());
-        out.put("note", l.note());
-        return out;
-    }
-
-    private JsonNode json(Context ctx) {
-        return withBodyPermit(() -> Bodies.object(ctx, "body"));
-    }
-
-    private interface BodyRead<T> {
-        T read();
-    }
-
-    /** At most {@link #BODY_READERS} requests read bodies at once, so slow senders cannot take every thread. */
-    private <T> T withBodyPermit(BodyRead<T> read) {
-        try {
-            if (!bodyReaders.tryAcquire(200, TimeUnit.MILLISECONDS)) {
-                throw new HttpResponseException(503, "too many requests are sending bodies right now; try again");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new HttpResponseException(503, "the server is shutting down");
-        }
-        try {
-            return read.read();
-        } finally {
-            bodyReaders.release();
-        }
-    }
-
     /** An Error in a handler (OutOfMemoryError, say) ends this request with a 500, and nothing else. */
-    private static Handler safe(Handler h) {
+    static Handler safe(Handler h) {
         return ctx -> {
             try {
                 h.handle(ctx);
@@ -343,55 +228,6 @@ public final class LabServer implements AutoCloseable {
                 throw new IllegalStateException("error in a request: " + e, e);
             }
         };
-    }
-
-    private void socket(WsConfig ws) {
-        ws.onConnect(ctx -> {
-            String id = ctx.pathParam("id");
-            ctx.session.setIdleTimeout(WS_IDLE);
-            ClientOutbox box = new ClientOutbox(ctx.session);
-            RunRecord snapshot;
-            try {
-                snapshot = runs.subscribe(id, box);
-            } catch (LabException e) {
-                ctx.closeSession(4404, e.getMessage());
-                return;
-            } catch (RuntimeException e) {
-                ctx.closeSession(1011, "the run cannot be read right now");
-                return;
-            }
-            clients.put(ctx, box);
-            box.start(snapshot);
-        });
-        ws.onMessage(ctx -> {
-            ClientOutbox box = clients.get(ctx);
-            if (box == null) {
-                return;
-            }
-            try {
-                JsonNode m = Bodies.parse(ctx.message(), "message");
-                if (!m.isObject() || !"set".equals(m.path("type").asText(null))) {
-                    throw new ConfigException("type", "expected {\"type\":\"set\",\"lr\":<number>}");
-                }
-                Strict.only(m, Set.of("type", "lr"));
-                if (!m.has("lr")) {
-                    throw new ConfigException("lr", "expected {\"type\":\"set\",\"lr\":<number>}");
-                }
-                runs.setLr(ctx.pathParam("id"), Strict.doubleField(m, "lr", Double.NaN));
-            } catch (ConfigException | LabException e) {
-                box.send(Map.of("type", "error", "error", e.getMessage()));
-            }
-        });
-        ws.onClose(this::drop);
-        ws.onError(this::drop);
-    }
-
-    private void drop(WsContext ctx) {
-        ClientOutbox box = clients.remove(ctx);
-        if (box != null) {
-            box.close();
-            runs.unsubscribe(ctx.pathParam("id"), box);
-        }
     }
 
     static String clip(String s) {
@@ -419,12 +255,8 @@ public final class LabServer implements AutoCloseable {
         }
         runs.close();
         ngrams.close();
-        for (WsContext ctx : clients.keySet()) {
-            try {
-                ctx.closeSession(new CloseStatus(1001, "the lab is shutting down"));
-            } catch (RuntimeException ignored) {
-                // already gone
-            }
+        if (sockets != null) {
+            sockets.close();
         }
         app.stop();
         store.close();

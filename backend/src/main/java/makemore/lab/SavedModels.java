@@ -1,0 +1,121 @@
+package makemore.lab;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import makemore.data.Corpus;
+import makemore.model.LanguageModel;
+import makemore.model.Models;
+import makemore.store.RunRecord;
+import makemore.train.ConfigException;
+import makemore.train.RunEvent;
+
+/**
+ * What a run's saved (best-dev) parameters answer after training: samples, a word's probabilities, the test loss.
+ * A few models stay loaded, least recently used first out, because the page probes one run many times in a row;
+ * a newer checkpoint file is a new key, so a probe never sees parameters older than the file.
+ */
+final class SavedModels implements AutoCloseable {
+    private static final int KEEP = 4;
+
+    private final DatasetLibrary datasets;
+    private final Path dir;
+    private final Map<String, LanguageModel> loaded = new LinkedHashMap<>(8, 0.75f, true);
+
+    SavedModels(DatasetLibrary datasets, Path dir) {
+        this.datasets = datasets;
+        this.dir = dir;
+    }
+
+    Path file(String id) {
+        return dir.resolve(id + ".params");
+    }
+
+    double testLoss(RunRecord r) {
+        return withModel(r, m -> m.nll(Corpus.Part.TEST));
+    }
+
+    List<RunEvent.Sample> samples(RunRecord r, int n, double temperature, long seed) {
+        Corpus corpus = datasets.corpus(r.config().dataset());
+        List<String> names = withModel(r, m -> m.sample(n, temperature, new Random(seed)));
+        List<RunEvent.Sample> out = new ArrayList<>();
+        for (String s : names) {
+            Corpus.Part seen = corpus.seenIn(s);
+            out.add(new RunEvent.Sample(s, seen == null ? null : seen.label()));
+        }
+        return out;
+    }
+
+    RunService.Probe probe(RunRecord r, String word) {
+        String w = word == null ? "" : word.strip();
+        double[] p;
+        try {
+            p = withModel(r, m -> m.probabilities(w));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("word", e.getMessage());
+        }
+        List<Map<String, Object>> chars = new ArrayList<>();
+        int[] cps = w.codePoints().toArray();
+        double nll = 0;
+        for (int i = 0; i < p.length; i++) {
+            String ch = i < cps.length ? new String(Character.toChars(cps[i])) : ".";
+            chars.add(Map.of("ch", ch, "p", p[i]));
+            nll -= Math.log(p[i]);
+        }
+        return new RunService.Probe(w, chars, nll / p.length);
+    }
+
+    /** Closes and forgets the model cached under {@code key}, if any. */
+    void forget(String key) {
+        synchronized (loaded) {
+            LanguageModel m = loaded.remove(key);
+            if (m != null) {
+                m.close();
+            }
+        }
+    }
+
+    private interface ModelUse<T> {
+        T apply(LanguageModel m);
+    }
+
+    /** Runs {@code use} on the run's saved parameters. */
+    private <T> T withModel(RunRecord r, ModelUse<T> use) {
+        Path params = file(r.id());
+        if (!Files.exists(params)) {
+            throw LabException.conflict("run " + r.id() + " has no saved parameters yet (it is "
+                    + r.status().label() + "; parameters are saved at each evaluation)");
+        }
+        synchronized (loaded) {
+            String key = r.id() + "@" + params.toFile().lastModified();
+            LanguageModel m = loaded.get(key);
+            if (m == null) {
+                try {
+                    m = Models.load(r.config(), datasets.corpus(r.config().dataset()), params);
+                } catch (IOException e) {
+                    throw LabException.conflict("cannot read run " + r.id() + "'s parameters: " + e.getMessage());
+                }
+                loaded.put(key, m);
+                while (loaded.size() > KEEP) {
+                    var eldest = loaded.entrySet().iterator().next();
+                    eldest.getValue().close();
+                    loaded.remove(eldest.getKey());
+                }
+            }
+            return use.apply(m);
+        }
+    }
+
+    @Override
+    public void close() {
+        synchronized (loaded) {
+            loaded.values().forEach(LanguageModel::close);
+            loaded.clear();
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package makemore.web;
+
+import static makemore.web.LabServer.safe;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import makemore.lab.RunService;
+import makemore.store.RunRecord;
+import makemore.train.ConfigException;
+import makemore.train.RunConfig;
+
+/**
+ * The run endpoints (backend/API.md, "Runs"): create, list, read, stop, label, delete, test, samples, probe and
+ * export. Registered on the lab's Javalin before it starts; the run socket is {@link RunSocket}.
+ */
+final class RunRoutes {
+    private final RunService runs;
+    private final BodyPermits bodies;
+
+    RunRoutes(Javalin app, RunService runs, BodyPermits bodies) {
+        this.runs = runs;
+        this.bodies = bodies;
+        app.get("/api/runs", safe(ctx -> ctx.json(runs.list())));
+        app.post("/api/runs", safe(ctx -> ctx.status(201).json(Map.of("id", runs.create(runConfig(ctx))))));
+        app.get("/api/runs/{id}", safe(ctx -> ctx.json(runs.get(ctx.pathParam("id")))));
+        app.post("/api/runs/{id}/stop", safe(ctx -> {
+            runs.stop(ctx.pathParam("id"));
+            ctx.status(202).json(Map.of("stopping", true));
+        }));
+        app.patch("/api/runs/{id}", safe(ctx -> ctx.json(label(ctx))));
+        app.delete("/api/runs/{id}", safe(ctx -> {
+            runs.delete(ctx.pathParam("id"));
+            ctx.status(204);
+        }));
+        app.post("/api/runs/{id}/test", safe(ctx -> ctx.json(runs.test(ctx.pathParam("id")))));
+        app.post("/api/runs/{id}/samples", safe(ctx -> {
+            JsonNode b = bodies.json(ctx);
+            Strict.only(b, Set.of("n", "temperature", "seed"));
+            ctx.json(Map.of("names", runs.samples(ctx.pathParam("id"), Strict.intField(b, "n", 20),
+                    Strict.doubleField(b, "temperature", 1.0), Strict.longField(b, "seed", 1))));
+        }));
+        app.post("/api/runs/{id}/probe", safe(ctx -> {
+            JsonNode b = bodies.json(ctx);
+            Strict.only(b, Set.of("word"));
+            ctx.json(runs.probe(ctx.pathParam("id"), Strict.stringField(b, "word", 64)));
+        }));
+        app.get("/api/runs/{id}/export", safe(ctx -> Exports.one(ctx, runs, ctx.pathParam("id"))));
+        app.get("/api/export", safe(ctx -> Exports.write(ctx, runs,
+                Exports.ids(ctx.queryParam("ids"), LabServer.MAX_EXPORT_IDS), false)));
+    }
+
+    private RunConfig runConfig(Context ctx) {
+        String text = bodies.read(() -> Bodies.text(ctx));
+        if (text.isBlank()) {
+            throw new ConfigException("config", "the request body is empty; send a run config (a JSON object)");
+        }
+        JsonNode n = Bodies.parse(text, "config"); // duplicate keys, trailing data, nesting: refused here
+        if (!n.isObject()) {
+            throw new ConfigException("config", "a run config must be a JSON object, got " + Bodies.kind(n));
+        }
+        return RunConfig.fromJson(text);
+    }
+
+    /** PATCH {name?, note?}: strings (blank or null clears); anything else is a 400 naming the field. */
+    private Map<String, Object> label(Context ctx) {
+        JsonNode b = bodies.json(ctx);
+        Strict.only(b, Set.of("name", "note"));
+        Map<String, Optional<String>> given = new LinkedHashMap<>();
+        for (var it = b.fields(); it.hasNext(); ) {
+            var f = it.next();
+            if (!f.getValue().isTextual() && !f.getValue().isNull()) {
+                throw new ConfigException(f.getKey(), f.getKey() + " must be a string or null");
+            }
+            given.put(f.getKey(), Optional.of(f.getValue().isNull() ? "" : f.getValue().asText()));
+        }
+        String id = ctx.pathParam("id");
+        RunRecord.Labels l = runs.label(id, given.getOrDefault("name", Optional.empty()),
+                given.getOrDefault("note", Optional.empty()));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("id", id);
+        out.put("name", l.name());
+        out.put("note", l.note());
+        return out;
+    }
+}
