@@ -70,12 +70,16 @@ final class SavedModels implements AutoCloseable {
         return new RunService.Probe(w, chars, nll / p.length);
     }
 
-    /** Closes and forgets the model cached under {@code key}, if any. */
-    void forget(String key) {
+    /** Closes and forgets every cached model of run {@code id} (cached per parameter file version: id@mtime). */
+    void forget(String id) {
         synchronized (loaded) {
-            LanguageModel m = loaded.remove(key);
-            if (m != null) {
-                m.close();
+            var it = loaded.entrySet().iterator();
+            while (it.hasNext()) {
+                var e = it.next();
+                if (e.getKey().startsWith(id + "@")) {
+                    e.getValue().close();
+                    it.remove();
+                }
             }
         }
     }
