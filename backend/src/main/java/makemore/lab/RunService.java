@@ -89,7 +89,7 @@ public final class RunService implements AutoCloseable {
             throw new LabException(429, (waiting - 1) + " runs are already queued (the limit is " + MAX_QUEUED
                     + "); wait for some to finish or stop them");
         }
-        String id = newId();
+        String id = newRunId();
         LiveRun run = new LiveRun(id, Instant.now().toString(), cfg);
         try {
             store.insert(id, run.created, cfg, RunStatus.QUEUED, "waiting for a free trainer");
@@ -116,11 +116,6 @@ public final class RunService implements AutoCloseable {
     }
 
     // ---- for sweeps (SweepService): points are validated and stored together, then queued like any run ----
-
-    /** A new run id (the same alphabet as {@link #create}). */
-    public String newRunId() {
-        return newId();
-    }
 
     /** The dataset's corpus; an unknown or deleted dataset is a config error on "dataset". */
     public Corpus corpus(String dataset) {
@@ -377,7 +372,8 @@ public final class RunService implements AutoCloseable {
         return saved.file(id);
     }
 
-    private String newId() {
+    /** A new run id: 10 characters of an alphabet without look-alikes (also for sweeps' runs). */
+    public String newRunId() {
         StringBuilder sb = new StringBuilder(10);
         for (int i = 0; i < 10; i++) {
             sb.append(ID_CHARS.charAt(random.nextInt(ID_CHARS.length())));
