@@ -14,6 +14,17 @@ export function setupCanvas(canvas, cssW, cssH) {
   return ctx;
 }
 
+/** A sweep chart's canvas with its hover tip after it, both added to {@code wrap}. */
+export function canvasWithTip(wrap) {
+  const canvas = document.createElement('canvas');
+  canvas.className = 'sweep-canvas';
+  const tip = document.createElement('div');
+  tip.className = 'tip';
+  tip.hidden = true;
+  wrap.append(canvas, tip);
+  return { canvas, tip };
+}
+
 const BLUES = [[247, 251, 255], [198, 219, 239], [107, 174, 214], [33, 113, 181], [8, 48, 107]];
 
 /** A sequential blue ramp (ColorBrewer Blues), t in [0, 1]. */

@@ -2,7 +2,7 @@
 // second; lower dev is darker; the best cell outlined; running cells dashed with their latest dev; each cell shows
 // dev and the train-dev gap. Hover names the numbers; a click opens the cell's best run.
 
-import { setupCanvas } from './heatmap.js';
+import { canvasWithTip, setupCanvas } from './heatmap.js';
 import { fmtLoss, fmtNum } from '../util.js';
 
 const fin = (v) => v != null && Number.isFinite(v);
@@ -20,12 +20,7 @@ function shade(t) {
 export class SweepGrid {
   constructor(wrap, { onOpen } = {}) {
     this.wrap = wrap;
-    this.canvas = document.createElement('canvas');
-    this.canvas.className = 'sweep-canvas';
-    this.tip = document.createElement('div');
-    this.tip.className = 'tip';
-    this.tip.hidden = true;
-    wrap.append(this.canvas, this.tip);
+    ({ canvas: this.canvas, tip: this.tip } = canvasWithTip(wrap));
     this.onOpen = onOpen;
     this.cells = [];
     this.canvas.addEventListener('mousemove', (e) => this.hover(e));

@@ -3,7 +3,7 @@
 // points hollow at their latest dev, the best group ringed and labelled. Hover names a point's numbers; a click
 // opens its run.
 
-import { setupCanvas } from './heatmap.js';
+import { canvasWithTip, setupCanvas } from './heatmap.js';
 import { logTicks } from './loss-chart.js';
 import { fmtLoss, fmtNum } from '../util.js';
 
@@ -38,12 +38,7 @@ function pointText(field, p) {
 export class SweepPlot {
   constructor(wrap, { onOpen } = {}) {
     this.wrap = wrap;
-    this.canvas = document.createElement('canvas');
-    this.canvas.className = 'sweep-canvas';
-    this.tip = document.createElement('div');
-    this.tip.className = 'tip';
-    this.tip.hidden = true;
-    wrap.append(this.canvas, this.tip);
+    ({ canvas: this.canvas, tip: this.tip } = canvasWithTip(wrap));
     this.onOpen = onOpen;
     this.data = null;
     this.hits = [];
