@@ -2,7 +2,6 @@ package makemore.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayOutputStream;
@@ -157,28 +156,9 @@ class SweepCommandTest {
 
     @Test
     void threeProcessesFillOnePostgresqlSweep() throws Exception {
-        Path bin = Path.of("/usr/lib/postgresql/15/bin");
-        assumeTrue(Files.isExecutable(bin.resolve("initdb")) && Files.isExecutable(Path.of("/usr/sbin/runuser")),
-                "no PostgreSQL server on this machine");
-        Path data = dir.resolve("pg");
-        Files.createDirectories(data);
-        sh("chown", "-R", "postgres", dir.toString());
-        sh("chmod", "755", dir.toString());
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        sh("/usr/sbin/runuser", "-u", "postgres", "--", bin.resolve("initdb").toString(), "-D", data.toString(),
-                "-A", "trust", "-U", "lab");
-        sh("/usr/sbin/runuser", "-u", "postgres", "--", bin.resolve("pg_ctl").toString(), "-D", data.toString(),
-                "-o", "-p " + port + " -k " + data + " -h 127.0.0.1", "-w", "-l", data.resolve("log").toString(), "start");
-        try {
-            String url = "jdbc:postgresql://127.0.0.1:" + port + "/postgres?user=lab";
-            threeInJvm(url);
-            check(url);
-        } finally {
-            sh("/usr/sbin/runuser", "-u", "postgres", "--", bin.resolve("pg_ctl").toString(), "-D", data.toString(),
-                    "-m", "immediate", "stop");
+        try (makemore.store.TestPostgres pg = makemore.store.TestPostgres.start(dir)) {
+            threeInJvm(pg.url);
+            check(pg.url);
         }
     }
 
@@ -258,14 +238,6 @@ class SweepCommandTest {
                 assertTrue(runs.contains(s.id()));
                 assertEquals(2, store.get(s.id()).orElseThrow().evals().size(), "train and dev, once each");
             }
-        }
-    }
-
-    private static void sh(String... cmd) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new IOException(String.join(" ", cmd) + " failed: " + out);
         }
     }
 }

@@ -3,14 +3,9 @@ package makemore.store;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import makemore.model.LanguageModel.EmbeddingPoint;
 import makemore.train.RunConfig;
 import makemore.train.RunEvent;
@@ -75,34 +70,8 @@ class RunStoreTest {
 
     @Test
     void postgresql() throws Exception {
-        Path bin = Path.of("/usr/lib/postgresql/15/bin");
-        assumeTrue(Files.isExecutable(bin.resolve("initdb")) && Files.isExecutable(Path.of("/usr/sbin/runuser")),
-                "no PostgreSQL server on this machine");
-        Path data = dir.resolve("pg");
-        Files.createDirectories(data);
-        sh("chown", "-R", "postgres", dir.toString());
-        sh("chmod", "755", dir.toString());
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        sh("/usr/sbin/runuser", "-u", "postgres", "--", bin.resolve("initdb").toString(), "-D", data.toString(),
-                "-A", "trust", "-U", "lab");
-        sh("/usr/sbin/runuser", "-u", "postgres", "--", bin.resolve("pg_ctl").toString(), "-D", data.toString(),
-                "-o", "-p " + port + " -k " + data + " -h 127.0.0.1", "-w", "-l", data.resolve("log").toString(), "start");
-        try (RunStore store = new RunStore("jdbc:postgresql://127.0.0.1:" + port + "/postgres?user=lab")) {
+        try (TestPostgres pg = TestPostgres.start(dir); RunStore store = new RunStore(pg.url)) {
             exercise(store);
-        } finally {
-            sh("/usr/sbin/runuser", "-u", "postgres", "--", bin.resolve("pg_ctl").toString(), "-D", data.toString(),
-                    "-m", "immediate", "stop");
-        }
-    }
-
-    private static void sh(String... cmd) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new IOException(String.join(" ", cmd) + " failed: " + out);
         }
     }
 }

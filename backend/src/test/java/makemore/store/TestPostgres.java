@@ -1,0 +1,59 @@
+package makemore.store;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A throwaway PostgreSQL 15 from Debian's server packages, started in a temporary folder on a free port and stopped
+ * on close. Tests that need it are skipped (with the reason) on machines without the server.
+ */
+public final class TestPostgres implements AutoCloseable {
+    private static final Path BIN = Path.of("/usr/lib/postgresql/15/bin");
+    private static final String RUNUSER = "/usr/sbin/runuser";
+
+    private final Path data;
+    public final String url;
+
+    private TestPostgres(Path data, String url) {
+        this.data = data;
+        this.url = url;
+    }
+
+    /** Starts a server under {@code dir} (which it hands to the postgres user); skips the test where there is none. */
+    public static TestPostgres start(Path dir) throws IOException, InterruptedException {
+        assumeTrue(Files.isExecutable(BIN.resolve("initdb")) && Files.isExecutable(Path.of(RUNUSER)),
+                "no PostgreSQL server on this machine");
+        Path data = dir.resolve("pg");
+        Files.createDirectories(data);
+        sh("chown", "-R", "postgres", dir.toString());
+        sh("chmod", "755", dir.toString());
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        sh(RUNUSER, "-u", "postgres", "--", BIN.resolve("initdb").toString(), "-D", data.toString(), "-A", "trust",
+                "-U", "lab");
+        sh(RUNUSER, "-u", "postgres", "--", BIN.resolve("pg_ctl").toString(), "-D", data.toString(),
+                "-o", "-p " + port + " -k " + data + " -h 127.0.0.1", "-w", "-l", data.resolve("log").toString(), "start");
+        return new TestPostgres(data, "jdbc:postgresql://127.0.0.1:" + port + "/postgres?user=lab");
+    }
+
+    @Override
+    public void close() throws IOException, InterruptedException {
+        sh(RUNUSER, "-u", "postgres", "--", BIN.resolve("pg_ctl").toString(), "-D", data.toString(), "-m", "immediate",
+                "stop");
+    }
+
+    private static void sh(String... cmd) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IOException(String.join(" ", cmd) + " failed: " + out);
+        }
+    }
+}
