@@ -4,7 +4,10 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 import makemore.optim.Optimizer;
 
 /**
@@ -34,13 +37,17 @@ final class AutogradHealth {
         List<String> names = m.parameterNames();
         try (NDScope scope = new NDScope()) {
             List<Tap> taps = new ArrayList<>();
-            m.healthPass(taps, MAX_ROWS);
+            Input in = m.healthPass(taps, MAX_ROWS);
+            Map<String, List<Tap>> byName = new LinkedHashMap<>();
+            for (Tap t : taps) {
+                byName.computeIfAbsent(t.name(), k -> new ArrayList<>()).add(t);
+            }
             List<Health.Layer> layers = new ArrayList<>();
             List<Health.Histogram> histograms = new ArrayList<>();
-            for (Tap t : taps) {
-                float[] out = t.out().toFloatArray();
-                PtNDArray g = JniUtils.getGradient(t.probe());
-                float[] grad = g == null ? new float[out.length] : g.toFloatArray();
+            for (List<Tap> layer : byName.values()) {
+                Tap t = layer.get(0);
+                float[] out = joined(layer, in, Tap::out).toFloatArray();
+                float[] grad = joined(layer, in, AutogradHealth::gradient).toFloatArray();
                 layers.add(Health.layer(t.name(), t.kind(), out, grad));
                 histograms.add(Health.histogram(t.name(), "activation", out, t.kind().equals("tanh")));
                 histograms.add(Health.histogram(t.name(), "gradient", grad, false));
@@ -79,6 +86,31 @@ final class AutogradHealth {
             }
             return new Health(layers, weights, histograms);
         }
+    }
+
+    private static PtNDArray gradient(Tap t) {
+        PtNDArray g = JniUtils.getGradient(t.probe());
+        return g != null ? g : JniUtils.zerosLike(t.out(), t.out().getDataType(), t.out().getDevice(),
+                t.out().getSparseFormat());
+    }
+
+    /**
+     * One tap as it is; a layer tapped at each position of the grid ([B, 1, D] each) as the [N, D] rows of the real
+     * positions: the padding cells' outputs are never read, so their gradients are 0 and would only dilute.
+     */
+    private static PtNDArray joined(List<Tap> layer, Input in, Function<Tap, PtNDArray> part) {
+        if (layer.size() == 1) {
+            return part.apply(layer.get(0));
+        }
+        if (layer.size() != in.length || in.tokens == null) {
+            throw new IllegalStateException(layer.get(0).name() + ": tapped " + layer.size() + " times; only a"
+                    + " sequence model may tap one name, once per position (" + in.length + ")");
+        }
+        PtNDArray[] cells = new PtNDArray[layer.size()];
+        for (int i = 0; i < cells.length; i++) {
+            cells[i] = part.apply(layer.get(i));
+        }
+        return in.fromGrid(JniUtils.cat(cells, 1));
     }
 
     /** The parameters after one optimizer step from their gradients; everything the step changed then put back. */

@@ -303,7 +303,10 @@ public abstract class AutogradModel implements LanguageModel {
 
     /**
      * Marks a layer's output ({@code kind} "tanh", "linear", ...) for the health panel; returns it unchanged
-     * outside a health pass. One call per layer in {@link #forward} is all a model does to show its layers.
+     * outside a health pass. One call per layer in {@link #forward} is all a model does to show its layers. A cell
+     * applied at each position of a sequence (a recurrent net) taps its [B, 1, D] output at every position under
+     * one name, so that each position's gradient includes what flows back through the later positions; the panel
+     * then shows the real positions of all of them as one layer.
      */
     protected final PtNDArray tap(String name, String kind, PtNDArray out) {
         return taps == null ? out : AutogradHealth.tap(taps, name, kind, out);
@@ -321,9 +324,10 @@ public abstract class AutogradModel implements LanguageModel {
 
     /**
      * For {@link AutogradHealth}: forward and backward in training mode on a batch (at most {@code maxRows}) drawn
-     * apart from the training draws, which resume unchanged; gradients are left on the parameters.
+     * apart from the training draws, which resume unchanged; gradients are left on the parameters. Returns the
+     * batch measured.
      */
-    final void healthPass(List<AutogradHealth.Tap> record, int maxRows) {
+    final Input healthPass(List<AutogradHealth.Tap> record, int maxRows) {
         long saved = draws.state();
         draws.setState(saved ^ (0xD1B54A32D192ED03L * ++healthPasses));
         Input in;
@@ -342,6 +346,7 @@ public abstract class AutogradModel implements LanguageModel {
             training = false;
             taps = null;
         }
+        return in;
     }
 
     /**

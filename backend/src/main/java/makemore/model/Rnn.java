@@ -99,7 +99,7 @@ final class Rnn extends AutogradModel {
         if (!gru) {
             NDList xs = JniUtils.split(xp, 1, 1);
             for (int i = 0; i < t; i++) {
-                h = JniUtils.tanh(JniUtils.add((PtNDArray) xs.get(i), Nd.matmul(h, whT)));
+                h = tap("hidden", "tanh", JniUtils.tanh(JniUtils.add((PtNDArray) xs.get(i), Nd.matmul(h, whT))));
                 hs[i] = h;
             }
         } else {
@@ -111,10 +111,11 @@ final class Rnn extends AutogradModel {
                 PtNDArray rz = JniUtils.sigmoid(JniUtils.add((PtNDArray) xrz.get(i), Nd.matmul(h, whT)));
                 NDList gates = JniUtils.split(rz, hidden, 2);
                 PtNDArray r = (PtNDArray) gates.get(0);
-                PtNDArray z = (PtNDArray) gates.get(1);
-                PtNDArray hbar = JniUtils.tanh(JniUtils.add((PtNDArray) xbar.get(i),
-                        Nd.matmul(JniUtils.mul(r, h), whBarT)));
-                h = JniUtils.add(h, JniUtils.mul(z, JniUtils.sub(hbar, h))); // (1 - z) h + z hbar
+                PtNDArray z = tap("update gate", "sigmoid", (PtNDArray) gates.get(1));
+                PtNDArray hbar = tap("candidate", "tanh", JniUtils.tanh(JniUtils.add((PtNDArray) xbar.get(i),
+                        Nd.matmul(JniUtils.mul(r, h), whBarT))));
+                // (1 - z) h + z hbar: a blend of tanh values, no tanh of its own, so no saturation to count
+                h = tap("hidden", "state", JniUtils.add(h, JniUtils.mul(z, JniUtils.sub(hbar, h))));
                 hs[i] = h;
             }
         }

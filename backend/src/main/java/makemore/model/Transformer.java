@@ -153,7 +153,9 @@ final class Transformer extends AutogradModel {
         Shape norm = new Shape(emb);
         PtNDArray x = dropout(JniUtils.add(Nd.rows(wte, in.tokens), Nd.rows(wpe, in.positions)), drop);
         PtNDArray mask = mask(t);
-        for (PtNDArray[] p : blocks) {
+        for (int l = 0; l < blocks.length; l++) {
+            PtNDArray[] p = blocks[l];
+            String name = "block " + (l + 1);
             PtNDArray h = JniUtils.layerNorm(x, norm, p[LN1W], p[LN1B], 1e-5);
             // [N, 3C] -> grid [B, T, 3, heads, hs] -> [3, B, heads, T, hs] -> q, k, v of [1, B, heads, T, hs]
             PtNDArray qkv = JniUtils.permute(Nd.reshape(in.toGrid(Nd.linear(h, p[QKVW], p[QKVB])), b, t, 3, heads,
@@ -165,10 +167,10 @@ final class Transformer extends AutogradModel {
             PtNDArray att = JniUtils.mul(JniUtils.matmul(q, JniUtils.transpose(k, 3, 4)), scale);
             att = JniUtils.softmax(JniUtils.add(att, mask), 4, DataType.FLOAT32);
             PtNDArray y = in.fromGrid(JniUtils.permute(JniUtils.matmul(att, v), new long[] {1, 3, 0, 2, 4}));
-            x = JniUtils.add(x, dropout(Nd.linear(y, p[PROJW], p[PROJB]), drop));
+            x = JniUtils.add(x, dropout(tap(name + " attn", "attention", Nd.linear(y, p[PROJW], p[PROJB])), drop));
             h = JniUtils.layerNorm(x, norm, p[LN2W], p[LN2B], 1e-5);
-            x = JniUtils.add(x, dropout(Nd.linear(JniUtils.gelu(Nd.linear(h, p[FCW], p[FCB])), p[FC2W], p[FC2B]),
-                    drop));
+            PtNDArray hidden = tap(name + " gelu", "gelu", JniUtils.gelu(Nd.linear(h, p[FCW], p[FCB])));
+            x = tap(name + " out", "residual", JniUtils.add(x, dropout(Nd.linear(hidden, p[FC2W], p[FC2B]), drop)));
         }
         return Nd.linear(JniUtils.layerNorm(x, norm, lnfW, lnfB, 1e-5), head, null);
     }

@@ -7,7 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import makemore.data.Corpus;
 import makemore.data.Dataset;
 import makemore.train.RunConfig;
@@ -72,7 +75,8 @@ class LayerHealthTest {
         }
         // SGD (wavenet) and AdamW with clipping (a small transformer): the optimizer's state is put back too
         for (String json : List.of("{\"model\":\"wavenet\",\"hidden\":16,\"embDim\":4}",
-                "{\"model\":\"transformer\",\"layers\":1,\"heads\":2,\"embDim\":8,\"batch\":8,\"clip\":0.5}")) {
+                "{\"model\":\"transformer\",\"layers\":1,\"heads\":2,\"embDim\":8,\"batch\":8,\"clip\":0.5}",
+                RNN, GRU)) {
             RunConfig opt = RunConfig.fromJson(json).validate();
             try (AutogradModel a = (AutogradModel) Models.create(opt, NAMES);
                     AutogradModel b = (AutogradModel) Models.create(opt, NAMES)) {
@@ -96,6 +100,58 @@ class LayerHealthTest {
         }
     }
 
+    static final String TRANSFORMER = "{\"model\":\"transformer\",\"layers\":2,\"heads\":2,\"embDim\":8,\"batch\":8}";
+    static final String RNN = "{\"model\":\"rnn\",\"embDim\":8,\"hidden\":16,\"batch\":8}";
+    static final String GRU = "{\"model\":\"gru\",\"embDim\":8,\"hidden\":16,\"batch\":8}";
+
+    /** Transformer blocks and recurrent cells show their layers, in forward order, each alive in both directions. */
+    @Test
+    void transformerAndRecurrentNetsShowTheirLayers() {
+        Map<String, List<String>> expected = new LinkedHashMap<>();
+        expected.put(TRANSFORMER, List.of("block 1 attn", "block 1 gelu", "block 1 out", "block 2 attn",
+                "block 2 gelu", "block 2 out"));
+        expected.put(RNN, List.of("hidden"));
+        expected.put(GRU, List.of("update gate", "candidate", "hidden"));
+        for (Map.Entry<String, List<String>> e : expected.entrySet()) {
+            RunConfig cfg = RunConfig.fromJson(e.getKey()).validate();
+            try (LanguageModel m = Models.create(cfg, NAMES)) {
+                for (int i = 0; i < 5; i++) {
+                    m.step(cfg.lr());
+                }
+                Health h = m.health(cfg.lr());
+                assertEquals(e.getValue(), h.layers().stream().map(Health.Layer::name).toList(), e.getKey());
+                assertEquals(2 * e.getValue().size(), h.histograms().size(), e.getKey());
+                for (Health.Layer l : h.layers()) {
+                    String what = l + " " + e.getKey();
+                    assertTrue(Double.isFinite(l.std()) && l.std() > 0, what);
+                    assertTrue(Double.isFinite(l.gradStd()) && l.gradStd() > 0, what);
+                    assertEquals(l.kind().equals("tanh"), l.saturated() != null, what);
+                }
+            }
+        }
+    }
+
+    /**
+     * A recurrent cell taps every position, so each position's gradient includes what flows back from the later
+     * ones; health joins the taps into one layer of the batch's real positions, without the padding cells.
+     */
+    @Test
+    void recurrentLayerIsEveryRealPosition() {
+        RunConfig cfg = RunConfig.fromJson(RNN).validate();
+        try (AutogradModel a = (AutogradModel) Models.create(cfg, NAMES);
+                AutogradModel b = (AutogradModel) Models.create(cfg, NAMES)) {
+            List<AutogradHealth.Tap> taps = new ArrayList<>();
+            Input in = a.healthPass(taps, AutogradHealth.MAX_ROWS); // the batch b's first health pass measures
+            assertEquals(in.length, taps.size());
+            assertTrue(taps.stream().allMatch(t -> t.name().equals("hidden")));
+            assertTrue(in.count < in.items * in.length, "this batch has padding");
+            Health h = b.health(cfg.lr());
+            for (Health.Histogram g : h.histograms()) {
+                assertEquals(in.count * 16, Arrays.stream(g.counts()).sum(), g.of());
+            }
+        }
+    }
+
     /** With SGD the update is lr x gradient, so the ratio is log10(lr std(grad) / std(data)) for every weight. */
     @Test
     void updateRatioIsTheOptimizersUpdate() {
@@ -113,7 +169,7 @@ class LayerHealthTest {
                 for (Health.Histogram g : h.histograms()) {
                     assertEquals(Health.BINS, g.counts().length);
                     if (g.layer().equals("hidden")) { // one batch of 32 rows x 64 units
-                        assertEquals(32 * 64, java.util.Arrays.stream(g.counts()).sum(), g.of() + extra);
+                        assertEquals(32 * 64, Arrays.stream(g.counts()).sum(), g.of() + extra);
                     }
                 }
             }
