@@ -3,7 +3,7 @@
 // plots them.
 /* global uPlot */
 
-import { PALETTE } from './loss-chart.js';
+import { colorAt } from './loss-chart.js';
 import { setupCanvas } from './heatmap.js';
 import { fmtNum } from '../util.js';
 
@@ -39,8 +39,8 @@ export class HealthChart {
       ...sizeOf(this.node),
       scales: { x: { time: false }, y: { range: (u, lo, hi) => this.range(lo, hi) } },
       series: [{ label: 'step', value: (u, v) => (v == null ? '—' : String(v)) },
-        ...series.map((s, i) => ({ label: s.label, stroke: PALETTE[i % PALETTE.length], width: 1.8, spanGaps: true,
-          points: { show: true, size: 5, fill: PALETTE[i % PALETTE.length] }, value: (u, v) => fmt(v) }))],
+        ...series.map((s, i) => ({ label: s.label, stroke: colorAt(i, series.length), width: 1.8, spanGaps: true,
+          points: { show: true, size: 5, fill: colorAt(i, series.length) }, value: (u, v) => fmt(v) }))],
       axes: [{ ...AXIS, label: 'step' }, { ...AXIS, label: yLabel, size: 54 }],
       legend: { live: true },
       hooks: { draw: [(u) => this.drawGuide(u)] },
@@ -112,7 +112,7 @@ export function drawHistograms(canvas, hists, order, title) {
   ctx.textAlign = 'center';
   if (lo < 0 && hi > 0) ctx.fillText('0', X(0), h - 6);
   hists.forEach((x, k) => {
-    ctx.strokeStyle = PALETTE[Math.max(0, order.indexOf(x.layer)) % PALETTE.length];
+    ctx.strokeStyle = colorAt(Math.max(0, order.indexOf(x.layer)), order.length);
     ctx.lineWidth = 1.6;
     ctx.beginPath();
     dens[k].forEach((p, i) => (i ? ctx.lineTo : ctx.moveTo).call(ctx, X(p.x), Y(p.y)));

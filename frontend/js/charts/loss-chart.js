@@ -11,6 +11,12 @@ const AXIS = { stroke: '#5c6370', grid: { stroke: '#eef0f3' }, ticks: { stroke: 
 /** A palette whose neighbours differ in hue and lightness (Tableau 10, reordered). */
 export const PALETTE = ['#4e79a7', '#f28e2b', '#59a14f', '#e15759', '#76b7b2', '#b07aa1', '#edc948', '#9c755f', '#ff9da7', '#bab0ac'];
 
+/** Colour i of n: the palette while it lasts, else n hues spread round the wheel (a 4-block transformer has 12 layers). */
+export function colorAt(i, n) {
+  if (n <= PALETTE.length) return PALETTE[i % PALETTE.length];
+  return `hsl(${Math.round((i * 360) / n)}, 62%, ${i % 2 ? 36 : 50}%)`;
+}
+
 /** Debiased EMA (as in Adam / TensorBoard): the early points are not dragged towards 0. */
 export function ema(values, beta) {
   const out = new Array(values.length);

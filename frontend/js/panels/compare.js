@@ -5,7 +5,7 @@
 import { api } from '../api.js';
 import { bus, store, model, datasetName, runLabel, TERMINAL } from '../state.js';
 import { normalizeRun } from '../live.js';
-import { LossChart, PALETTE, ema } from '../charts/loss-chart.js';
+import { LossChart, colorAt, ema } from '../charts/loss-chart.js';
 import { shown } from '../fields.js';
 import { $, el, clear, fmtLoss, fmtNum, fmtInt } from '../util.js';
 
@@ -38,7 +38,7 @@ function render() {
   const series = [];
   const refs = [];
   ok.forEach((r, i) => {
-    const color = PALETTE[i % PALETTE.length];
+    const color = colorAt(i, ok.length);
     const dev = r.evals.filter((e) => e.split === 'dev');
     if (!r.config.steps) {
       if (dev.length) refs.push({ label: `${runLabel(r)} dev`, value: dev[dev.length - 1].loss, color, dash: [8, 3] });
@@ -65,7 +65,7 @@ function renderTable(list) {
   head.append(el('th', {}, ''));
   list.forEach((r, i) => {
     const th = el('th', {});
-    th.append(el('span', { class: 'swatch', style: `background:${PALETTE[i % PALETTE.length]}` }), document.createTextNode(runLabel(r)));
+    th.append(el('span', { class: 'swatch', style: `background:${colorAt(i, list.length)}` }), document.createTextNode(runLabel(r)));
     head.append(th);
   });
   const thead = el('thead');

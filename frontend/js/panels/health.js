@@ -6,7 +6,7 @@
 
 import { bus } from '../state.js';
 import { HealthChart, drawHistograms } from '../charts/health-chart.js';
-import { PALETTE } from '../charts/loss-chart.js';
+import { colorAt } from '../charts/loss-chart.js';
 import { $, el, clear, num } from '../util.js';
 
 const METRICS = [
@@ -82,7 +82,7 @@ function render(r) {
   const legend = clear($('health-legend'));
   for (const [i, l] of (latest.layers || []).entries()) {
     const li = el('li');
-    li.append(el('span', { class: 'swatch', style: `background:${PALETTE[i % PALETTE.length]}` }), el('span', { class: 'mono' }, `${l.name} (${l.kind})`), el('span', { class: 'muted' }, ` ${stats(l)}`));
+    li.append(el('span', { class: 'swatch', style: `background:${colorAt(i, latest.layers.length)}` }), el('span', { class: 'mono' }, `${l.name} (${l.kind})`), el('span', { class: 'muted' }, ` ${stats(l)}`));
     legend.append(li);
   }
 }
