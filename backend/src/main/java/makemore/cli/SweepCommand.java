@@ -14,7 +14,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
 import makemore.data.Corpus;
+import makemore.lab.Checkpoints;
 import makemore.lab.CountCache;
 import makemore.model.LanguageModel;
 import makemore.model.Models;
@@ -35,7 +37,8 @@ import makemore.train.Trainer;
 /**
  * {@code ./lab sweep}: every train flag sets the base config; {@code --param NAME} with {@code --values a,b,c} or
  * {@code --range lo:hi:n[:log]} (twice for a grid), {@code --seeds N}, {@code --prune MARGIN[:MIN_FINISHED]}. Points are stored
- * as runs of one sweep in the database ({@code --db}, as the lab's). {@code --index I} (default: env
+ * as runs of one sweep in the database ({@code --db}, as the lab's), their best-dev parameters in the lab's params
+ * folder ({@code --params-dir}), so the lab samples and test-scores them. {@code --index I} (default: env
  * JOB_COMPLETION_INDEX) trains only point I, under the sweep named by {@code --sweep-id} or the definition's hash,
  * so N processes fill one sweep. Exit 0 done, 1 a point failed or the database cannot be reached, 2 bad usage.
  */
@@ -71,6 +74,7 @@ final class SweepCommand {
         String indexArg = a.take("index");
         String seeds = a.take("seeds");
         String prune = a.take("prune");
+        String paramsDirArg = a.take("params-dir");
         if (indexArg == null) {
             indexArg = env.get("JOB_COMPLETION_INDEX");
         }
@@ -124,7 +128,15 @@ final class SweepCommand {
         if (!id.matches("[A-Za-z0-9_-]{1,32}")) {
             throw new Cli.UsageException("--sweep-id must be 1..32 letters, digits, '-' or '_', got '" + id + "'");
         }
-        String url = dbUrl(db != null ? db : env.getOrDefault("MAKEMORE_DB", "data/lab/lab.db"), env);
+        String url = dbUrl(db != null ? db : env.getOrDefault("MAKEMORE_DB",
+                Path.of(env.getOrDefault("MAKEMORE_DATA_DIR", "data/lab")).resolve("lab.db").toString()), env);
+        Path paramsDir = paramsDir(paramsDirArg, url, env);
+        try {
+            Checkpoints.createDir(paramsDir);
+        } catch (IllegalStateException e) {
+            err.println("error: cannot keep the points' parameters: " + e.getMessage());
+            return 1;
+        }
         RunStore store;
         try {
             if (!url.startsWith("jdbc:") && Path.of(url).getParent() != null) {
@@ -146,7 +158,8 @@ final class SweepCommand {
             List<SweepDefinition.Point> mine = index == null ? points : List.of(points.get(index));
             int done = 0;
             for (SweepDefinition.Point p : mine) {
-                RunStatus s = runPoint(sweeps, writer, id, sweep, p, corpus, quiet ? null : err, done, mine.size());
+                RunStatus s = runPoint(sweeps, writer, id, sweep, p, corpus, paramsDir, quiet ? null : err, done,
+                        mine.size());
                 failed += s == RunStatus.FAILED || s == RunStatus.DIVERGED ? 1 : 0;
                 done++;
             }
@@ -155,6 +168,27 @@ final class SweepCommand {
             print(v, json, out);
         }
         return failed == 0 ? 0 : 1;
+    }
+
+    /**
+     * Where the points' best-dev parameters go: {@code --params-dir}, else the params folder of the data directory a
+     * lab on this database would use ({@code MAKEMORE_DATA_DIR}, else the SQLite file's folder, as the lab keeps
+     * lab.db in its data directory, else data/lab).
+     */
+    static Path paramsDir(String flag, String url, Map<String, String> env) {
+        if (flag != null) {
+            return Path.of(flag);
+        }
+        if (env.get("MAKEMORE_DATA_DIR") != null) {
+            return Checkpoints.dir(Path.of(env.get("MAKEMORE_DATA_DIR")));
+        }
+        String file = url.startsWith("jdbc:sqlite:") ? url.substring("jdbc:sqlite:".length()).split("\\?", 2)[0]
+                : url.startsWith("jdbc:") ? null : url;
+        if (file == null || file.isEmpty() || file.startsWith(":memory:") || file.startsWith("file:")) {
+            return Checkpoints.dir(Path.of("data/lab"));
+        }
+        Path folder = Path.of(file).toAbsolutePath().getParent();
+        return Checkpoints.dir(folder);
     }
 
     /**
@@ -188,15 +222,22 @@ final class SweepCommand {
 
     /** Trains one point as a run of the sweep (or reports its finished run); returns how it ended. */
     private static RunStatus runPoint(SweepStore sweeps, StoreWriter writer, String id, SweepDefinition sweep,
-            SweepDefinition.Point p, Corpus corpus, PrintStream err, int done, int total) {
+            SweepDefinition.Point p, Corpus corpus, Path paramsDir, PrintStream err, int done, int total) {
         SweepStore.Claim claim = sweeps.claim(id, p.index(), "c" + randomId(), p.config());
         String label = "point " + p.index() + " " + p.params();
         if (claim.alreadyFinished()) {
             bar(err, done + 1, total, label + ": already done as run " + claim.run());
             return RunStatus.FINISHED;
         }
-        if (claim.replaced() != null && err != null) {
-            err.println("point " + p.index() + ": replacing run " + claim.replaced() + " a stopped process left unfinished");
+        if (claim.replaced() != null) {
+            try { // its rows are gone; a checkpoint it left on this folder would never be read again
+                Files.deleteIfExists(Checkpoints.file(paramsDir, claim.replaced()));
+            } catch (IOException ignored) {
+                // an orphaned parameter file is harmless
+            }
+            if (err != null) {
+                err.println("point " + p.index() + ": replacing run " + claim.replaced() + " a stopped process left unfinished");
+            }
         }
         String run = claim.run();
         if ("stopped".equals(sweeps.get(id).map(SweepStore.Sweep::status).orElse(""))) {
@@ -207,7 +248,10 @@ final class SweepCommand {
         RunControl control = new RunControl();
         TrainResult r;
         try (LanguageModel model = CountCache.create(p.config(), corpus)) {
+            // best-dev parameters where a lab on this data directory looks, as its own trainers keep them
+            Consumer<RunEvent> keep = Checkpoints.keepBestDev(model, Checkpoints.file(paramsDir, run));
             r = new Trainer(p.config(), corpus, model, control, e -> {
+                keep.accept(e);
                 writer.offer(run, e);
                 if (e instanceof RunEvent.Eval ev && ev.split().equals("dev") && !control.stopRequested()) {
                     if ("stopped".equals(sweeps.get(id).map(SweepStore.Sweep::status).orElse(""))) {

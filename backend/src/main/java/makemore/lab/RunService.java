@@ -50,13 +50,9 @@ public final class RunService implements AutoCloseable {
         this.store = store;
         this.writer = new StoreWriter(store, this::storeFailed);
         this.datasets = datasets;
-        Path paramsDir = dataDir.resolve("params");
+        Path paramsDir = Checkpoints.dir(dataDir);
         this.saved = new SavedModels(datasets, paramsDir);
-        try {
-            Files.createDirectories(paramsDir);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot create " + paramsDir + ": " + e.getMessage(), e);
-        }
+        Checkpoints.createDir(paramsDir);
         int[] n = {0};
         this.trainers = Executors.newFixedThreadPool(maxConcurrent, r -> {
             Thread t = new Thread(r, "trainer-" + n[0]++);
@@ -167,14 +163,10 @@ public final class RunService implements AutoCloseable {
                 return;
             }
             try (LanguageModel model = CountCache.create(run.config, corpus)) {
-                double[] best = {Double.NaN};
+                // the run keeps its best-dev parameters: samples, probes and the test score use them
+                Consumer<RunEvent> keep = Checkpoints.keepBestDev(model, params);
                 TrainResult r = new Trainer(run.config, corpus, model, run.control, e -> {
-                    if (e instanceof RunEvent.Eval ev && ev.split().equals("dev")
-                            && (Double.isNaN(best[0]) || ev.loss() < best[0])) {
-                        // the run keeps its best-dev parameters: samples, probes and the test score use them
-                        best[0] = ev.loss();
-                        checkpoint(model, params);
-                    }
+                    keep.accept(e);
                     emit(run, e);
                 }).run();
                 assert r.status().terminal();
@@ -187,22 +179,6 @@ public final class RunService implements AutoCloseable {
         } finally {
             writer.flush();
             live.remove(run.id);
-        }
-    }
-
-    /** Saves or fails the run: samples, probes and the test score need the parameters. */
-    private void checkpoint(LanguageModel model, Path params) {
-        try {
-            model.save(params);
-        } catch (IOException e) {
-            try {
-                Files.deleteIfExists(params.resolveSibling(params.getFileName() + ".tmp")); // no half-written file stays
-            } catch (IOException ignored) {
-                // the first failure is the one to report
-            }
-            throw new IllegalStateException("cannot save its parameters ("
-                    + (String.valueOf(e.getMessage()).contains("space") ? "no space left on the device" : "write failed")
-                    + ")");
         }
     }
 

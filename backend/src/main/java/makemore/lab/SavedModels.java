@@ -33,7 +33,7 @@ final class SavedModels implements AutoCloseable {
     }
 
     Path file(String id) {
-        return dir.resolve(id + ".params");
+        return Checkpoints.file(dir, id);
     }
 
     double testLoss(RunRecord r) {
@@ -92,8 +92,7 @@ final class SavedModels implements AutoCloseable {
     private <T> T withModel(RunRecord r, ModelUse<T> use) {
         Path params = file(r.id());
         if (!Files.exists(params)) {
-            throw LabException.conflict("run " + r.id() + " has no saved parameters yet (it is "
-                    + r.status().label() + "; parameters are saved at each evaluation)");
+            throw LabException.conflict(missing(r));
         }
         synchronized (loaded) {
             String key = r.id() + "@" + params.toFile().lastModified();
@@ -113,6 +112,21 @@ final class SavedModels implements AutoCloseable {
             }
             return use.apply(m);
         }
+    }
+
+    /** Why a run has no parameter file here: not yet, never, or it was written somewhere else. */
+    private static String missing(RunRecord r) {
+        if (!r.status().terminal()) {
+            return "run " + r.id() + " has no saved parameters yet (it is " + r.status().label()
+                    + "; parameters are saved at each evaluation)";
+        }
+        if (r.evals().stream().noneMatch(e -> e.split().equals("dev"))) {
+            return "run " + r.id() + " has no saved parameters: it ended (" + r.status().label()
+                    + ") before its first dev evaluation";
+        }
+        return "run " + r.id() + "'s saved parameters are not in this lab's params folder: it was probably trained"
+                + " by ./lab sweep on another machine or with another --params-dir; copy its file " + r.id()
+                + ".params into the params folder of this lab's data directory to sample or test-score it";
     }
 
     @Override

@@ -152,6 +152,11 @@ class SweepCommandTest {
         assertEquals(0, again.code(), again.err());
         assertTrue(again.err().contains("already done"), again.err());
         check(db);
+        try (RunStore store = new RunStore(db)) {
+            for (RunRecord.Summary s : store.list()) { // each JVM kept its point's parameters by the database
+                assertTrue(Files.exists(dir.resolve("params").resolve(s.id() + ".params")), s.id());
+            }
+        }
     }
 
     @Test
@@ -160,6 +165,84 @@ class SweepCommandTest {
             threeInJvm(pg.url);
             check(pg.url);
         }
+    }
+
+    @Test
+    void pointsKeepTheirBestDevParametersWhereALabOnTheSameDataDirSamplesAndScoresThem() throws Exception {
+        Path data = dir.resolve("lab");
+        String db = data.resolve("lab.db").toString();
+        Result mlp = inJvmArgs(Map.of(), "--model", "mlp", "--hidden", "8", "--steps", "60", "--evalEvery", "20",
+                "--schedule", "constant", "--param", "lr", "--values", "0.1,0.3", "--db", db, "--json", "--quiet");
+        assertEquals(0, mlp.code(), mlp.err());
+        Result ngram = inJvmArgs(Map.of(), "--model", "ngram", "--context", "2", "--param", "smoothing", "--values",
+                "0.1", "--db", db, "--json", "--quiet");
+        assertEquals(0, ngram.code(), ngram.err());
+        String kept = lastLine(mlp.out()).get("points").get(0).get("run").asText();
+        String gone = lastLine(mlp.out()).get("points").get(1).get("run").asText();
+        String counted = lastLine(ngram.out()).get("points").get(0).get("run").asText();
+        Path params = data.resolve("params");
+        try (var files = Files.list(params)) {
+            assertEquals(Set.of(kept + ".params", gone + ".params", counted + ".params"),
+                    files.map(f -> f.getFileName().toString()).collect(java.util.stream.Collectors.toSet()),
+                    "one file per point, no temporary file left");
+        }
+        try (RunStore store = new RunStore(db)) { // the file holds the best dev evaluation's parameters
+            RunRecord r = store.get(kept).orElseThrow();
+            assertTrue(r.evals().stream().filter(e -> e.split().equals("dev")).count() >= 3, r.evals().toString());
+            makemore.data.Corpus corpus = new makemore.data.Corpus(makemore.data.Dataset.builtinNames());
+            try (var m = makemore.model.Models.load(r.config(), corpus, params.resolve(kept + ".params"))) {
+                assertEquals(r.bestDev(), m.nll(makemore.data.Corpus.Part.DEV), 1e-5);
+            }
+        }
+        Files.delete(params.resolve(gone + ".params")); // as a point trained on another machine
+        makemore.web.LabServer server = makemore.web.LabServer.start(
+                new makemore.web.LabOptions("127.0.0.1", 0, db, data, null));
+        try {
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            java.util.function.BiFunction<String, String, java.net.http.HttpResponse<String>> post = (path, body) -> {
+                try {
+                    return http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:"
+                            + server.port() + path)).header("Content-Type", "application/json")
+                            .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString());
+                } catch (IOException | InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            };
+            for (String run : List.of(kept, counted)) {
+                var samples = post.apply("/api/runs/" + run + "/samples", "{\"n\":5,\"seed\":1}");
+                assertEquals(200, samples.statusCode(), samples.body());
+                JsonNode names = Cli.JSON.readTree(samples.body()).get("names");
+                assertEquals(5, names.size(), samples.body());
+                var test = post.apply("/api/runs/" + run + "/test", "{}");
+                assertEquals(200, test.statusCode(), test.body());
+                JsonNode t = Cli.JSON.readTree(test.body());
+                assertTrue(t.get("loss").asDouble() > 1.5 && t.get("loss").asDouble() < 3.5, test.body());
+                assertTrue(!t.get("alreadyScored").asBoolean(), test.body());
+            }
+            for (String path : List.of("/samples", "/test")) {
+                var r = post.apply("/api/runs/" + gone + path, path.equals("/test") ? "{}" : "{\"n\":5}");
+                assertEquals(409, r.statusCode(), r.body());
+                String error = Cli.JSON.readTree(r.body()).get("error").asText();
+                assertTrue(error.contains("not in this lab's params folder") && error.contains("./lab sweep"), error);
+                assertTrue(!error.contains(dir.toString()), "no server paths in messages: " + error);
+            }
+        } finally {
+            server.close();
+        }
+        try (RunStore store = new RunStore(db)) {
+            assertEquals(null, store.get(gone).orElseThrow().test(), "a refused test score stores nothing");
+        }
+    }
+
+    @Test
+    void theParamsFolderDefaultsToTheDataDirectoryALabOnThatDatabaseUses() {
+        assertEquals(Path.of("elsewhere"), SweepCommand.paramsDir("elsewhere", "x/lab.db", Map.of()));
+        assertEquals(Path.of("d", "params"), SweepCommand.paramsDir(null, "x/lab.db", Map.of("MAKEMORE_DATA_DIR", "d")));
+        assertEquals(Path.of("x").toAbsolutePath().resolve("params"), SweepCommand.paramsDir(null, "x/lab.db", Map.of()));
+        assertEquals(Path.of("/v/lab/params"), SweepCommand.paramsDir(null, "jdbc:sqlite:/v/lab/lab.db?x=1", Map.of()));
+        assertEquals(Path.of("data", "lab", "params"),
+                SweepCommand.paramsDir(null, "jdbc:postgresql://h:5432/lab?user=lab", Map.of()));
     }
 
     /**
@@ -174,7 +257,8 @@ class SweepCommandTest {
             String index = Integer.toString(i);
             Thread t = new Thread(() -> {
                 try {
-                    results.add(inJvm(Map.of("JOB_COMPLETION_INDEX", index), "--db", db, "--json"));
+                    results.add(inJvm(Map.of("JOB_COMPLETION_INDEX", index), "--db", db, "--json", "--params-dir",
+                            dir.resolve("pg-params").toString()));
                 } catch (Throwable e) {
                     errors.add(e);
                 }
