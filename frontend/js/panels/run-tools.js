@@ -1,9 +1,9 @@
 // What any opened run offers once it has parameters: samples at any temperature ("Sample 20 more" appends),
 // a word probe, and the test score (once, stored). They use the run's best-dev parameters, and say which step
-// those are from.
+// those are from; a finished count run's parameters are its counts (the server recounts them when needed).
 
 import { api, ApiError } from '../api.js';
-import { bus, store, TERMINAL } from '../state.js';
+import { bus, store, model, TERMINAL } from '../state.js';
 import { renderSampleList, noveltyText } from '../samples.js';
 import { $, el, clear, num, fmtLoss, fmtNum, fmtInt, fmtTime } from '../util.js';
 
@@ -17,6 +17,14 @@ export function bestStep(r) {
   return best;
 }
 
+/**
+ * A finished count model: its counts answer samples and probes even when dev NLL is infinite (smoothing 0),
+ * which leaves it without a finite best-dev step.
+ */
+function counted(r) {
+  return !!r && r.status === 'finished' && model(r.config && r.config.model)?.trainable === false;
+}
+
 function render(r) {
   if (!r || r.id !== extraFor) {
     extra = [];
@@ -27,19 +35,22 @@ function render(r) {
     $('test-warn').hidden = true;
   }
   const best = r && bestStep(r);
-  const has = !!best;
+  const counts = counted(r);
+  const has = !!best || counts;
   $('more-samples').disabled = !has;
   $('probe-btn').disabled = !has;
   const own = r && r.samples ? r.samples.names : [];
   const all = [...own, ...extra.flatMap((b) => b.names)];
   renderSampleList($('samples'), all);
   const parts = [];
-  if (r && r.samples) parts.push(`${own.length} at step ${fmtInt(r.samples.step)} (last step)`);
+  if (r && r.samples) parts.push(counts ? `${own.length} when counted` : `${own.length} at step ${fmtInt(r.samples.step)} (last step)`);
   for (const b of extra) parts.push(`+${b.names.length} at T=${fmtNum(b.temperature)}`);
   $('samples-note').textContent = r ? `${parts.join(' · ') || 'samples arrive at each evaluation'}${all.length ? ' · ' + noveltyText(all) : ''}` : '';
   $('samples-note').dataset.novelty = all.length ? String(all.filter((s) => !s.seen).length / all.length) : '';
   $('samples').dataset.count = String(all.length);
-  $('probe-note').textContent = has
+  $('probe-note').textContent = counts
+    ? 'uses the counts of the train split, as do "Sample 20 more" and the test score'
+    : has
     ? `uses the best-dev parameters (step ${fmtInt(best.step)}, dev ${fmtLoss(best.loss)}), as do "Sample 20 more" and the test score`
     : 'each character\u2019s probability, once the run has been evaluated';
   renderTest(r);

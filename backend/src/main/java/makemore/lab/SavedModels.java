@@ -14,6 +14,7 @@ import makemore.model.Models;
 import makemore.store.RunRecord;
 import makemore.train.ConfigException;
 import makemore.train.RunEvent;
+import makemore.train.RunStatus;
 
 /**
  * What a run's saved (best-dev) parameters answer after training: samples, a word's probabilities, the test loss.
@@ -88,18 +89,25 @@ final class SavedModels implements AutoCloseable {
         T apply(LanguageModel m);
     }
 
-    /** Runs {@code use} on the run's saved parameters. */
+    /**
+     * Runs {@code use} on the run's saved parameters. A finished count run needs no file: its counts are a pure
+     * function of the dataset and config, so they are taken again when the file is absent (runs that ./lab sweep
+     * trained on another machine or with another --params-dir, or copied from another lab, come without one).
+     */
     private <T> T withModel(RunRecord r, ModelUse<T> use) {
         Path params = file(r.id());
-        if (!Files.exists(params)) {
+        boolean exists = Files.exists(params);
+        boolean recount = !exists && r.status() == RunStatus.FINISHED && !Models.spec(r.config().model()).trainable();
+        if (!exists && !recount) {
             throw LabException.conflict(missing(r));
         }
         synchronized (loaded) {
-            String key = r.id() + "@" + params.toFile().lastModified();
+            String key = r.id() + "@" + (recount ? "counts" : params.toFile().lastModified());
             LanguageModel m = loaded.get(key);
             if (m == null) {
+                Corpus corpus = datasets.corpus(r.config().dataset());
                 try {
-                    m = Models.load(r.config(), datasets.corpus(r.config().dataset()), params);
+                    m = recount ? CountCache.create(r.config(), corpus) : Models.load(r.config(), corpus, params);
                 } catch (IOException e) {
                     throw LabException.conflict("cannot read run " + r.id() + "'s parameters: " + e.getMessage());
                 }

@@ -109,6 +109,44 @@ class RunControlPageTest extends PageHarness {
         screenshot(page, "resampled");
     }
 
+    /**
+     * A stored count n-gram run samples more like a trained one: its counts are its parameters, taken again from the
+     * data when no parameter file came with the run (./lab sweep keeps none), and usable at smoothing 0 too.
+     */
+    @Test
+    void storedCountRunsSampleTwentyMoreAtATemperature() throws Exception {
+        String id = trainedRun("{\"model\":\"ngram\",\"context\":2,\"smoothing\":0.5}");
+        String unsaved = trainedRun("{\"model\":\"ngram\",\"context\":3,\"method\":\"kneser-ney\"}");
+        java.nio.file.Files.delete(tmp.resolve("data").resolve("params").resolve(unsaved + ".params"));
+        String zero = trainedRun("{\"model\":\"ngram\",\"context\":2,\"smoothing\":0}");
+        open(page, base + "/#/runs/" + id);
+        assertThat(page.locator("#run-status")).hasText("finished", slow());
+        assertThat(page.locator("#samples")).hasAttribute("data-count", "20");
+        page.locator("#sample-temp").fill("0.7");
+        page.locator("#more-samples").click();
+        assertThat(page.locator("#samples")).hasAttribute("data-count", "40");
+        assertThat(page.locator("#samples-note")).containsText("20 when counted · +20 at T=0.7");
+        assertThat(page.locator("#probe-note")).containsText("counts of the train split");
+        page.locator("#sample-temp").fill("20");
+        page.locator("#more-samples").click();
+        assertThat(page.locator("#err-samples")).hasText("temperature must be in [0.05, 10]");
+        assertThat(page.locator("#samples")).hasAttribute("data-count", "40");
+        for (String name : page.locator("#samples li .text").allTextContents()) {
+            assertTrue(name.matches("[a-z]+"), "not a name of the dataset's letters: " + name);
+        }
+        screenshot(page, "count-resampled");
+
+        for (String other : new String[] {unsaved, zero}) {
+            open(page, base + "/#/runs/" + other);
+            assertThat(page.locator("#run-id")).containsText(other);
+            assertThat(page.locator("#samples")).hasAttribute("data-count", "20");
+            page.locator("#sample-temp").fill("1.5");
+            page.locator("#more-samples").click();
+            assertThat(page.locator("#samples")).hasAttribute("data-count", "40");
+            assertThat(page.locator("#err-samples")).hasText("");
+        }
+    }
+
     /** A re-run link of a run steered live replays the change: the same curve, point for point. */
     @Test
     void rerunLinkOfASteeredRunReproducesTheCurveExactly() throws Exception {
