@@ -48,7 +48,7 @@ final class AutogradInference {
                 }
             }
         } else {
-            Contexts ctx = Contexts.of(words, m.corpus.vocab(), m.block);
+            Contexts ctx = m.corpus.contexts(part, m.block);
             for (int start = 0; start < ctx.size(); start += EVAL_ROWS) {
                 int[] rows = IntStream.range(start, Math.min(ctx.size(), start + EVAL_ROWS)).toArray();
                 try (NDScope scope = new NDScope()) {

@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import makemore.data.Contexts;
 import makemore.data.Corpus;
 import makemore.optim.Optimizer;
 import makemore.optim.OptimizerConfig;
@@ -67,7 +66,7 @@ public abstract class AutogradModel implements LanguageModel {
         this.params = new ParamArena(manager);
         List<String> train = corpus.words(Corpus.Part.TRAIN);
         this.draws = layout == Layout.SEQUENCE ? new BatchDraws(encode(train), null, seed)
-                : new BatchDraws(null, Contexts.of(train, corpus.vocab(), block), seed);
+                : new BatchDraws(null, corpus.contexts(Corpus.Part.TRAIN, block), seed);
         this.batch = batch > 0 ? batch : draws.size();
         lossSum = ParamArena.keep((PtNDArray) manager.zeros(new Shape()));
         one = ParamArena.keep((PtNDArray) manager.ones(new Shape()));

@@ -70,7 +70,7 @@ public final class CountNgram implements LanguageModel {
         this.kneserNey = KNESER_NEY.equals(cfg.method());
         this.smoothing = cfg.smoothing() == null ? 1.0 : cfg.smoothing();
         this.discount = cfg.discount() == null ? 0.75 : cfg.discount();
-        this.train = new NgramTable(Contexts.of(corpus.words(Corpus.Part.TRAIN), corpus.vocab(), block), vocab);
+        this.train = new NgramTable(corpus.contexts(Corpus.Part.TRAIN, block), vocab);
         this.kn = new KneserNey[1];
     }
 
@@ -107,7 +107,7 @@ public final class CountNgram implements LanguageModel {
     private Scored scored(Corpus.Part part, Map<Corpus.Part, Scored> cache) {
         return cache.computeIfAbsent(part, p -> {
             NgramTable t = p == Corpus.Part.TRAIN ? train
-                    : new NgramTable(Contexts.of(corpus.words(p), corpus.vocab(), block), vocab);
+                    : new NgramTable(corpus.contexts(p, block), vocab);
             int n = t.pairs.size();
             long[] keys = new long[n];
             int[] occ = new int[n];

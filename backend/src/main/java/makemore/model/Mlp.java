@@ -127,7 +127,7 @@ final class Mlp implements LanguageModel {
         this.hidden = cfg.hidden();
         this.l2 = cfg.l2();
         this.manager = Nd.newManager();
-        this.train = Contexts.of(corpus.words(Corpus.Part.TRAIN), corpus.vocab(), block);
+        this.train = corpus.contexts(Corpus.Part.TRAIN, block);
         this.batch = cfg.batch() == 0 ? train.size() : Math.min(cfg.batch(), train.size());
         bytes(cfg, corpus); // the size limits, also when built without the registry's check
         int nx = batch * block * vocab;
@@ -306,7 +306,7 @@ final class Mlp implements LanguageModel {
     @Override
     public double nll(Corpus.Part part) {
         Nd.noAutograd();
-        Contexts ctx = Contexts.of(corpus.words(part), corpus.vocab(), block);
+        Contexts ctx = corpus.contexts(part, block);
         int n = ctx.size();
         double total = 0;
         int chunk = 16384;

@@ -85,7 +85,7 @@ final class NeuralNgram implements LanguageModel {
         this.tableRows = (int) rows;
         this.l2 = cfg.l2();
         this.manager = Nd.newManager();
-        this.train = Contexts.of(corpus.words(Corpus.Part.TRAIN), corpus.vocab(), block);
+        this.train = corpus.contexts(Corpus.Part.TRAIN, block);
         this.fullBatch = cfg.batch() == 0 || cfg.batch() >= train.size();
         this.batch = fullBatch ? train.size() : cfg.batch();
         long inputFloats = fullBatch ? 0 : (long) batch * (tableRows + vocab);
@@ -101,7 +101,7 @@ final class NeuralNgram implements LanguageModel {
     /** Dense [table rows, V] counts of a split's (context, next) pairs, uploaded once. */
     private PtNDArray countsOf(Corpus.Part part) {
         return counts.computeIfAbsent(part, p -> {
-            Contexts ctx = p == Corpus.Part.TRAIN ? train : Contexts.of(corpus.words(p), corpus.vocab(), block);
+            Contexts ctx = p == Corpus.Part.TRAIN ? train : corpus.contexts(p, block);
             float[] m = new float[tableRows * vocab];
             for (int i = 0; i < ctx.size(); i++) {
                 m[(int) NgramTable.context(ctx, i, vocab) * vocab + ctx.y()[i]]++;
