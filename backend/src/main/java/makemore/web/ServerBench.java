@@ -21,7 +21,8 @@ import makemore.train.RunEvent;
 
 /**
  * How streaming costs training: steps/s of one MLP run with no viewer, with 10 viewers, with one and with 50
- * viewers that never read; the delay from an event's emission to its arrival at a client (p50/p95); and the
+ * viewers that never read, counted from when the last viewer is connected (the run is already training while they
+ * connect, and connecting 50 at once is a one-off cost, not what watching costs); the delay from an event's emission to its arrival at a client (p50/p95); and the
  * process's RSS. Then a load test: 200 run submissions at once while 50 viewers that never read hang on, with
  * submission latency, whether every run was stored, threads and RSS. Loopback only, bounded in time.
  * {@code java -jar makemore-lab.jar bench-server [--steps N]}.
@@ -38,7 +39,7 @@ public final class ServerBench {
         try (LabServer server = LabServer.start(new LabOptions("127.0.0.1", 0, dir.resolve("b.db").toString(), dir, null))) {
             HttpClient http = HttpClient.newHttpClient();
             System.out.printf(Locale.ROOT, "MLP %d steps (batch 32, hidden 200), samples every %d%n", steps, steps / 10);
-            System.out.println("viewers              steps/s   event->client p50 / p95 ms   messages/viewer   RSS MB");
+            System.out.println("viewers              steps/s   event->client p50 / p95 ms   messages/viewer   RSS MB   connected after ms");
             run(server, http, config, 0, false);
             run(server, http, config, 0, false); // the first one warms the JIT: report both
             run(server, http, config, 10, false);
@@ -132,6 +133,7 @@ public final class ServerBench {
 
     private static void run(LabServer server, HttpClient http, String config, int viewers, boolean neverRead)
             throws Exception {
+        long createdAt = System.nanoTime();
         HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
                 + "/api/runs")).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(config))
                 .build(), HttpResponse.BodyHandlers.ofString());
@@ -192,6 +194,8 @@ public final class ServerBench {
                         }
                     }).join());
         }
+        long connected = System.nanoTime(); // steps/s counts from here: connecting is not what viewing costs
+        double connectMs = (connected - Math.max(createdAt, span[1])) / 1e6;
         RunRecord r;
         long deadline = System.nanoTime() + 600_000_000_000L;
         do {
@@ -207,8 +211,18 @@ public final class ServerBench {
                 d.get((int) (d.size() * 0.95)) / 1e6);
         double msgs = counts.stream().mapToInt(c -> c[0]).average().orElse(0);
         String label = neverRead ? viewers + " (never read)" : String.valueOf(viewers);
-        double rate = (r.step() - span[0]) / ((span[2] - span[1]) / 1e9);
-        System.out.printf(Locale.ROOT, "%-18s %9.0f   %26s   %15.0f   %6.0f%n", label, rate, lat, msgs, rssMb());
+        long fromStep = span[0];
+        long fromTime = span[1];
+        for (Map.Entry<Long, Long> e : emitted.entrySet()) {
+            if (e.getValue() >= connected && (fromTime < connected || e.getValue() < fromTime)) {
+                fromStep = e.getKey();
+                fromTime = e.getValue();
+            }
+        }
+        double rate = (r.step() - fromStep) / ((span[2] - fromTime) / 1e9);
+        System.out.printf(Locale.ROOT, "%-18s %9.0f   %26s   %15.0f   %6.0f   %s%n", label, rate, lat, msgs, rssMb(),
+                viewers == 0 ? "-" : fromTime < connected ? "(ended before all connected)"
+                        : String.format(Locale.ROOT, "%.0f", connectMs));
     }
 
     private static double rssMb() throws Exception {
