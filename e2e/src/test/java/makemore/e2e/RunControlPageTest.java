@@ -94,12 +94,8 @@ class RunControlPageTest extends PageHarness {
         open(page, base + "/#/runs/" + id);
         assertThat(page.locator("#run-status")).hasText("finished", slow());
         assertThat(page.locator("#samples")).hasAttribute("data-count", "20");
-        page.locator("#sample-temp").fill("0.5");
-        page.locator("#more-samples").click();
-        assertThat(page.locator("#samples")).hasAttribute("data-count", "40");
-        page.locator("#sample-temp").fill("2");
-        page.locator("#more-samples").click();
-        assertThat(page.locator("#samples")).hasAttribute("data-count", "60");
+        sampleMore("0.5", "40");
+        sampleMore("2", "60");
         assertThat(page.locator("#samples-note")).containsText("+20 at T=0.5 · +20 at T=2");
         page.locator("#test-btn").click();
         page.locator("#test-confirm").click();
@@ -122,15 +118,11 @@ class RunControlPageTest extends PageHarness {
         open(page, base + "/#/runs/" + id);
         assertThat(page.locator("#run-status")).hasText("finished", slow());
         assertThat(page.locator("#samples")).hasAttribute("data-count", "20");
-        page.locator("#sample-temp").fill("0.7");
-        page.locator("#more-samples").click();
-        assertThat(page.locator("#samples")).hasAttribute("data-count", "40");
+        sampleMore("0.7", "40");
         assertThat(page.locator("#samples-note")).containsText("20 when counted · +20 at T=0.7");
         assertThat(page.locator("#probe-note")).containsText("counts of the train split");
-        page.locator("#sample-temp").fill("20");
-        page.locator("#more-samples").click();
+        sampleMore("20", "40");
         assertThat(page.locator("#err-samples")).hasText("temperature must be in [0.05, 10]");
-        assertThat(page.locator("#samples")).hasAttribute("data-count", "40");
         for (String name : page.locator("#samples li .text").allTextContents()) {
             assertTrue(name.matches("[a-z]+"), "not a name of the dataset's letters: " + name);
         }
@@ -140,11 +132,16 @@ class RunControlPageTest extends PageHarness {
             open(page, base + "/#/runs/" + other);
             assertThat(page.locator("#run-id")).containsText(other);
             assertThat(page.locator("#samples")).hasAttribute("data-count", "20");
-            page.locator("#sample-temp").fill("1.5");
-            page.locator("#more-samples").click();
-            assertThat(page.locator("#samples")).hasAttribute("data-count", "40");
+            sampleMore("1.5", "40");
             assertThat(page.locator("#err-samples")).hasText("");
         }
+    }
+
+    /** "Sample 20 more" at {@code temperature}; then the list holds {@code count} names. */
+    private void sampleMore(String temperature, String count) {
+        page.locator("#sample-temp").fill(temperature);
+        page.locator("#more-samples").click();
+        assertThat(page.locator("#samples")).hasAttribute("data-count", count);
     }
 
     /** A re-run link of a run steered live replays the change: the same curve, point for point. */
