@@ -322,6 +322,28 @@ class ExperimentsPageTest extends PageHarness {
     }
 
     /**
+     * A stored 4-block transformer's health: twelve tapped layers (attention, GELU and residual stream per block), all
+     * listed, each with its own colour although the palette has ten.
+     */
+    @Test
+    void transformerHealthListsEveryBlocksLayersInDistinctColours() throws Exception {
+        String id = trainedRun("{\"model\":\"transformer\",\"layers\":4,\"heads\":2,\"embDim\":8,\"steps\":10,"
+                + "\"evalEvery\":10,\"sampleEvery\":0}");
+        open(page, base + "/#/runs/" + id);
+        assertThat(page.locator("#run-status")).hasText("finished");
+        assertThat(page.locator("#health-act")).hasAttribute("data-layers", "12");
+        Locator items = page.locator("#health-legend li");
+        assertThat(items).hasCount(12);
+        assertThat(items.nth(0)).containsText("block 1 attn (attention)");
+        assertThat(items.nth(11)).containsText("block 4 out (residual)");
+        java.util.Set<Object> colours = new java.util.HashSet<>(page.locator("#health-legend .swatch")
+                .evaluateAll("els => els.map(e => getComputedStyle(e).backgroundColor)") instanceof java.util.List<?> l ? l
+                : java.util.List.of());
+        assertEquals(12, colours.size(), "legend colours: " + colours);
+        screenshot(page, "transformer-health");
+    }
+
+    /**
      * Layer health of a real run, streamed while it trains: an MLP with naive init trained from the page gets one
      * health point per evaluation (and step 0) on the chart, the legend shows the server's numbers, and its tanh
      * layer starts far more saturated than a Kaiming-initialised twin's. Needs the backend's layer health (the
