@@ -1,6 +1,6 @@
 // Layer-health drawings: one statistic per layer over steps (uPlot; the update:data ratio with lecture 3's 1e-3
 // guide line at -3), and the histograms at the latest evaluation as one line per layer (canvas), as the lecture
-// plots them.
+// plots them. Layers the user hid (panels/health.js) are hidden series here and left out of the histograms.
 /* global uPlot */
 
 import { colorAt } from './loss-chart.js';
@@ -13,10 +13,14 @@ const sizeOf = (node) => ({ width: Math.max(220, Math.floor(node.clientWidth)), 
 const fmt = (v) => (v == null ? '—' : Math.abs(v) >= 100 || v === 0 ? v.toFixed(1) : v.toPrecision(3));
 
 export class HealthChart {
-  constructor(node) {
+  /** onToggle(label, show): a series was shown or hidden from uPlot's own legend, so the panel can follow. */
+  constructor(node, onToggle) {
     this.node = node;
+    this.onToggle = onToggle;
     this.key = '';
     this.guide = null;
+    this.hidden = new Set();
+    this.syncing = false;
     this.u = null;
     new ResizeObserver(() => this.u && this.u.setSize(sizeOf(this.node))).observe(node);
   }
@@ -30,6 +34,7 @@ export class HealthChart {
     this.node.dataset.points = String(steps.length);
     if (this.u && key === this.key) {
       this.u.setData(data);
+      this.markShown();
       return;
     }
     if (this.u) this.u.destroy();
@@ -39,12 +44,36 @@ export class HealthChart {
       ...sizeOf(this.node),
       scales: { x: { time: false }, y: { range: (u, lo, hi) => this.range(lo, hi) } },
       series: [{ label: 'step', value: (u, v) => (v == null ? '—' : String(v)) },
-        ...series.map((s, i) => ({ label: s.label, stroke: colorAt(i, series.length), width: 1.8, spanGaps: true,
+        ...series.map((s, i) => ({ label: s.label, show: !this.hidden.has(s.label), stroke: colorAt(i, series.length), width: 1.8, spanGaps: true,
           points: { show: true, size: 5, fill: colorAt(i, series.length) }, value: (u, v) => fmt(v) }))],
       axes: [{ ...AXIS, label: 'step' }, { ...AXIS, label: yLabel, size: 54 }],
       legend: { live: true },
-      hooks: { draw: [(u) => this.drawGuide(u)] },
+      hooks: { draw: [(u) => this.drawGuide(u)], setSeries: [(u, i, opts) => this.toggled(u, i, opts)] },
     }, data, this.node);
+    this.markShown();
+  }
+
+  /** Hides the series whose label is in `hidden` (a Set of names) and shows the others. */
+  setHidden(hidden) {
+    this.hidden = new Set(hidden);
+    if (!this.u) return;
+    this.syncing = true;
+    this.u.series.forEach((s, i) => {
+      if (i > 0 && s.show === this.hidden.has(s.label)) this.u.setSeries(i, { show: !s.show });
+    });
+    this.syncing = false;
+    this.markShown();
+  }
+
+  markShown() {
+    this.node.dataset.shown = String(this.u ? this.u.series.slice(1).filter((s) => s.show).length : 0);
+  }
+
+  toggled(u, i, opts) {
+    // the hook also fires for cursor focus (no `show`) and for our own setHidden
+    if (this.syncing || i == null || i < 1 || !opts || opts.show == null) return;
+    this.markShown();
+    if (this.onToggle) this.onToggle(u.series[i].label, opts.show);
   }
 
   range(lo, hi) {
@@ -76,7 +105,8 @@ export class HealthChart {
 
 /**
  * Draws histograms [{layer, lo, hi, counts}] as density lines, one colour per layer (the colour of its name in
- * `order`), x from the smallest lo to the largest hi.
+ * `order`, so a layer keeps its colour when others are left out), x from the smallest lo to the largest hi of the
+ * histograms given. data-layers: how many are drawn; data-range: the x-axis end labels, "lo,hi".
  */
 export function drawHistograms(canvas, hists, order, title) {
   const wrap = canvas.parentElement;
@@ -87,12 +117,14 @@ export function drawHistograms(canvas, hists, order, title) {
   ctx.fillRect(0, 0, w, h);
   const pad = { l: 8, r: 8, t: 18, b: 20 };
   canvas.dataset.layers = String(hists.length);
+  canvas.dataset.range = '';
   ctx.font = '11px system-ui, sans-serif';
   ctx.fillStyle = '#3a3f47';
   ctx.fillText(title, pad.l, 12);
   if (!hists.length) return;
   const lo = Math.min(...hists.map((x) => x.lo));
   const hi = Math.max(...hists.map((x) => x.hi));
+  canvas.dataset.range = `${fmtNum(lo)},${fmtNum(hi)}`;
   const dens = hists.map((x) => {
     const total = x.counts.reduce((a, b) => a + b, 0) || 1;
     const bw = (x.hi - x.lo) / x.counts.length || 1;

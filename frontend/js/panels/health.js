@@ -3,6 +3,9 @@
 // update:data ratio (log10, guide line at -3), over steps; the activation and gradient histograms at the latest
 // evaluation. Reads the record's `health` ({series, latest}) and the stream's `health` events (kept in the record
 // by live.js); hides itself for runs without it (count models, older runs).
+// A click on a layer in the legend hides it from the chart and the histograms, whose x-range then spans the shown
+// layers only: a transformer's residual streams (std ~1.5) otherwise squeeze its attention and GELU layers into a
+// spike. The choice holds while the run streams and resets when another run opens.
 
 import { bus } from '../state.js';
 import { HealthChart, drawHistograms } from '../charts/health-chart.js';
@@ -22,6 +25,9 @@ let metric = 'std';
 let chart = null;
 let shownKey = '';
 let last = null;
+let hidden = new Set(); // names of the layers (or weight series) the user hid, for run hiddenOf
+let hiddenOf = null;
+let view = null; // what the latest render drew: {order, hists}
 
 function seriesOf(health, m) {
   const events = health.series || [];
@@ -50,6 +56,11 @@ function render(r) {
   const health = r && r.health;
   const has = !!(health && ((health.series && health.series.length) || health.latest));
   $('health-panel').hidden = !has;
+  // any other run, with health or not, ends the choice of hidden layers
+  if ((r && r.id) !== hiddenOf) {
+    hidden = new Set();
+    hiddenOf = r && r.id;
+  }
   if (!has) {
     shownKey = '';
     return;
@@ -72,19 +83,48 @@ function render(r) {
   $('health-empty').hidden = series.length > 0;
   $('health-empty').textContent = series.length ? '' : `no ${m.label} for this model's layers`;
   $('health-step').textContent = latest ? `latest: step ${latest.step}` : '';
-  // histograms at the latest evaluation, coloured by layer as in the legend below them
-  const order = (latest.layers || []).map((l) => l.name);
   const hists = latest.histograms || [];
-  drawHistograms($('health-act'), hists.filter((x) => x.of === 'activation'), order, 'activations');
-  drawHistograms($('health-grad'), hists.filter((x) => x.of === 'gradient'), order, 'gradients');
+  view = { order: (latest.layers || []).map((l) => l.name), hists };
   $('health-hists').hidden = hists.length === 0;
   $('health-hists-head').hidden = hists.length === 0;
   const legend = clear($('health-legend'));
   for (const [i, l] of (latest.layers || []).entries()) {
-    const li = el('li');
-    li.append(el('span', { class: 'swatch', style: `background:${colorAt(i, latest.layers.length)}` }), el('span', { class: 'mono' }, `${l.name} (${l.kind})`), el('span', { class: 'muted' }, ` ${stats(l)}`));
+    const li = el('li', { dataset: { layer: l.name } });
+    const b = el('button', { type: 'button', class: 'layer-toggle', 'aria-pressed': 'true', onclick: () => toggle(l.name, hidden.has(l.name)) });
+    b.append(el('span', { class: 'swatch', style: `background:${colorAt(i, latest.layers.length)}` }), el('span', { class: 'mono' }, `${l.name} (${l.kind})`));
+    li.append(b, el('span', { class: 'muted' }, ` ${stats(l)}`));
     legend.append(li);
   }
+  applyFocus();
+}
+
+function toggle(name, show) {
+  if (show) hidden.delete(name);
+  else hidden.add(name);
+  applyFocus();
+}
+
+// Draws the histograms of the shown layers (coloured by layer as in the legend below them), and marks the legend,
+// the chart's series and the "show all" control to match.
+function applyFocus() {
+  if (!view) return;
+  const draw = (canvas, of, title) => {
+    const all = view.hists.filter((x) => x.of === of);
+    const shown = all.filter((x) => !hidden.has(x.layer));
+    drawHistograms(canvas, shown, view.order, shown.length < all.length ? `${title} · ${shown.length} of ${all.length} layers` : title);
+  };
+  draw($('health-act'), 'activation', 'activations');
+  draw($('health-grad'), 'gradient', 'gradients');
+  for (const li of $('health-legend').children) {
+    const off = hidden.has(li.dataset.layer);
+    li.toggleAttribute('data-hidden', off);
+    const b = li.querySelector('button');
+    b.setAttribute('aria-pressed', String(!off));
+    b.title = off ? 'show this layer in the chart and histograms' : 'hide this layer from the chart and histograms';
+  }
+  $('health-legend-hint').hidden = view.order.length === 0;
+  $('health-show-all').hidden = hidden.size === 0;
+  chart.setHidden(hidden);
 }
 
 function build() {
@@ -102,6 +142,9 @@ function build() {
   }
   head.append(el('h2', {}, 'Layer health'), seg, el('span', { class: 'muted', id: 'health-step' }),
     el('span', { class: 'muted legend-note' }, 'measured at step 0 and at every evaluation on a batch apart from training; naive init saturates tanh, Kaiming (and BatchNorm) keeps it alive'));
+  const legendHead = el('div', { class: 'health-legend-head' });
+  legendHead.append(el('span', { class: 'muted', id: 'health-legend-hint' }, 'click a layer to hide or show it'),
+    el('button', { type: 'button', class: 'small', id: 'health-show-all', hidden: true, onclick: () => { hidden.clear(); applyFocus(); } }, 'show all layers'));
   const hists = el('div', { class: 'two', id: 'health-hists' });
   for (const id of ['health-act', 'health-grad']) {
     const box = el('div', { class: 'hist-wrap' });
@@ -109,8 +152,9 @@ function build() {
     hists.append(box);
   }
   p.append(head, el('div', { id: 'health-chart', class: 'chart' }), el('p', { class: 'muted', id: 'health-empty', hidden: true }),
-    el('div', { class: 'sub-head', id: 'health-hists-head' }, 'histograms at the latest evaluation'), hists, el('ul', { class: 'health-legend', id: 'health-legend' }));
-  chart = new HealthChart($('health-chart'));
+    el('div', { class: 'sub-head', id: 'health-hists-head' }, 'histograms at the latest evaluation'), hists,
+    legendHead, el('ul', { class: 'health-legend', id: 'health-legend' }));
+  chart = new HealthChart($('health-chart'), (label, show) => toggle(label, show));
 }
 
 export function initHealth() {

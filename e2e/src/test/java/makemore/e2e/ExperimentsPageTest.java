@@ -315,10 +315,40 @@ class ExperimentsPageTest extends PageHarness {
         assertThat(page.locator("#health-chart")).hasAttribute("data-points", "5");
         assertThat(page.locator("#health-step")).hasText("latest: step 400");
 
+        // focus on a layer: hiding the embedding (activations out to 2.74) leaves the tanh layer alone on its own
+        // axis, in the histograms and on the chart; the choice holds through a live event of the same run
+        Locator act = page.locator("#health-act");
+        Locator grad = page.locator("#health-grad");
+        JsonNode hists = latest.path("histograms");
+        page.locator("#health-metric [data-metric=std]").click();
+        assertThat(page.locator("#health-chart")).hasAttribute("data-shown", "2");
+        assertThat(act).hasAttribute("data-range", fmt(hists.path(0).path("lo").asDouble()) + "," + fmt(hists.path(0).path("hi").asDouble()));
+        Locator embedding = page.locator("#health-legend li[data-layer=embedding] button");
+        embedding.click();
+        assertThat(act).hasAttribute("data-layers", "1");
+        assertThat(grad).hasAttribute("data-layers", "1");
+        assertThat(act).hasAttribute("data-range", "-1,1"); // tanh
+        assertThat(grad).hasAttribute("data-range", fmt(hists.path(3).path("lo").asDouble()) + "," + fmt(hists.path(3).path("hi").asDouble()));
+        assertThat(page.locator("#health-chart")).hasAttribute("data-series", "2");
+        assertThat(page.locator("#health-chart")).hasAttribute("data-shown", "1");
+        assertThat(embedding).hasAttribute("aria-pressed", "false");
+        assertThat(page.locator("#health-show-all")).isVisible();
+        socket.get().send(latest.toString().replaceFirst("\"step\":300", "\"step\":500"));
+        assertThat(page.locator("#health-step")).hasText("latest: step 500");
+        assertThat(act).hasAttribute("data-layers", "1");
+        assertThat(page.locator("#health-chart")).hasAttribute("data-shown", "1");
+        assertThat(page.locator("#health-legend li[data-layer=embedding] button")).hasAttribute("aria-pressed", "false");
+
+        // another run opened in the same page (a hash change, no reload) ends the choice
         String counts = trainedRun("{\"model\":\"ngram\",\"context\":1}");
-        open(page, base + "/#/runs/" + counts);
+        page.evaluate("id => { location.hash = '#/runs/' + id; }", counts);
         assertThat(page.locator("#run-status")).hasText("finished");
         assertThat(panel).isHidden();
+        page.evaluate("() => { location.hash = '#/runs/healthfixture'; }");
+        assertThat(panel).isVisible();
+        assertThat(act).hasAttribute("data-layers", "2");
+        assertThat(page.locator("#health-show-all")).isHidden();
+        assertThat(page.locator("#health-legend li[data-layer=embedding] button")).hasAttribute("aria-pressed", "true");
     }
 
     /**
@@ -341,6 +371,53 @@ class ExperimentsPageTest extends PageHarness {
                 : java.util.List.of());
         assertEquals(12, colours.size(), "legend colours: " + colours);
         screenshot(page, "transformer-health");
+
+        // focus: the four residual streams hidden from the legend leave eight layers, on a narrower x-axis
+        Locator act = page.locator("#health-act");
+        Locator grad = page.locator("#health-grad");
+        Locator chart = page.locator("#health-chart");
+        assertThat(grad).hasAttribute("data-layers", "12");
+        assertThat(chart).hasAttribute("data-shown", "12");
+        double[] act12 = range(act);
+        double[] grad12 = range(grad);
+        Locator residual = items.filter(new Locator.FilterOptions().setHasText("out (residual)"));
+        assertThat(residual).hasCount(4);
+        for (int i = 0; i < 4; i++) {
+            residual.nth(i).locator("button").click();
+        }
+        assertThat(act).hasAttribute("data-layers", "8");
+        assertThat(grad).hasAttribute("data-layers", "8");
+        assertThat(chart).hasAttribute("data-series", "12");
+        assertThat(chart).hasAttribute("data-shown", "8");
+        assertThat(page.locator("#health-legend li[data-hidden]")).hasCount(4);
+        assertThat(residual.nth(3).locator("button")).hasAttribute("aria-pressed", "false");
+        double[] act8 = range(act);
+        double[] grad8 = range(grad);
+        assertTrue(act8[0] >= act12[0] && act8[1] <= act12[1] && act8[1] - act8[0] < act12[1] - act12[0],
+                "activations' x-range narrows: " + Arrays.toString(act12) + " -> " + Arrays.toString(act8));
+        assertTrue(grad8[0] >= grad12[0] && grad8[1] <= grad12[1],
+                "gradients' x-range does not widen: " + Arrays.toString(grad12) + " -> " + Arrays.toString(grad8));
+        screenshot(page, "transformer-health-focused");
+        page.locator("#health-show-all").click();
+        assertThat(act).hasAttribute("data-layers", "12");
+        assertThat(grad).hasAttribute("data-layers", "12");
+        assertThat(chart).hasAttribute("data-shown", "12");
+        assertThat(page.locator("#health-legend li[data-hidden]")).hasCount(0);
+        assertThat(page.locator("#health-show-all")).isHidden();
+        assertEquals(Arrays.toString(act12), Arrays.toString(range(act)));
+        // a series hidden from the chart's own legend leaves the histograms and the list too
+        page.locator("#health-chart .u-legend .u-series").filter(new Locator.FilterOptions().setHasText("block 1 attn"))
+                .locator("th").click();
+        assertThat(chart).hasAttribute("data-shown", "11");
+        assertThat(act).hasAttribute("data-layers", "11");
+        assertThat(items.nth(0).locator("button")).hasAttribute("aria-pressed", "false");
+        assertThat(page.locator("#health-show-all")).isVisible();
+    }
+
+    /** A histogram canvas's x-axis end labels (its data-range, "lo,hi"). */
+    private static double[] range(Locator canvas) {
+        String[] r = canvas.getAttribute("data-range").split(",");
+        return new double[] {Double.parseDouble(r[0]), Double.parseDouble(r[1])};
     }
 
     /**
