@@ -23,7 +23,7 @@ export const bus = {
   },
 };
 
-export const TERMINAL = ['finished', 'stopped', 'diverged', 'failed', 'interrupted'];
+export const TERMINAL = ['finished', 'stopped', 'diverged', 'failed', 'interrupted', 'pruned'];
 
 export const store = {
   models: [], // GET /api/models: [{name, title, help, trainable, fields: [FieldSpec]}]

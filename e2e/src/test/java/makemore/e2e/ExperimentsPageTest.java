@@ -26,11 +26,21 @@ class ExperimentsPageTest extends PageHarness {
 
     /** Starts a sweep from the sweep form over one field with a list of values; returns the sweep's id. */
     private String sweepOver(String field, String values, String seeds) {
+        return sweepOver(field, values, seeds, null, null);
+    }
+
+    /** The same with median pruning ticked (margin in nats, finished points first) unless margin is null. */
+    private String sweepOver(String field, String values, String seeds, String margin, String minFinished) {
         page.locator("#exp-sweep").click();
         page.locator("#sweep-field-0").selectOption(field);
         page.locator("#sweep-mode-0").selectOption("values");
         page.locator("#sweep-values-0").fill(values);
         page.locator("#sweep-seeds").fill(seeds);
+        if (margin != null) {
+            page.locator("#sweep-prune").check();
+            page.locator("#sweep-margin").fill(margin);
+            page.locator("#sweep-minfin").fill(minFinished);
+        }
         page.locator("#sweep-run").click();
         page.waitForURL("**/#/sweeps/*");
         return page.url().substring(page.url().indexOf("#/sweeps/") + "#/sweeps/".length());
@@ -219,6 +229,57 @@ class ExperimentsPageTest extends PageHarness {
         assertThat(page.locator("#sweep-list tr[data-id='" + id + "']")).hasCount(0);
         String firstRun = sweep.path("points").path(0).path("run").asText();
         assertFalse(get("/api/runs").toString().contains(firstRun), "the sweep's runs are gone");
+    }
+
+    /**
+     * Median pruning, deterministic: the good learning rates fill every trainer and finish first (one finished point
+     * is enough to prune), then lr 1e-4 is still near the uniform 3.30 nats at its first evaluation (step 100) while
+     * the finished points are below 2.9 there, so it is pruned at step 100 whatever the machine. The table marks it,
+     * its run says why, and the best is a finished point.
+     */
+    @Test
+    void medianPruningStopsTheBadPointAndItsRunSaysWhy() throws Exception {
+        open(page, base + "/");
+        page.locator("[data-model=mlp]").click();
+        typeValue("hidden", "16");
+        typeValue("embDim", "4");
+        typeValue("steps", "300");
+        typeValue("evalEvery", "100");
+        typeValue("sampleEvery", "0");
+        int good = Math.max(2, makemore.lab.RunService.defaultConcurrency());
+        StringBuilder lrs = new StringBuilder();
+        for (int i = 0; i < good; i++) {
+            lrs.append(fmt(0.1 + 0.05 * i)).append(", ");
+        }
+        String id = sweepOver("lr", lrs.append("1e-4").toString(), "1", "0.2", "1");
+        assertThat(page.locator("#sw-status")).hasText("finished", slow());
+        JsonNode sweep = get("/api/sweeps/" + id);
+        JsonNode pruned = sweep.path("points").path(good);
+        assertEquals("pruned", pruned.path("status").asText(), "lr 1e-4: " + sweep);
+        assertEquals(100, pruned.path("step").asLong(), "pruned at its first evaluation: " + pruned);
+        for (int i = 0; i < good; i++) {
+            assertEquals("finished", sweep.path("points").path(i).path("status").asText(), "point " + i + ": " + sweep);
+        }
+        assertNotEquals(good, sweep.path("best").path("index").asInt(), "the best is not the pruned point");
+
+        Locator row = page.locator("#sw-points tr[data-status=pruned]");
+        assertThat(row).hasCount(1);
+        assertThat(row).hasAttribute("data-index", String.valueOf(good));
+        assertThat(row.locator(".pill")).hasText("pruned");
+        assertThat(row.locator(".pill")).hasAttribute("title", java.util.regex.Pattern.compile("^pruned at step 100: dev "));
+        assertThat(page.locator("#sw-counts")).containsText(good + " finished · 1 pruned");
+        assertThat(page.locator("#sw-plot canvas")).hasAttribute("data-finished", String.valueOf(good));
+        assertThat(page.locator("#sw-plot canvas")).hasAttribute("data-best", sweep.path("best").path("index").asText());
+        assertThat(page.locator("#sw-points tr.best")).hasAttribute("data-status", "finished");
+        assertThat(page.locator("#sw-best")).containsText(String.format("dev %.4f", sweep.path("best").path("dev").asDouble()));
+        screenshot(page, "pruned");
+
+        row.locator("a").click();
+        page.waitForURL("**/#/runs/" + pruned.path("run").asText());
+        assertThat(page.locator("#run-status")).hasText("pruned");
+        assertThat(page.locator("#run-message")).containsText(pruned.path("message").asText());
+        assertThat(page.locator("#run-eta")).hasText("done"); // an ended run: nothing to wait for, nothing to stop
+        assertThat(page.locator("#stop")).isDisabled();
     }
 
     /** Smoothing vs L2: both dev curves on log axes with their minima, for the bigram. */
