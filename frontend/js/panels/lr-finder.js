@@ -73,7 +73,7 @@ async function poll(id) {
   }
   if (id !== openId) return;
   draw(r);
-  if (!TERMINAL.includes(r.status) && r.status !== 'pruned') timer = setTimeout(() => poll(id), 400);
+  if (!TERMINAL.includes(r.status)) timer = setTimeout(() => poll(id), 400);
 }
 
 function draw(r) {

@@ -269,4 +269,13 @@ abstract class PageHarness {
         return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
                 .digest(text.getBytes(StandardCharsets.UTF_8)));
     }
+
+    /** The page's compact number format (util.js fmtNum) for the values these tests use. */
+    static String fmt(double v) {
+        if (Math.abs(v) < 1e-3) {
+            return String.format("%.0e", v).replace("e-0", "e-");
+        }
+        String s = String.valueOf(Double.parseDouble(String.format("%.3g", v)));
+        return s.endsWith(".0") ? s.substring(0, s.length() - 2) : s;
+    }
 }
