@@ -190,12 +190,7 @@ class ExperimentsPageTest extends PageHarness {
     /** Stopping a running MLP sweep: its queued points end stopped at step 0, the running ones stop, none trains on. */
     @Test
     void stoppingARunningMlpSweepStopsItsQueuedPoints() throws Exception {
-        open(page, base + "/");
-        page.locator("[data-model=mlp]").click();
-        typeValue("hidden", "8");
-        typeValue("embDim", "4");
-        typeValue("steps", "50000");
-        typeValue("evalEvery", "10000");
+        mlpForm("8", "4", "50000", "10000");
         int trainers = makemore.lab.RunService.defaultConcurrency();
         StringBuilder lrs = new StringBuilder("0.05");
         for (int i = 1; i < trainers + 3; i++) {
@@ -239,12 +234,7 @@ class ExperimentsPageTest extends PageHarness {
      */
     @Test
     void medianPruningStopsTheBadPointAndItsRunSaysWhy() throws Exception {
-        open(page, base + "/");
-        page.locator("[data-model=mlp]").click();
-        typeValue("hidden", "16");
-        typeValue("embDim", "4");
-        typeValue("steps", "300");
-        typeValue("evalEvery", "100");
+        mlpForm("16", "4", "300", "100");
         typeValue("sampleEvery", "0");
         int good = Math.max(2, makemore.lab.RunService.defaultConcurrency());
         StringBuilder lrs = new StringBuilder();

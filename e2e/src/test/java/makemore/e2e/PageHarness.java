@@ -201,6 +201,16 @@ abstract class PageHarness {
         p.waitForSelector("body[data-ready=true]");
     }
 
+    /** The new-run form with the MLP chosen and these sizes typed in. */
+    void mlpForm(String hidden, String embDim, String steps, String evalEvery) {
+        open(page, base + "/");
+        page.locator("[data-model=mlp]").click();
+        typeValue("hidden", hidden);
+        typeValue("embDim", embDim);
+        typeValue("steps", steps);
+        typeValue("evalEvery", evalEvery);
+    }
+
     void typeValue(String key, String value) {
         Locator box = page.locator("#val-" + key);
         box.fill(value);

@@ -147,12 +147,7 @@ class RunControlPageTest extends PageHarness {
     /** A re-run link of a run steered live replays the change: the same curve, point for point. */
     @Test
     void rerunLinkOfASteeredRunReproducesTheCurveExactly() throws Exception {
-        open(page, base + "/");
-        page.locator("[data-model=mlp]").click();
-        typeValue("hidden", "8");
-        typeValue("embDim", "4");
-        typeValue("steps", "30000");
-        typeValue("evalEvery", "6000");
+        mlpForm("8", "4", "30000", "6000");
         page.locator("#train").click();
         assertThat(page.locator("#run-status")).hasText("running", slow());
         page.locator("#steer-range-lr").fill("400");
