@@ -11,48 +11,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * "Sample 20 more" on a stored count n-gram run: the same endpoint, limits and errors as a trained model, and the
  * same names for a seed whether its parameter file is there or not (the counts are taken again from the data).
  */
-class CountRunSamplesTest {
+class CountRunSamplesTest extends ServerTestBase {
     static final String LETTERS = "abcdefghijklmnopqrstuvwxyz";
-
-    @TempDir
-    Path dir;
-    final LabServerTest lab = new LabServerTest(); // its server and HTTP helpers, not its tests
-
-    @BeforeEach
-    void start() {
-        lab.dir = dir;
-        lab.start();
-    }
-
-    @AfterEach
-    void stop() {
-        lab.stop();
-    }
-
-    HttpResponse<String> send(String method, String path, String body) throws Exception {
-        return lab.send(method, path, body);
-    }
-
-    JsonNode json(HttpResponse<String> r) throws Exception {
-        return lab.json(r);
-    }
-
-    String createRun(String config) throws Exception {
-        return lab.createRun(config);
-    }
-
-    JsonNode waitFor(String id, String status) throws Exception {
-        return lab.waitFor(id, status);
-    }
 
     List<String> sample(String id, double temperature, long seed) throws Exception {
         HttpResponse<String> r = send("POST", "/api/runs/" + id + "/samples",
@@ -82,8 +48,8 @@ class CountRunSamplesTest {
         assertTrue(Files.exists(params));
         Files.delete(params);
         assertEquals(cool, sample(id, 0.5, 7), "recounted from the dataset and config: the same names");
-        lab.stop();
-        lab.server = LabServer.start(new LabOptions("127.0.0.1", 0, dir.resolve("lab.db").toString(), dir, null));
+        stop();
+        server = newServer();
         assertEquals(cool, sample(id, 0.5, 7), "and after a restart");
     }
 

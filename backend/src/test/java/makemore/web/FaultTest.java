@@ -8,9 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.OutputStream;
 import java.net.Socket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,65 +15,20 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import makemore.store.RunStore;
 import makemore.store.StoreException;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Faults in requests, storage and clients: runs keep their results, the server keeps answering. */
-class FaultTest {
+class FaultTest extends ServerTestBase {
     static final String LONG_MLP = "{\"model\":\"mlp\",\"steps\":200000,\"hidden\":16,\"evalEvery\":100000}";
 
-    @TempDir
-    Path dir;
-    LabServer server;
-    final HttpClient http = HttpClient.newHttpClient();
-
-    @AfterEach
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
-
-    void start() {
-        server = LabServer.start(new LabOptions("127.0.0.1", 0, dir.resolve("lab.db").toString(), dir, null),
+    /** The lab with one more route, whose handler throws an OutOfMemoryError. */
+    @Override
+    LabServer newServer() {
+        return LabServer.start(new LabOptions("127.0.0.1", 0, dir.resolve("lab.db").toString(), dir, null),
                 app -> app.get("/api/test/error", ctx -> {
                     throw new OutOfMemoryError("Java heap space (thrown by the test)");
                 }));
-    }
-
-    HttpResponse<String> send(String method, String path, String body) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path));
-        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (body != null) {
-            b.header("Content-Type", "application/json");
-        }
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    JsonNode json(HttpResponse<String> r) throws Exception {
-        return RunStore.JSON.readTree(r.body());
-    }
-
-    String create(String config) throws Exception {
-        HttpResponse<String> r = send("POST", "/api/runs", config);
-        assertEquals(201, r.statusCode(), r.body());
-        return json(r).get("id").asText();
-    }
-
-    JsonNode waitFor(String id, String status) throws Exception {
-        long end = System.currentTimeMillis() + 60_000;
-        JsonNode run = null;
-        while (System.currentTimeMillis() < end) {
-            run = json(send("GET", "/api/runs/" + id, null));
-            if (run.path("status").asText().equals(status)) {
-                return run;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("run " + id + " never became " + status + ": " + run);
     }
 
     void waitForStep(String id, long step) throws Exception {
@@ -89,8 +41,7 @@ class FaultTest {
 
     @Test
     void anErrorInARequestLeavesATrainingRunsResultsStored() throws Exception {
-        start();
-        String id = create("{\"model\":\"mlp\",\"steps\":3000,\"hidden\":16,\"evalEvery\":1000}");
+        String id = createRun("{\"model\":\"mlp\",\"steps\":3000,\"hidden\":16,\"evalEvery\":1000}");
         waitForStep(id, 200);
         for (int i = 0; i < 5; i++) {
             HttpResponse<String> r = send("GET", "/api/test/error", null);
@@ -106,18 +57,17 @@ class FaultTest {
         assertEquals(1500, stored.progress().size()); // a point every 2 steps
         assertEquals(6, stored.evals().size());
         // and the lab goes on: the next run trains and is stored too
-        String next = create("{\"model\":\"ngram\"}");
+        String next = createRun("{\"model\":\"ngram\"}");
         waitFor(next, "finished");
     }
 
     @Test
     void aFullDatabaseFailsTheRunCleanlyAndTheServerRecoversWhenSpaceReturns() throws Exception {
-        start();
-        String done = create("{\"model\":\"ngram\",\"context\":2}");
+        String done = createRun("{\"model\":\"ngram\",\"context\":2}");
         waitFor(done, "finished");
         server.runs().flush();
         var before = server.store().get(done).orElseThrow();
-        String id = create(LONG_MLP);
+        String id = createRun(LONG_MLP);
         waitForStep(id, 300);
         server.store().limitPagesForTest(server.store().limitPagesForTest(0)); // full at its current size
         JsonNode failed = waitFor(id, "failed");
@@ -144,7 +94,7 @@ class FaultTest {
             assertTrue(System.currentTimeMillis() < end, "the failed status was never stored");
             Thread.sleep(50);
         }
-        String again = create("{\"model\":\"ngram\"}");
+        String again = createRun("{\"model\":\"ngram\"}");
         waitFor(again, "finished");
         assertEquals(3 + accepted, json(send("GET", "/api/runs", null)).size(), "no orphan rows from refused POSTs");
         assertEquals(before, server.store().get(done).orElseThrow(), "what was stored before the fault is intact");
@@ -153,8 +103,7 @@ class FaultTest {
 
     @Test
     void aRunThatCannotSaveItsParametersFailsAndLeavesNoTempFile() throws Exception {
-        start();
-        String id = create("{\"model\":\"mlp\",\"steps\":4000,\"hidden\":16,\"evalEvery\":2000}");
+        String id = createRun("{\"model\":\"mlp\",\"steps\":4000,\"hidden\":16,\"evalEvery\":2000}");
         Path params = dir.resolve("params").resolve(id + ".params");
         Files.createDirectories(params.resolve("in-the-way")); // the checkpoint's final move cannot replace this
         JsonNode run = waitFor(id, "failed");
@@ -183,7 +132,6 @@ class FaultTest {
 
     @Test
     void threeHundredSlowBodiesDoNotStopTheServerAnswering() throws Exception {
-        start();
         List<Socket> slow = new ArrayList<>();
         try {
             for (int i = 0; i < 300; i++) {
@@ -208,7 +156,7 @@ class FaultTest {
                 }
             }
             Thread.sleep((long) (Bodies.GRACE_SEC * 1000) + 700); // the watchdog has cut them off by now
-            String id = create("{\"model\":\"ngram\"}"); // the body readers are free again
+            String id = createRun("{\"model\":\"ngram\"}"); // the body readers are free again
             waitFor(id, "finished");
             assertEquals(1, json(send("GET", "/api/runs", null)).size(), "no slow body created a run");
         } finally {

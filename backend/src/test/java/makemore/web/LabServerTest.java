@@ -7,61 +7,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import makemore.store.RunStore;
 import makemore.train.RunConfig;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class LabServerTest {
+class LabServerTest extends ServerTestBase {
     static final String SMALL_MLP = "{\"model\":\"mlp\",\"steps\":400,\"evalEvery\":200,\"sampleEvery\":200,\"hidden\":32}";
-
-    @TempDir
-    Path dir;
-    LabServer server;
-    final HttpClient http = HttpClient.newHttpClient();
-
-    @BeforeEach
-    void start() {
-        server = LabServer.start(new LabOptions("127.0.0.1", 0, dir.resolve("lab.db").toString(), dir, null));
-    }
-
-    @AfterEach
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
-
-    String base() {
-        return "http://127.0.0.1:" + server.port();
-    }
-
-    HttpResponse<String> send(String method, String path, String body) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base() + path));
-        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (body != null) {
-            b.header("Content-Type", path.startsWith("/api/datasets") ? "application/octet-stream" : "application/json");
-        }
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    JsonNode json(HttpResponse<String> r) throws Exception {
-        return RunStore.JSON.readTree(r.body());
-    }
 
     @Test
     void modelsAndTheirFieldsComeFromTheRegistry() throws Exception {
@@ -92,71 +48,6 @@ class LabServerTest {
         assertEquals(201, send("POST", "/api/runs", cfg.toString()).statusCode());
     }
 
-    String createRun(String config) throws Exception {
-        HttpResponse<String> r = send("POST", "/api/runs", config);
-        assertEquals(201, r.statusCode(), r.body());
-        return json(r).get("id").asText();
-    }
-
-    JsonNode waitFor(String id, String status) throws Exception {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < end) {
-            JsonNode run = json(send("GET", "/api/runs/" + id, null));
-            if (run.get("status").asText().equals(status)) {
-                return run;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("run " + id + " never became " + status);
-    }
-
-    /** Collects WebSocket text messages as JSON. */
-    static final class Listener implements WebSocket.Listener {
-        final LinkedBlockingQueue<JsonNode> messages = new LinkedBlockingQueue<>();
-        final CompletableFuture<Integer> closed = new CompletableFuture<>();
-        private final StringBuilder partial = new StringBuilder();
-
-        @Override
-        public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-            partial.append(data);
-            if (last) {
-                try {
-                    messages.add(RunStore.JSON.readTree(partial.toString()));
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-                partial.setLength(0);
-            }
-            ws.request(1);
-            return null;
-        }
-
-        @Override
-        public CompletionStage<?> onClose(WebSocket ws, int code, String reason) {
-            closed.complete(code);
-            return null;
-        }
-
-        JsonNode next() throws InterruptedException {
-            JsonNode m = messages.poll(30, TimeUnit.SECONDS);
-            assertNotNull(m, "no message within 30 s");
-            return m;
-        }
-
-        JsonNode nextOfType(String type) throws InterruptedException {
-            while (true) {
-                JsonNode m = next();
-                if (m.get("type").asText().equals(type)) {
-                    return m;
-                }
-            }
-        }
-    }
-
-    WebSocket connect(String id, Listener l) {
-        return http.newWebSocketBuilder().buildAsync(URI.create("ws://127.0.0.1:" + server.port() + "/ws/runs/" + id), l)
-                .join();
-    }
 
     @Test
     void streamsSnapshotThenEveryKindOfEventUntilFinished() throws Exception {
@@ -308,7 +199,7 @@ class LabServerTest {
         JsonNode record = json(send("GET", "/api/runs/" + id, null));
         assertEquals(first.get("loss").asDouble(), record.get("test").get("loss").asDouble(), "GET shows the score");
         server.close();
-        server = LabServer.start(new LabOptions("127.0.0.1", 0, dir.resolve("lab.db").toString(), dir, null));
+        server = newServer();
         JsonNode again = json(send("POST", "/api/runs/" + id + "/test", null));
         assertTrue(again.get("alreadyScored").asBoolean());
         assertEquals(first.get("loss").asDouble(), again.get("loss").asDouble());
@@ -376,7 +267,7 @@ class LabServerTest {
         try (RunStore store = new RunStore(dir.resolve("lab.db").toString())) {
             store.insert("deadrun123", "2026-01-01T00:00:00Z", RunConfig.defaults(), makemore.train.RunStatus.RUNNING, "");
         }
-        server = LabServer.start(new LabOptions("127.0.0.1", 0, dir.resolve("lab.db").toString(), dir, null));
+        server = newServer();
         JsonNode list = json(send("GET", "/api/runs", null));
         assertEquals(2, list.size());
         JsonNode dead = json(send("GET", "/api/runs/deadrun123", null));

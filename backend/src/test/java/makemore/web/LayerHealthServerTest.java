@@ -32,7 +32,7 @@ class LayerHealthServerTest {
                     "{\"model\":\"mlp\",\"steps\":600,\"evalEvery\":200,\"sampleEvery\":0,\"hidden\":32}");
             assertEquals(201, created.statusCode(), created.body());
             id = RunStore.JSON.readTree(created.body()).get("id").asText();
-            LabServerTest.Listener l = new LabServerTest.Listener();
+            ServerTestBase.Listener l = new ServerTestBase.Listener();
             http.newWebSocketBuilder().buildAsync(URI.create("ws://127.0.0.1:" + server.port() + "/ws/runs/" + id), l)
                     .join();
             List<Long> steps = new ArrayList<>();

@@ -7,12 +7,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,53 +18,7 @@ import makemore.store.RunStore;
 import org.junit.jupiter.api.Test;
 
 /** The experiment endpoints over HTTP and WebSocket, on the server as the page uses it. */
-class SweepRoutesTest {
-    @TempDir
-    Path dir;
-    LabServer server;
-    final HttpClient http = HttpClient.newHttpClient();
-
-    @BeforeEach
-    void start() {
-        server = LabServer.start(new LabOptions("127.0.0.1", 0, dir.resolve("lab.db").toString(), dir, null));
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-    }
-
-    HttpResponse<String> send(String method, String path, String body) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path));
-        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (body != null) {
-            b.header("Content-Type", "application/json"); // the lab refuses bodies that do not say they are JSON
-        }
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    static JsonNode json(HttpResponse<String> r) throws Exception {
-        return RunStore.JSON.readTree(r.body());
-    }
-
-    String createRun(String config) throws Exception {
-        HttpResponse<String> r = send("POST", "/api/runs", config);
-        assertEquals(201, r.statusCode(), r.body());
-        return json(r).get("id").asText();
-    }
-
-    JsonNode waitFor(String id, String status) throws Exception {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < end) {
-            JsonNode run = json(send("GET", "/api/runs/" + id, null));
-            if (run.get("status").asText().equals(status)) {
-                return run;
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError("run " + id + " never became " + status);
-    }
-
+class SweepRoutesTest extends ServerTestBase {
     static final String SMOOTHING = "{\"base\":{\"model\":\"ngram\",\"context\":2},\"params\":[{\"field\":\"smoothing\","
             + "\"values\":[0.01,0.1,10]}]}";
 
@@ -92,7 +40,7 @@ class SweepRoutesTest {
         assertEquals(201, r.statusCode(), r.body());
         String id = json(r).get("id").asText();
         assertEquals(3, json(r).get("points").asInt());
-        LabServerTest.Listener l = new LabServerTest.Listener();
+        Listener l = new Listener();
         http.newWebSocketBuilder().buildAsync(URI.create("ws://127.0.0.1:" + server.port() + "/ws/sweeps/" + id), l).join();
         JsonNode snap = l.nextOfType("snapshot").get("sweep");
         assertEquals(3, snap.get("points").size());
@@ -174,7 +122,7 @@ class SweepRoutesTest {
             db, "--quiet"};
         java.io.PrintStream quiet = new java.io.PrintStream(new java.io.ByteArrayOutputStream());
         assertEquals(0, makemore.cli.CliAccess.sweep(args, java.util.Map.of("JOB_COMPLETION_INDEX", "0"), quiet));
-        LabServerTest.Listener l = new LabServerTest.Listener();
+        Listener l = new Listener();
         http.newWebSocketBuilder().buildAsync(URI.create("ws://127.0.0.1:" + server.port() + "/ws/sweeps/cluster"), l)
                 .join();
         JsonNode snap = l.nextOfType("snapshot").get("sweep");
