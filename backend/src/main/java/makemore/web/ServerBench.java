@@ -12,7 +12,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import makemore.store.RunRecord;
@@ -86,7 +85,7 @@ public final class ServerBench {
         for (int i = 0; i < viewers; i++) { // on the runs that will train last, so they watch the whole load
             String id = mine.get(i % mine.size()).id();
             sockets.add(http.newWebSocketBuilder().buildAsync(URI.create("ws://127.0.0.1:" + server.port() + "/ws/runs/"
-                    + id), new WebSocket.Listener() {}).join());
+                    + id), JsonMessages.neverReading()).join());
         }
         int threadsLoaded = threads();
         double rssLoaded = rssMb();
@@ -158,41 +157,17 @@ public final class ServerBench {
             int[] n = {0};
             counts.add(n);
             sockets.add(http.newWebSocketBuilder().buildAsync(URI.create("ws://127.0.0.1:" + server.port() + "/ws/runs/" + id),
-                    new WebSocket.Listener() {
-                        private final StringBuilder text = new StringBuilder();
-
-                        @Override
-                        public void onOpen(WebSocket ws) {
-                            if (!neverRead) {
-                                ws.request(1);
-                            }
-                        }
-
-                        @Override
-                        public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-                            text.append(data);
-                            if (last) {
-                                long now = System.nanoTime();
-                                n[0]++;
-                                try {
-                                    var m = RunStore.JSON.readTree(text.toString());
-                                    if (m.path("type").asText().equals("progress")) {
-                                        for (var p : m.get("points")) {
-                                            Long t = emitted.get(p.get("step").asLong());
-                                            if (t != null) {
-                                                delays.add(now - t);
-                                            }
-                                        }
-                                    }
-                                } catch (Exception ignored) {
-                                    // only timing matters here
+                    neverRead ? JsonMessages.neverReading() : new JsonMessages((m, now) -> {
+                        n[0]++;
+                        if (m.path("type").asText().equals("progress")) {
+                            for (var p : m.get("points")) {
+                                Long t = emitted.get(p.get("step").asLong());
+                                if (t != null) {
+                                    delays.add(now - t);
                                 }
-                                text.setLength(0);
                             }
-                            ws.request(1);
-                            return null;
                         }
-                    }).join());
+                    })).join());
         }
         long connected = System.nanoTime(); // steps/s counts from here: connecting is not what viewing costs
         double connectMs = (connected - Math.max(createdAt, span[1])) / 1e6;

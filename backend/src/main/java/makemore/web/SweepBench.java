@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -69,9 +68,7 @@ public final class SweepBench {
         }
         String body = "{\"base\":{\"model\":\"mlp\",\"hidden\":64,\"steps\":4000,\"evalEvery\":1000},\"params\":"
                 + "[{\"field\":\"seed\",\"values\":[" + values + "]}]}";
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
-                + "/api/sweeps")).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = postSweep(server, http, body);
         String id = RunStore.JSON.readTree(r.body()).get("id").asText();
         Map<Integer, Long> started = new ConcurrentHashMap<>();
         Map<Integer, Long> ended = new ConcurrentHashMap<>();
@@ -88,32 +85,15 @@ public final class SweepBench {
         }
         CountDownLatch all = new CountDownLatch(1);
         WebSocket ws = http.newWebSocketBuilder().buildAsync(URI.create("ws://127.0.0.1:" + server.port()
-                + "/ws/sweeps/" + id), new WebSocket.Listener() {
-                    private final StringBuilder partial = new StringBuilder();
-
-                    @Override
-                    public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
-                        partial.append(data);
-                        if (last) {
-                            long now = System.nanoTime();
-                            try {
-                                JsonNode m = RunStore.JSON.readTree(partial.toString());
-                                if (m.get("type").asText().equals("point")
-                                        && m.get("point").get("status").asText().equals("finished")) {
-                                    arrived.putIfAbsent(m.get("point").get("index").asInt(), now);
-                                }
-                            } catch (Exception e) {
-                                throw new IllegalStateException(e);
-                            }
-                            partial.setLength(0);
-                            if (arrived.size() == n) {
-                                all.countDown();
-                            }
-                        }
-                        w.request(1);
-                        return null;
+                + "/ws/sweeps/" + id), new JsonMessages((m, now) -> {
+                    if (m.get("type").asText().equals("point")
+                            && m.get("point").get("status").asText().equals("finished")) {
+                        arrived.putIfAbsent(m.get("point").get("index").asInt(), now);
                     }
-                }).join();
+                    if (arrived.size() == n) {
+                        all.countDown();
+                    }
+                })).join();
         if (!all.await(600, TimeUnit.SECONDS)) {
             throw new IllegalStateException("MLP sweep " + id + " did not finish");
         }
@@ -140,9 +120,7 @@ public final class SweepBench {
     /** Milliseconds from POST /api/sweeps to the last point arriving finished on the sweep's WebSocket. */
     private static double endToEnd(LabServer server, HttpClient http, String body, int n) throws Exception {
         long t0 = System.nanoTime();
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
-                + "/api/sweeps")).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = postSweep(server, http, body);
         if (r.statusCode() != 201) {
             throw new IllegalStateException(r.body());
         }
@@ -150,38 +128,28 @@ public final class SweepBench {
         Map<Integer, Boolean> finished = new ConcurrentHashMap<>();
         CountDownLatch all = new CountDownLatch(1);
         WebSocket ws = http.newWebSocketBuilder().buildAsync(URI.create("ws://127.0.0.1:" + server.port()
-                + "/ws/sweeps/" + id), new WebSocket.Listener() {
-                    private final StringBuilder partial = new StringBuilder();
-
-                    @Override
-                    public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
-                        partial.append(data);
-                        if (last) {
-                            try {
-                                JsonNode m = RunStore.JSON.readTree(partial.toString());
-                                if (m.get("type").asText().equals("snapshot")) {
-                                    m.get("sweep").get("points").forEach(p -> seen(p, finished));
-                                } else if (m.get("type").asText().equals("point")) {
-                                    seen(m.get("point"), finished);
-                                }
-                            } catch (Exception e) {
-                                throw new IllegalStateException(e);
-                            }
-                            partial.setLength(0);
-                            if (finished.size() == n) {
-                                all.countDown();
-                            }
-                        }
-                        w.request(1);
-                        return null;
+                + "/ws/sweeps/" + id), new JsonMessages((m, now) -> {
+                    if (m.get("type").asText().equals("snapshot")) {
+                        m.get("sweep").get("points").forEach(p -> seen(p, finished));
+                    } else if (m.get("type").asText().equals("point")) {
+                        seen(m.get("point"), finished);
                     }
-                }).join();
+                    if (finished.size() == n) {
+                        all.countDown();
+                    }
+                })).join();
         if (!all.await(120, TimeUnit.SECONDS)) {
             throw new IllegalStateException("sweep " + id + " did not finish");
         }
         double ms = (System.nanoTime() - t0) / 1e6;
         ws.abort();
         return ms;
+    }
+
+    private static HttpResponse<String> postSweep(LabServer server, HttpClient http, String body) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/api/sweeps"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private static void seen(JsonNode p, Map<Integer, Boolean> finished) {
