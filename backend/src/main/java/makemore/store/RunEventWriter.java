@@ -44,22 +44,14 @@ final class RunEventWriter {
                         dev.addBatch();
                     }
                 } else if (e instanceof RunEvent.Samples || e instanceof RunEvent.Embedding) {
-                    snap.setString(1, id);
-                    snap.setString(2, e.type());
-                    snap.setLong(3, e.step());
-                    snap.setString(4, JSON.writeValueAsString(e));
-                    snap.addBatch();
+                    snapshot(snap, id, e);
                 } else if (e instanceof RunEvent.Health h) {
                     // the series row without histograms; the latest in full as a snapshot
                     health.setString(1, id);
                     health.setLong(2, h.step());
                     health.setString(3, JSON.writeValueAsString(h.withoutHistograms()));
                     health.addBatch();
-                    snap.setString(1, id);
-                    snap.setString(2, h.type());
-                    snap.setLong(3, h.step());
-                    snap.setString(4, JSON.writeValueAsString(h));
-                    snap.addBatch();
+                    snapshot(snap, id, h);
                 } else if (e instanceof RunEvent.LrChange c) {
                     lr.setString(1, id);
                     lr.setLong(2, c.step());
@@ -83,6 +75,16 @@ final class RunEventWriter {
                 p.executeBatch();
             }
         }
+    }
+
+    /** The latest event of its type, kept whole as JSON (samples, embedding, health with histograms). */
+    private static void snapshot(PreparedStatement snap, String id, RunEvent e)
+            throws SQLException, JsonProcessingException {
+        snap.setString(1, id);
+        snap.setString(2, e.type());
+        snap.setLong(3, e.step());
+        snap.setString(4, JSON.writeValueAsString(e));
+        snap.addBatch();
     }
 
     private static void addMetric(PreparedStatement p, String id, long step, String kind, double v, Double lr)
