@@ -47,9 +47,8 @@ public abstract class AutogradModel implements LanguageModel {
     private final List<PtNDArray> buffers = new ArrayList<>();
     private final BatchDraws draws; // checkpointed so a restored run draws the same batches
     private final AutogradInference inference = new AutogradInference(this);
-    private final PtNDArray lossSum;
+    private final LossSum lossSum;
     private final PtNDArray one;
-    private long lossCount;
     private List<PtNDArray> flat; // one [used] view per arena: what the optimizer updates
     private Optimizer optimizer;
     private boolean training;
@@ -68,7 +67,7 @@ public abstract class AutogradModel implements LanguageModel {
         this.draws = layout == Layout.SEQUENCE ? new BatchDraws(encode(train), null, seed)
                 : new BatchDraws(null, corpus.contexts(Corpus.Part.TRAIN, block), seed);
         this.batch = batch > 0 ? batch : draws.size();
-        lossSum = ParamArena.keep((PtNDArray) manager.zeros(new Shape()));
+        lossSum = new LossSum((PtNDArray) manager.zeros(new Shape()), 1);
         one = ParamArena.keep((PtNDArray) manager.ones(new Shape()));
     }
 
@@ -195,8 +194,7 @@ public abstract class AutogradModel implements LanguageModel {
                 JniUtils.setGradMode(false);
                 training = false;
             }
-            JniUtils.addi(lossSum, loss);
-            lossCount++;
+            lossSum.add(loss, 1);
             List<PtNDArray> grads = params.flatGradients();
             double rescale = optimizerConfig.clip() > 0 ? clipScale(grads, optimizerConfig.clip()) : 1;
             opt.step(flat, grads, lr, rescale);
@@ -227,16 +225,7 @@ public abstract class AutogradModel implements LanguageModel {
 
     @Override
     public double drainLoss() {
-        if (lossCount == 0) {
-            return Double.NaN;
-        }
-        double mean;
-        try (NDScope scope = new NDScope()) {
-            mean = lossSum.getFloat() / lossCount;
-            JniUtils.muli(lossSum, scalar(0f));
-        }
-        lossCount = 0;
-        return mean;
+        return lossSum.drain();
     }
 
     /**

@@ -47,10 +47,9 @@ final class Mlp implements LanguageModel {
     private final PtNDArray b1Row;
     private final PtNDArray b2Row;
     private final PtNDArray onesRow;
-    private final PtNDArray lossSum; // running sum of log-probabilities of the targets, per batch slot
+    private final LossSum loss; // log-probabilities of the targets, per batch slot and vocabulary entry
     private PtNDArray scale;
     private double scaleValue;
-    private long lossCount;
     final PtNDArray c;
     final PtNDArray w1;
     final PtNDArray b1;
@@ -118,7 +117,7 @@ final class Mlp implements LanguageModel {
         this.train = corpus.contexts(Corpus.Part.TRAIN, block);
         this.batch = cfg.batch() == 0 ? train.size() : Math.min(cfg.batch(), train.size());
         bytes(cfg, corpus); // the size limits, also when built without the registry's check
-        this.lossSum = (PtNDArray) manager.zeros(new Shape(batch, vocab));
+        this.loss = new LossSum((PtNDArray) manager.zeros(new Shape(batch, vocab)), -1);
         Random init = new Random(cfg.seed());
         this.batches = new OneHotBatches(manager, train, batch, vocab, new Random(cfg.seed() + 1));
         this.healthRng = new Random(cfg.seed() + 2);
@@ -171,8 +170,7 @@ final class Mlp implements LanguageModel {
             JniUtils.addi(logits, b2Row);
             PtNDArray logp = JniUtils.logSoftmax(logits, 1, DataType.FLOAT32);
             // the loss stays on the device (an element-wise running sum: no reduction, no sync per step)
-            JniUtils.addi(lossSum, JniUtils.mul(logp, ohY));
-            lossCount += b;
+            loss.add(JniUtils.mul(logp, ohY), b);
             // backward, by hand: dL/dlogits = softmax - onehot(y). Every gradient below is linear in dLogits, so
             // scaling it by -lr/B once turns them all into ready-made updates (one in-place add per parameter).
             PtNDArray dLogits = JniUtils.exp(logp);
@@ -224,16 +222,7 @@ final class Mlp implements LanguageModel {
 
     @Override
     public double drainLoss() {
-        if (lossCount == 0) {
-            return Double.NaN;
-        }
-        double mean;
-        try (NDScope scope = new NDScope()) {
-            mean = -JniUtils.sum(lossSum).getFloat() / lossCount;
-            lossSum.muli(0);
-        }
-        lossCount = 0;
-        return mean;
+        return loss.drain();
     }
 
     @Override

@@ -45,10 +45,9 @@ final class NeuralNgram implements LanguageModel {
     private final Random batchRng;
     private final Map<Corpus.Part, PtNDArray> counts = new EnumMap<>(Corpus.Part.class);
     private final PtNDArray trainRows;
-    private final PtNDArray lossSum;
+    private final LossSum loss; // log-likelihoods of the targets
     private final ByteBuffer input;
     private final float[] zeros;
-    private long lossCount;
     final PtNDArray w;
 
     static final ModelSpec SPEC = new ModelSpec("neural", "neural n-gram",
@@ -93,7 +92,7 @@ final class NeuralNgram implements LanguageModel {
         this.zeros = new float[(int) inputFloats];
         this.batchRng = new Random(cfg.seed() + 1);
         this.w = Nd.gaussian(manager, new Random(cfg.seed()), 1.0, tableRows, vocab);
-        this.lossSum = (PtNDArray) manager.zeros(new Shape());
+        this.loss = new LossSum((PtNDArray) manager.zeros(new Shape()), -1);
         Nd.noAutograd();
         this.trainRows = JniUtils.sum(countsOf(Corpus.Part.TRAIN), new long[] {1}, true);
     }
@@ -124,7 +123,7 @@ final class NeuralNgram implements LanguageModel {
             if (fullBatch) {
                 PtNDArray n = countsOf(Corpus.Part.TRAIN);
                 PtNDArray logp = JniUtils.logSoftmax(w, 1, DataType.FLOAT32);
-                JniUtils.subi(lossSum, JniUtils.sum(JniUtils.mul(n, logp)));
+                loss.add(JniUtils.sum(JniUtils.mul(n, logp)), batch);
                 PtNDArray grad = JniUtils.mul(JniUtils.exp(logp), trainRows);
                 JniUtils.subi(grad, n);
                 Nd.sgd(w, grad, lr, 1.0 / train.size(), 2 * l2 / w.size());
@@ -135,12 +134,11 @@ final class NeuralNgram implements LanguageModel {
                 PtNDArray ohY = Nd.reshape(Nd.rowsOf(onehots, (long) batch * tableRows, input.capacity() / 4L),
                         batch, vocab);
                 PtNDArray logp = JniUtils.logSoftmax(Nd.matmul(ohC, w), 1, DataType.FLOAT32);
-                JniUtils.subi(lossSum, JniUtils.sum(JniUtils.mul(logp, ohY)));
+                loss.add(JniUtils.sum(JniUtils.mul(logp, ohY)), batch);
                 PtNDArray dLogits = JniUtils.exp(logp);
                 JniUtils.subi(dLogits, ohY);
                 Nd.sgd(w, Nd.matmulT(ohC, dLogits), lr, 1.0 / batch, 2 * l2 / w.size());
             }
-            lossCount += batch;
         }
     }
 
@@ -157,13 +155,7 @@ final class NeuralNgram implements LanguageModel {
 
     @Override
     public double drainLoss() {
-        if (lossCount == 0) {
-            return Double.NaN;
-        }
-        double mean = lossSum.getFloat() / lossCount;
-        lossSum.muli(0);
-        lossCount = 0;
-        return mean;
+        return loss.drain();
     }
 
     @Override
