@@ -26,7 +26,7 @@ final class LiveRun {
     volatile RunRecord.TestScore test;
     private final List<Consumer<RunEvent>> subscribers = new CopyOnWriteArrayList<>();
     private RunStatus status = RunStatus.QUEUED;
-    private String message = "waiting for a free trainer";
+    private String message = RunStatus.WAITING;
     private long step;
     private double stepsPerSec;
     private Double bestDev;

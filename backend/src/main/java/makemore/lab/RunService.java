@@ -88,7 +88,7 @@ public final class RunService implements AutoCloseable {
         String id = newRunId();
         LiveRun run = new LiveRun(id, Instant.now().toString(), cfg);
         try {
-            store.insert(id, run.created, cfg, RunStatus.QUEUED, "waiting for a free trainer");
+            store.insert(id, run.created, cfg, RunStatus.QUEUED, RunStatus.WAITING);
         } catch (RuntimeException e) {
             queued.decrementAndGet();
             throw e;

@@ -53,7 +53,7 @@ public final class SweepService implements AutoCloseable {
             this.group = p.group();
             this.params = p.params();
             this.prune = prune;
-            this.state = new SweepStore.PointRun(p.index(), run, RunStatus.QUEUED, "waiting for a free trainer", 0,
+            this.state = new SweepStore.PointRun(p.index(), run, RunStatus.QUEUED, RunStatus.WAITING, 0,
                     null, null, null, null);
         }
     }

@@ -198,7 +198,19 @@ public final class RunStore implements AutoCloseable {
     }
 
     public synchronized void insert(String id, String created, RunConfig cfg, RunStatus status, String message) {
-        try (PreparedStatement p = conn().prepareStatement("INSERT INTO runs (id, created, dataset, model, config, status,"
+        try {
+            insertRow(conn(), id, created, cfg, status, message);
+            db.commit();
+        } catch (SQLException e) {
+            recover();
+            throw fail(e);
+        }
+    }
+
+    /** A new run's row, inside the caller's transaction (a sweep inserts its points' runs with their claims). */
+    static void insertRow(Connection c, String id, String created, RunConfig cfg, RunStatus status, String message)
+            throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("INSERT INTO runs (id, created, dataset, model, config, status,"
                 + " message, step) VALUES (?, ?, ?, ?, ?, ?, ?, 0)")) {
             p.setString(1, id);
             p.setString(2, created);
@@ -208,10 +220,6 @@ public final class RunStore implements AutoCloseable {
             p.setString(6, status.label());
             p.setString(7, message);
             p.executeUpdate();
-            db.commit();
-        } catch (SQLException e) {
-            recover();
-            throw fail(e);
         }
     }
 

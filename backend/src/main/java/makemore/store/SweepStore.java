@@ -304,19 +304,9 @@ public final class SweepStore {
         }
     }
 
-    /** The same row {@link RunStore#insert} writes, inside this transaction. */
+    /** A queued run's row, inside this transaction. */
     private static void insertRun(Connection c, String id, String created, RunConfig cfg) throws SQLException {
-        try (PreparedStatement p = c.prepareStatement("INSERT INTO runs (id, created, dataset, model, config, status,"
-                + " message, step) VALUES (?, ?, ?, ?, ?, ?, ?, 0)")) {
-            p.setString(1, id);
-            p.setString(2, created);
-            p.setString(3, cfg.dataset());
-            p.setString(4, cfg.model());
-            p.setString(5, cfg.toJson());
-            p.setString(6, RunStatus.QUEUED.label());
-            p.setString(7, "waiting for a free trainer");
-            p.executeUpdate();
-        }
+        RunStore.insertRow(c, id, created, cfg, RunStatus.QUEUED, RunStatus.WAITING);
     }
 
     private static String runStatus(Connection c, String runId) throws SQLException {

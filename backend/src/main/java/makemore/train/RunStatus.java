@@ -8,6 +8,9 @@ public enum RunStatus {
     /** Stopped by its sweep's median pruner: its dev was worse than the finished points' median by the margin. */
     PRUNED;
 
+    /** What a queued run says until a trainer takes it. */
+    public static final String WAITING = "waiting for a free trainer";
+
     @JsonValue
     public String label() {
         return name().toLowerCase(Locale.ROOT);

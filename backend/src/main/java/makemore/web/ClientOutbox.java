@@ -131,20 +131,25 @@ final class ClientOutbox implements Consumer<RunEvent> {
         } catch (Exception e) {
             text = "{\"type\":\"error\",\"error\":\"a message could not be encoded\"}";
         }
+        sendAsync(session, text, this::sent, this::close); // a client gone away is closed; the run goes on
+    }
+
+    /** Hands {@code text} to Jetty's asynchronous send: {@code sent} once written, {@code gone} if the client is gone. */
+    static void sendAsync(Session session, String text, Runnable sent, Runnable gone) {
         try {
             session.getRemote().sendString(text, new WriteCallback() {
                 @Override
                 public void writeSuccess() {
-                    sent();
+                    sent.run();
                 }
 
                 @Override
                 public void writeFailed(Throwable x) {
-                    close(); // the client went away; the run goes on
+                    gone.run();
                 }
             });
         } catch (RuntimeException e) {
-            close();
+            gone.run();
         }
     }
 

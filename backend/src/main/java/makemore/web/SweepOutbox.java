@@ -4,7 +4,6 @@ import io.javalin.websocket.WsContext;
 import java.util.ArrayDeque;
 import java.util.function.Consumer;
 import makemore.store.RunStore;
-import org.eclipse.jetty.websocket.api.WriteCallback;
 
 /**
  * One sweep viewer's bounded queue, sent as {@link ClientOutbox} sends a run's: the sweep's trainers and poller
@@ -71,23 +70,18 @@ final class SweepOutbox implements Consumer<Object> {
                 return;
             }
         }
+        String text;
         try {
-            ws.session.getRemote().sendString(RunStore.JSON.writeValueAsString(next), new WriteCallback() {
-                @Override
-                public void writeSuccess() {
-                    synchronized (SweepOutbox.this) {
-                        sending = false;
-                        pumpLater();
-                    }
-                }
-
-                @Override
-                public void writeFailed(Throwable x) {
-                    close(); // the client went away; the sweep goes on
-                }
-            });
+            text = RunStore.JSON.writeValueAsString(next);
         } catch (Exception e) {
             close();
+            return;
         }
+        ClientOutbox.sendAsync(ws.session, text, () -> {
+            synchronized (this) {
+                sending = false;
+                pumpLater();
+            }
+        }, this::close); // a client gone away is closed; the sweep goes on
     }
 }
