@@ -68,6 +68,7 @@ final class Transformer extends AutogradModel {
     private final PtNDArray wte;
     private final PtNDArray wpe;
     private final PtNDArray[][] blocks;
+    private final String[][] tapNames; // per block: attention, GELU, residual stream (made once, not per step)
     private final PtNDArray lnfW;
     private final PtNDArray lnfB;
     private final PtNDArray head;
@@ -96,8 +97,11 @@ final class Transformer extends AutogradModel {
         wte = gaussianParam("wte", 1, vocab, emb);
         wpe = gaussianParam("wpe", 1, block, emb);
         blocks = new PtNDArray[layers][];
+        tapNames = new String[layers][];
         for (int l = 0; l < layers; l++) {
             String n = "h" + l + ".";
+            String shown = "block " + (l + 1);
+            tapNames[l] = new String[] {shown + " attn", shown + " gelu", shown + " out"};
             blocks[l] = new PtNDArray[] {
                 constantParam(n + "ln_1.weight", 1, emb), constantParam(n + "ln_1.bias", 0, emb),
                 uniformParam(n + "attn.c_attn.weight", emb, 3L * emb, emb),
@@ -155,7 +159,7 @@ final class Transformer extends AutogradModel {
         PtNDArray mask = mask(t);
         for (int l = 0; l < blocks.length; l++) {
             PtNDArray[] p = blocks[l];
-            String name = "block " + (l + 1);
+            String[] name = tapNames[l];
             PtNDArray h = JniUtils.layerNorm(x, norm, p[LN1W], p[LN1B], 1e-5);
             // [N, 3C] -> grid [B, T, 3, heads, hs] -> [3, B, heads, T, hs] -> q, k, v of [1, B, heads, T, hs]
             PtNDArray qkv = JniUtils.permute(Nd.reshape(in.toGrid(Nd.linear(h, p[QKVW], p[QKVB])), b, t, 3, heads,
@@ -167,10 +171,10 @@ final class Transformer extends AutogradModel {
             PtNDArray att = JniUtils.mul(JniUtils.matmul(q, JniUtils.transpose(k, 3, 4)), scale);
             att = JniUtils.softmax(JniUtils.add(att, mask), 4, DataType.FLOAT32);
             PtNDArray y = in.fromGrid(JniUtils.permute(JniUtils.matmul(att, v), new long[] {1, 3, 0, 2, 4}));
-            x = JniUtils.add(x, dropout(tap(name + " attn", "attention", Nd.linear(y, p[PROJW], p[PROJB])), drop));
+            x = JniUtils.add(x, dropout(tap(name[0], "attention", Nd.linear(y, p[PROJW], p[PROJB])), drop));
             h = JniUtils.layerNorm(x, norm, p[LN2W], p[LN2B], 1e-5);
-            PtNDArray hidden = tap(name + " gelu", "gelu", JniUtils.gelu(Nd.linear(h, p[FCW], p[FCB])));
-            x = tap(name + " out", "residual", JniUtils.add(x, dropout(Nd.linear(hidden, p[FC2W], p[FC2B]), drop)));
+            PtNDArray hidden = tap(name[1], "gelu", JniUtils.gelu(Nd.linear(h, p[FCW], p[FCB])));
+            x = tap(name[2], "residual", JniUtils.add(x, dropout(Nd.linear(hidden, p[FC2W], p[FC2B]), drop)));
         }
         return Nd.linear(JniUtils.layerNorm(x, norm, lnfW, lnfB, 1e-5), head, null);
     }
