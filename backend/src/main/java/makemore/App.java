@@ -16,9 +16,11 @@ public final class App {
         String[] rest = args.length == 0 || args[0].startsWith("--") ? args : Arrays.copyOfRange(args, 1, args.length);
         switch (cmd) {
             case "serve" -> makemore.web.LabServer.main(rest);
-            case "train", "sample", "bench", "sweep" -> System.exit(makemore.cli.Cli.run(cmd, rest));
-            case "bench-server" -> makemore.web.ServerBench.main(rest);
-            case "bench-sweep" -> makemore.web.SweepBench.main(rest);
+            case "train", "sample", "sweep" -> System.exit(makemore.cli.Cli.run(cmd, rest));
+            case "bench" -> System.exit(makemore.cli.Cli.guarded(
+                    () -> makemore.bench.Bench.run(makemore.cli.Args.parse(rest), System.out)));
+            case "bench-server" -> makemore.bench.ServerBench.main(rest);
+            case "bench-sweep" -> makemore.bench.SweepBench.main(rest);
             default -> {
                 System.err.println("unknown command '" + cmd + "'; use serve (default), train, sample, sweep, bench, bench-server or bench-sweep");
                 System.exit(2);

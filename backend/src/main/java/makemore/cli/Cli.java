@@ -11,35 +11,45 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import makemore.config.Limits;
 import makemore.data.Corpus;
 import makemore.data.Dataset;
 import makemore.data.DatasetException;
 import makemore.model.LanguageModel;
 import makemore.model.Models;
-import makemore.train.ConfigException;
-import makemore.train.RunConfig;
+import makemore.config.ConfigException;
+import makemore.config.RunConfig;
 import makemore.train.RunControl;
-import makemore.train.RunEvent;
-import makemore.train.RunStatus;
+import makemore.event.RunEvent;
+import makemore.event.RunStatus;
 import makemore.train.TrainResult;
 import makemore.train.Trainer;
 
-/** Headless commands on the same engine as the server: train, sample, bench. */
+/** Headless commands on the same engine as the server: train, sample, sweep. */
 public final class Cli {
-    static final ObjectMapper JSON = new ObjectMapper();
+    public static final ObjectMapper JSON = new ObjectMapper();
 
     private Cli() {}
 
     /** Runs a command; returns the process exit code (0 ok, 1 the run did not finish, 2 bad usage). */
     public static int run(String cmd, String[] args) {
-        try {
-            return switch (cmd) {
+        return guarded(() -> switch (cmd) {
                 case "train" -> train(Args.parse(args), System.out, System.err);
                 case "sample" -> sample(Args.parse(args), System.out);
-                case "bench" -> Bench.run(Args.parse(args), System.out);
                 case "sweep" -> SweepCommand.run(args, System.getenv(), System.out, System.err);
                 default -> throw new UsageException("unknown command " + cmd);
-            };
+            });
+    }
+
+    /** A command body that may throw. */
+    public interface Command {
+        int run() throws IOException;
+    }
+
+    /** Runs a command, turning config and usage errors into exit 2 with one line, I/O errors into exit 1. */
+    public static int guarded(Command command) {
+        try {
+            return command.run();
         } catch (ConfigException e) {
             System.err.println("error: " + e.field() + ": " + e.getMessage());
             return 2;
@@ -53,7 +63,7 @@ public final class Cli {
     }
 
     /** The config from --config JSON, then one flag per field on top (--lr 0.05 --model mlp ...). */
-    static RunConfig config(Args a) {
+    public static RunConfig config(Args a) {
         ObjectNode node;
         try {
             String base = a.take("config");
@@ -71,7 +81,7 @@ public final class Cli {
         if (data != null) {
             node.put("dataset", data);
         }
-        return RunConfig.fromJson(node.toString()).validate();
+        return Models.validate(RunConfig.fromJson(node.toString()));
     }
 
     private static com.fasterxml.jackson.databind.JsonNode scalar(String v) {
@@ -83,7 +93,7 @@ public final class Cli {
     }
 
     /** "names" is the built-in list; anything else is a path to a text file with one item per line. */
-    static Dataset dataset(String name) {
+    public static Dataset dataset(String name) {
         return name.equals("names") ? Dataset.builtinNames() : Dataset.load(Path.of(name));
     }
 
@@ -140,14 +150,14 @@ public final class Cli {
             throw new UsageException("sample needs --model-file FILE (written by train --save FILE)");
         }
         int n = a.intValue("n", 20, 1, 10_000);
-        double temperature = a.doubleValue("temperature", 1.0, 0.05, 10);
+        double temperature = a.doubleValue("temperature", 1.0, Limits.TEMPERATURE.min(), Limits.TEMPERATURE.max());
         long seed = a.intValue("seed", 1, 0, Integer.MAX_VALUE);
         a.requireEmpty();
         Path cfgFile = Path.of(file + ".json");
         if (!Files.exists(cfgFile) || !Files.exists(Path.of(file))) {
             throw new UsageException("no saved model at " + file + " (expected " + file + " and " + cfgFile + ")");
         }
-        RunConfig cfg = RunConfig.fromJson(Files.readString(cfgFile)).validate();
+        RunConfig cfg = Models.validate(RunConfig.fromJson(Files.readString(cfgFile)));
         Corpus corpus = new Corpus(dataset(cfg.dataset()));
         try (LanguageModel model = Models.load(cfg, corpus, Path.of(file))) {
             for (String s : model.sample(n, temperature, new Random(seed))) {
@@ -158,84 +168,9 @@ public final class Cli {
         return 0;
     }
 
-    static final class UsageException extends RuntimeException {
-        UsageException(String m) {
+    public static final class UsageException extends RuntimeException {
+        public UsageException(String m) {
             super(m);
-        }
-    }
-
-    /** --name value pairs and bare --flags, consumed as they are read so leftovers can be reported. */
-    static final class Args {
-        private final Map<String, String> values = new LinkedHashMap<>();
-
-        static Args parse(String[] argv) {
-            Args a = new Args();
-            for (int i = 0; i < argv.length; i++) {
-                String k = argv[i];
-                if (!k.startsWith("--") || k.length() == 2) {
-                    throw new UsageException("unexpected argument '" + k + "' (options look like --name value)");
-                }
-                String name = k.substring(2);
-                int eq = name.indexOf('=');
-                if (eq > 0) {
-                    a.values.put(name.substring(0, eq), name.substring(eq + 1));
-                } else if (i + 1 < argv.length && !argv[i + 1].startsWith("--")) {
-                    a.values.put(name, argv[++i]);
-                } else {
-                    a.values.put(name, null);
-                }
-            }
-            return a;
-        }
-
-        String take(String name) {
-            if (values.containsKey(name) && values.get(name) == null) {
-                throw new UsageException("--" + name + " needs a value");
-            }
-            return values.remove(name);
-        }
-
-        boolean flag(String name) {
-            if (!values.containsKey(name)) {
-                return false;
-            }
-            if (values.remove(name) != null) {
-                throw new UsageException("--" + name + " takes no value");
-            }
-            return true;
-        }
-
-        int intValue(String name, int dflt, int lo, int hi) {
-            String v = take(name);
-            try {
-                int x = v == null ? dflt : Integer.parseInt(v);
-                if (x < lo || x > hi) {
-                    throw new NumberFormatException();
-                }
-                return x;
-            } catch (NumberFormatException e) {
-                throw new UsageException("--" + name + " must be an integer in [" + lo + ", " + hi + "], got " + v);
-            }
-        }
-
-        double doubleValue(String name, double dflt, double lo, double hi) {
-            String v = take(name);
-            try {
-                double x = v == null ? dflt : Double.parseDouble(v);
-                if (!(x >= lo && x <= hi)) {
-                    throw new NumberFormatException();
-                }
-                return x;
-            } catch (NumberFormatException e) {
-                throw new UsageException("--" + name + " must be a number in [" + lo + ", " + hi + "], got " + v);
-            }
-        }
-
-        void requireEmpty() {
-            if (!values.isEmpty()) {
-                throw new UsageException("unknown option --" + values.keySet().iterator().next()
-                        + "; config fields: " + String.join(", ", RunConfig.fieldNames()));
-            }
         }
     }
 }

@@ -3,8 +3,8 @@ package makemore.cli;
 import java.io.PrintStream;
 import java.util.Locale;
 import java.util.function.Consumer;
-import makemore.train.RunConfig;
-import makemore.train.RunEvent;
+import makemore.config.RunConfig;
+import makemore.event.RunEvent;
 
 /** A one-line live bar on a terminal (a line every few seconds when stderr is not one). */
 final class ProgressBar implements Consumer<RunEvent> {

@@ -26,11 +26,11 @@ import makemore.store.SweepStore;
 import makemore.sweep.Pruner;
 import makemore.sweep.SweepDefinition;
 import makemore.sweep.SweepView;
-import makemore.train.ConfigException;
-import makemore.train.RunConfig;
+import makemore.config.ConfigException;
+import makemore.config.RunConfig;
 import makemore.train.RunControl;
-import makemore.train.RunEvent;
-import makemore.train.RunStatus;
+import makemore.event.RunEvent;
+import makemore.event.RunStatus;
 import makemore.train.TrainResult;
 import makemore.train.Trainer;
 
@@ -65,7 +65,7 @@ final class SweepCommand {
                 rest.add(a);
             }
         }
-        Cli.Args a = Cli.Args.parse(rest.toArray(String[]::new));
+        Args a = Args.parse(rest.toArray(String[]::new));
         boolean json = a.flag("json");
         boolean quiet = a.flag("quiet");
         boolean plan = a.flag("plan");

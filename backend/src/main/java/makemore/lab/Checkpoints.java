@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.function.Consumer;
 import makemore.model.LanguageModel;
-import makemore.train.RunEvent;
+import makemore.event.RunEvent;
 
 /**
  * Where a run's best-dev parameters live and how they get there. The lab's trainers and {@code ./lab sweep} both

@@ -7,7 +7,7 @@ import makemore.data.Corpus;
 import makemore.model.CountNgram;
 import makemore.model.LanguageModel;
 import makemore.model.Models;
-import makemore.train.RunConfig;
+import makemore.config.RunConfig;
 
 /**
  * Count models answer from counts taken once per dataset and context: a smoothing sweep's points then cost a

@@ -5,10 +5,10 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import makemore.store.RunRecord;
-import makemore.train.RunConfig;
+import makemore.config.RunConfig;
 import makemore.train.RunControl;
-import makemore.train.RunEvent;
-import makemore.train.RunStatus;
+import makemore.event.RunEvent;
+import makemore.event.RunStatus;
 
 /**
  * A queued or training run's state in memory, so a viewer that connects mid-run gets everything so far and then

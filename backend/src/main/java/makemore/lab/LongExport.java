@@ -8,8 +8,8 @@ import java.util.Locale;
 import java.util.Map;
 import makemore.store.RunRecord;
 import makemore.store.RunStore;
-import makemore.train.RunConfig;
-import makemore.train.RunEvent;
+import makemore.config.RunConfig;
+import makemore.event.RunEvent;
 
 /**
  * Runs as one long table, one row per (run, step, split): run, name, sweep, every config field, step, split, loss,

@@ -14,8 +14,8 @@ import java.util.concurrent.TimeoutException;
 import makemore.data.Corpus;
 import makemore.model.CountNgram;
 import makemore.model.Models;
-import makemore.train.ConfigException;
-import makemore.train.RunConfig;
+import makemore.config.ConfigException;
+import makemore.config.RunConfig;
 
 /**
  * Count models answered from cached counts, so a smoothing slider can re-score on every move. Tables are built
@@ -87,8 +87,8 @@ public final class NgramExplorer implements AutoCloseable {
      * {@code discount} on the same counts, so a dev-vs-context plot can draw both.
      */
     public Map<String, Object> score(String dataset, int context, double smoothing, double discount) {
-        RunConfig cfg = RunConfig.fromJson("{\"model\":\"ngram\"}").with("dataset", dataset == null ? "names" : dataset)
-                .with("context", context).with("smoothing", smoothing).with("discount", discount).validate();
+        RunConfig cfg = Models.validate(RunConfig.fromJson("{\"model\":\"ngram\"}").with("dataset", dataset == null ? "names" : dataset)
+                .with("context", context).with("smoothing", smoothing).with("discount", discount));
         Corpus corpus;
         try {
             corpus = datasets.corpus(cfg.dataset());
@@ -96,7 +96,7 @@ public final class NgramExplorer implements AutoCloseable {
             throw new ConfigException("dataset", e.getMessage());
         }
         // the count table's memory with Kneser-Ney's shorter-context tables, before anything is built
-        Models.checkFits(cfg.with("method", CountNgram.KNESER_NEY).validate(), corpus);
+        Models.checkFits(Models.validate(cfg.with("method", CountNgram.KNESER_NEY)), corpus);
         CountNgram base = table(cfg, corpus);
         CountNgram m = base.withSmoothing(smoothing);
         Map<String, Object> out = new LinkedHashMap<>();

@@ -20,10 +20,11 @@ import makemore.model.Models;
 import makemore.store.RunRecord;
 import makemore.store.RunStore;
 import makemore.store.StoreWriter;
-import makemore.train.ConfigException;
-import makemore.train.RunConfig;
-import makemore.train.RunEvent;
-import makemore.train.RunStatus;
+import makemore.config.ConfigException;
+import makemore.config.Limits;
+import makemore.config.RunConfig;
+import makemore.event.RunEvent;
+import makemore.event.RunStatus;
 import makemore.train.TrainResult;
 import makemore.train.Trainer;
 
@@ -33,8 +34,6 @@ import makemore.train.Trainer;
  */
 public final class RunService implements AutoCloseable {
     private static final String ID_CHARS = "abcdefghijkmnpqrstuvwxyz23456789";
-    /** Runs waiting for a trainer at most; more are refused with 429 rather than queued without bound. */
-    public static final int MAX_QUEUED = 1000;
 
     private final RunStore store;
     private final StoreWriter writer;
@@ -71,7 +70,7 @@ public final class RunService implements AutoCloseable {
      * trainer; here only its estimated memory is checked against the data. A failure stores nothing.
      */
     public String create(RunConfig requested) {
-        RunConfig cfg = requested.validate();
+        RunConfig cfg = Models.validate(requested);
         Corpus corpus;
         try {
             corpus = datasets.corpus(cfg.dataset());
@@ -80,9 +79,9 @@ public final class RunService implements AutoCloseable {
         }
         Models.checkFits(cfg, corpus); // limits that depend on the data: a 400 before anything is built
         int waiting = queued.incrementAndGet();
-        if (waiting > MAX_QUEUED) {
+        if (waiting > Limits.QUEUED_RUNS) {
             queued.decrementAndGet();
-            throw new LabException(429, (waiting - 1) + " runs are already queued (the limit is " + MAX_QUEUED
+            throw new LabException(429, (waiting - 1) + " runs are already queued (the limit is " + Limits.QUEUED_RUNS
                     + "); wait for some to finish or stop them");
         }
         String id = newRunId();
@@ -234,20 +233,17 @@ public final class RunService implements AutoCloseable {
         return store.labels(r.id()).map(r::withLabels).orElse(r);
     }
 
-    /** Longest name and note a run keeps. */
-    public static final int MAX_NAME = 100;
-    public static final int MAX_NOTE = 4000;
 
     /** Renames and/or annotates a run (any state); a blank name or note clears it. Returns the labels now stored. */
     public RunRecord.Labels label(String id, java.util.Optional<String> name, java.util.Optional<String> note) {
         RunRecord.Labels now = store.labels(id).orElseThrow(() -> LabException.notFound("no run " + id));
         String n = name.map(String::strip).orElse(now.name());
         String t = note.map(String::strip).orElse(now.note());
-        if (n != null && n.length() > MAX_NAME) {
-            throw new ConfigException("name", "name must be at most " + MAX_NAME + " characters, got " + n.length());
+        if (n != null && n.length() > Limits.RUN_NAME) {
+            throw new ConfigException("name", "name must be at most " + Limits.RUN_NAME + " characters, got " + n.length());
         }
-        if (t != null && t.length() > MAX_NOTE) {
-            throw new ConfigException("note", "note must be at most " + MAX_NOTE + " characters, got " + t.length());
+        if (t != null && t.length() > Limits.RUN_NOTE) {
+            throw new ConfigException("note", "note must be at most " + Limits.RUN_NOTE + " characters, got " + t.length());
         }
         RunRecord.Labels l = new RunRecord.Labels(n == null || n.isEmpty() ? null : n, t == null || t.isEmpty() ? null : t);
         store.setLabels(id, l);
@@ -329,12 +325,8 @@ public final class RunService implements AutoCloseable {
     }
 
     public List<RunEvent.Sample> samples(String id, int n, double temperature, long seed) {
-        if (n < 1 || n > 200) {
-            throw new ConfigException("n", "n must be in [1, 200], got " + n);
-        }
-        if (!(temperature >= 0.05 && temperature <= 10)) {
-            throw new ConfigException("temperature", "temperature must be in [0.05, 10], got " + temperature);
-        }
+        Limits.SAMPLES.check("n", n);
+        Limits.TEMPERATURE.check("temperature", temperature);
         return saved.samples(get(id), n, temperature, seed);
     }
 

@@ -12,9 +12,9 @@ import makemore.data.Corpus;
 import makemore.model.LanguageModel;
 import makemore.model.Models;
 import makemore.store.RunRecord;
-import makemore.train.ConfigException;
-import makemore.train.RunEvent;
-import makemore.train.RunStatus;
+import makemore.config.ConfigException;
+import makemore.event.RunEvent;
+import makemore.event.RunStatus;
 
 /**
  * What a run's saved (best-dev) parameters answer after training: samples, a word's probabilities, the test loss.

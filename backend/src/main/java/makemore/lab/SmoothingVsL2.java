@@ -8,8 +8,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import makemore.data.Corpus;
 import makemore.model.LanguageModel;
 import makemore.model.Models;
-import makemore.train.ConfigException;
-import makemore.train.RunConfig;
+import makemore.config.Limits;
+import makemore.config.RunConfig;
 
 /**
  * The lecture's claim made visible: for one context, dev NLL of the count model against its smoothing k and of
@@ -26,15 +26,10 @@ public final class SmoothingVsL2 {
     }
 
     public Map<String, Object> compare(String dataset, int context, int steps, int points) {
-        if (points < 2 || points > 41) {
-            throw new ConfigException("points", "points must be in [2, 41], got " + points);
-        }
-        if (steps < 1 || steps > 2000) {
-            throw new ConfigException("steps", "steps must be in [1, 2000] (neural runs here are short), got " + steps);
-        }
-        RunConfig neural = RunConfig.fromJson("{\"model\":\"neural\",\"batch\":0,\"evalEvery\":" + steps + "}")
-                .with("dataset", dataset == null ? "names" : dataset).with("context", context).with("steps", steps)
-                .validate(); // context limits of the neural n-gram (1..3) apply to both curves
+        Limits.SMOOTHING_L2_POINTS.check("points", points);
+        Limits.SMOOTHING_L2_STEPS.check("steps", steps);
+        RunConfig neural = Models.validate(RunConfig.fromJson("{\"model\":\"neural\",\"batch\":0,\"evalEvery\":" + steps + "}")
+                .with("dataset", dataset == null ? "names" : dataset).with("context", context).with("steps", steps)); // context limits of the neural n-gram (1..3) apply to both curves
         Corpus corpus = runs.corpus(neural.dataset());
         Models.checkFits(neural, corpus);
         String key = neural.dataset() + "/" + context + "/" + steps + "/" + points;
@@ -42,21 +37,21 @@ public final class SmoothingVsL2 {
     }
 
     private static Map<String, Object> compute(RunConfig neural, Corpus corpus, int points) {
-        RunConfig count = RunConfig.fromJson("{\"model\":\"ngram\"}").with("dataset", neural.dataset())
-                .with("context", neural.context()).validate();
+        RunConfig count = Models.validate(RunConfig.fromJson("{\"model\":\"ngram\"}").with("dataset", neural.dataset())
+                .with("context", neural.context()));
         List<Map<String, Object>> kCurve = new ArrayList<>();
         for (double k : logGrid(1e-3, 1e3, points)) {
-            try (LanguageModel m = CountCache.create(count.with("smoothing", k).validate(), corpus)) {
+            try (LanguageModel m = CountCache.create(Models.validate(count.with("smoothing", k)), corpus)) {
                 kCurve.add(point("k", k, m.nll(Corpus.Part.DEV)));
             }
         }
         double k0;
-        try (LanguageModel m = CountCache.create(count.with("smoothing", 0.0).validate(), corpus)) {
+        try (LanguageModel m = CountCache.create(Models.validate(count.with("smoothing", 0.0)), corpus)) {
             k0 = m.nll(Corpus.Part.DEV);
         }
         List<Map<String, Object>> l2Curve = new ArrayList<>();
         for (double l2 : logGrid(1e-4, 10, points)) {
-            RunConfig c = neural.with("l2", l2).validate();
+            RunConfig c = Models.validate(neural.with("l2", l2));
             try (LanguageModel m = Models.create(c, corpus)) {
                 for (int s = 0; s < c.steps(); s++) {
                     m.step(c.lr());

@@ -17,9 +17,9 @@ import makemore.store.SweepStore;
 import makemore.sweep.Pruner;
 import makemore.sweep.SweepDefinition;
 import makemore.sweep.SweepView;
-import makemore.train.ConfigException;
-import makemore.train.RunEvent;
-import makemore.train.RunStatus;
+import makemore.config.ConfigException;
+import makemore.event.RunEvent;
+import makemore.event.RunStatus;
 
 /**
  * Sweeps in the lab: a definition becomes ordinary runs queued on the same trainers as any run; their events are

@@ -1,10 +1,15 @@
 package makemore.model;
 
+import makemore.model.autograd.AutogradFields;
+import makemore.model.autograd.AutogradModel;
+import makemore.model.autograd.Batch;
+import makemore.model.tensor.Layers;
+import makemore.model.tensor.Tensors;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import makemore.data.Corpus;
 import makemore.optim.OptimizerConfig;
-import makemore.train.RunConfig;
+import makemore.config.RunConfig;
 
 /**
  * Lecture 3's MLP with BatchNorm: embed the context, a bias-free linear layer, BatchNorm1d (batch statistics while
@@ -60,13 +65,13 @@ final class BatchNormMlp extends AutogradModel {
     }
 
     @Override
-    protected PtNDArray forward(Input in) {
+    protected PtNDArray forward(Batch in) {
         PtNDArray idx = in.idx;
         long rows = idx.getShape().get(0);
-        PtNDArray e = tap("embedding", "embedding", Nd.reshape(Nd.rows(c, idx), rows, (long) block * emb));
-        PtNDArray pre = tap("batchnorm", "batchnorm", bn.apply(Nd.matmul(e, w1), training(), measuring()));
+        PtNDArray e = tap("embedding", "embedding", Tensors.reshape(Tensors.rows(c, idx), rows, (long) block * emb));
+        PtNDArray pre = tap("batchnorm", "batchnorm", bn.apply(Tensors.matmul(e, w1), training(), measuring()));
         PtNDArray h = tap("hidden", "tanh", JniUtils.tanh(pre));
-        return JniUtils.add(Nd.matmul(h, w2), b2);
+        return JniUtils.add(Tensors.matmul(h, w2), b2);
     }
 
     @Override

@@ -1,5 +1,8 @@
 package makemore.model;
 
+import makemore.model.count.KneserNey;
+import makemore.model.count.NgramTable;
+import makemore.event.EmbeddingPoint;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -12,9 +15,9 @@ import java.util.Map;
 import java.util.Random;
 import makemore.data.Contexts;
 import makemore.data.Corpus;
-import makemore.train.FieldSpec;
-import makemore.train.Fields;
-import makemore.train.RunConfig;
+import makemore.config.FieldSpec;
+import makemore.config.Fields;
+import makemore.config.RunConfig;
 
 /**
  * The counting model of lecture 1: P(next | previous n characters) = (count + k) / (row total + k V), or

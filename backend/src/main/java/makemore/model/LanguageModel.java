@@ -1,5 +1,7 @@
 package makemore.model;
 
+import makemore.event.EmbeddingPoint;
+import makemore.event.Health;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -63,5 +65,4 @@ public interface LanguageModel extends AutoCloseable {
     @Override
     void close();
 
-    record EmbeddingPoint(String ch, double x, double y) {}
 }

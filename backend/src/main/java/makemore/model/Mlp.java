@@ -1,5 +1,12 @@
 package makemore.model;
 
+import makemore.model.inspect.Pca;
+import makemore.model.tensor.LossSum;
+import makemore.model.tensor.OneHotBatches;
+import makemore.model.tensor.ParamFile;
+import makemore.model.tensor.Tensors;
+import makemore.event.EmbeddingPoint;
+import makemore.event.Health;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
@@ -14,10 +21,10 @@ import java.util.List;
 import java.util.Random;
 import makemore.data.Contexts;
 import makemore.data.Corpus;
-import makemore.train.ConfigException;
-import makemore.train.FieldSpec;
-import makemore.train.Fields;
-import makemore.train.RunConfig;
+import makemore.config.ConfigException;
+import makemore.config.FieldSpec;
+import makemore.config.Fields;
+import makemore.config.RunConfig;
 
 /**
  * Bengio et al. 2003: embed each of {@code context} characters, concatenate, one tanh hidden layer, softmax.
@@ -113,7 +120,7 @@ final class Mlp implements LanguageModel {
         this.emb = cfg.embDim();
         this.hidden = cfg.hidden();
         this.l2 = cfg.l2();
-        this.manager = Nd.newManager();
+        this.manager = Tensors.newManager();
         this.train = corpus.contexts(Corpus.Part.TRAIN, block);
         this.batch = cfg.batch() == 0 ? train.size() : Math.min(cfg.batch(), train.size());
         bytes(cfg, corpus); // the size limits, also when built without the registry's check
@@ -125,15 +132,15 @@ final class Mlp implements LanguageModel {
         // kaiming: tanh's gain 5/3 over sqrt(fan-in) keeps the hidden layer's input near unit spread, and a small
         // output layer makes the first softmax near uniform (loss ~ ln V). naive: lecture 3's unscaled start.
         boolean naive = NAIVE.equals(cfg.init());
-        c = Nd.gaussian(manager, init, 1.0, vocab, emb);
-        w1 = Nd.gaussian(manager, init, naive ? 1.0 : (5.0 / 3.0) / Math.sqrt(fanIn), hidden, fanIn);
-        b1 = Nd.gaussian(manager, init, naive ? 1.0 : 0.01, hidden);
-        w2 = Nd.gaussian(manager, init, naive ? 1.0 : 0.01, vocab, hidden);
-        b2 = naive ? Nd.gaussian(manager, init, 1.0, vocab) : (PtNDArray) manager.zeros(new Shape(vocab));
+        c = Tensors.gaussian(manager, init, 1.0, vocab, emb);
+        w1 = Tensors.gaussian(manager, init, naive ? 1.0 : (5.0 / 3.0) / Math.sqrt(fanIn), hidden, fanIn);
+        b1 = Tensors.gaussian(manager, init, naive ? 1.0 : 0.01, hidden);
+        w2 = Tensors.gaussian(manager, init, naive ? 1.0 : 0.01, vocab, hidden);
+        b2 = naive ? Tensors.gaussian(manager, init, 1.0, vocab) : (PtNDArray) manager.zeros(new Shape(vocab));
         w1T = JniUtils.transpose(w1, 0, 1);
         w2T = JniUtils.transpose(w2, 0, 1);
-        b1Row = Nd.reshape(b1, 1, hidden);
-        b2Row = Nd.reshape(b2, 1, vocab);
+        b1Row = Tensors.reshape(b1, 1, hidden);
+        b2Row = Tensors.reshape(b2, 1, vocab);
         onesRow = (PtNDArray) manager.ones(new Shape(1, batch));
     }
 
@@ -153,7 +160,7 @@ final class Mlp implements LanguageModel {
 
     @Override
     public void step(double lr) {
-        Nd.noAutograd();
+        Tensors.noAutograd();
         batches.next();
         PtNDArray ohX = batches.x;
         PtNDArray ohXT = batches.xT;
@@ -162,11 +169,11 @@ final class Mlp implements LanguageModel {
         long rowsX = (long) b * block;
         try (NDScope scope = new NDScope()) {
             // forward: the embedding lookup as one-hot @ C, so its gradient is the same matmul transposed
-            PtNDArray e = Nd.reshape(Nd.matmul(ohX, c), b, (long) block * emb);
-            PtNDArray pre = Nd.matmul(e, w1T);
+            PtNDArray e = Tensors.reshape(Tensors.matmul(ohX, c), b, (long) block * emb);
+            PtNDArray pre = Tensors.matmul(e, w1T);
             JniUtils.addi(pre, b1Row);
             PtNDArray h = JniUtils.tanh(pre);
-            PtNDArray logits = Nd.matmul(h, w2T);
+            PtNDArray logits = Tensors.matmul(h, w2T);
             JniUtils.addi(logits, b2Row);
             PtNDArray logp = JniUtils.logSoftmax(logits, 1, DataType.FLOAT32);
             // the loss stays on the device (an element-wise running sum: no reduction, no sync per step)
@@ -179,16 +186,16 @@ final class Mlp implements LanguageModel {
             if (!decay) {
                 JniUtils.muli(dLogits, stepScale(-lr / b));
             }
-            PtNDArray dW2 = Nd.matmulT(dLogits, h);
-            PtNDArray dB2 = Nd.matmul(onesRow, dLogits);
-            PtNDArray dPre = Nd.matmul(dLogits, w2);
+            PtNDArray dW2 = Tensors.matmulT(dLogits, h);
+            PtNDArray dB2 = Tensors.matmul(onesRow, dLogits);
+            PtNDArray dPre = Tensors.matmul(dLogits, w2);
             PtNDArray t = JniUtils.mul(dPre, h);
             JniUtils.muli(t, h);
             JniUtils.subi(dPre, t); // dH * (1 - h^2)
-            PtNDArray dW1 = Nd.matmulT(dPre, e);
-            PtNDArray dB1 = Nd.matmul(onesRow, dPre);
-            PtNDArray dE = Nd.reshape(Nd.matmul(dPre, w1), rowsX, emb);
-            PtNDArray dC = Nd.matmul(ohXT, dE);
+            PtNDArray dW1 = Tensors.matmulT(dPre, e);
+            PtNDArray dB1 = Tensors.matmul(onesRow, dPre);
+            PtNDArray dE = Tensors.reshape(Tensors.matmul(dPre, w1), rowsX, emb);
+            PtNDArray dC = Tensors.matmul(ohXT, dE);
             if (!decay) {
                 JniUtils.addi(c, dC);
                 JniUtils.addi(w1, dW1);
@@ -198,11 +205,11 @@ final class Mlp implements LanguageModel {
             } else {
                 // l2 * mean(W^2) per weight matrix: its gradient 2 * l2 * W / numel is SGD's weight decay
                 double scale = 1.0 / b;
-                Nd.sgd(c, dC, lr, scale, 2 * l2 / c.size());
-                Nd.sgd(w1, dW1, lr, scale, 2 * l2 / w1.size());
-                Nd.sgd(b1Row, dB1, lr, scale, 0);
-                Nd.sgd(w2, dW2, lr, scale, 2 * l2 / w2.size());
-                Nd.sgd(b2Row, dB2, lr, scale, 0);
+                Tensors.sgd(c, dC, lr, scale, 2 * l2 / c.size());
+                Tensors.sgd(w1, dW1, lr, scale, 2 * l2 / w1.size());
+                Tensors.sgd(b1Row, dB1, lr, scale, 0);
+                Tensors.sgd(w2, dW2, lr, scale, 2 * l2 / w2.size());
+                Tensors.sgd(b2Row, dB2, lr, scale, 0);
             }
         }
     }
@@ -213,7 +220,7 @@ final class Mlp implements LanguageModel {
             if (scale != null) {
                 scale.close();
             }
-            scale = Nd.scalar(manager, (float) v);
+            scale = Tensors.scalar(manager, (float) v);
             NDScope.unregister(scale);
             scaleValue = v;
         }
@@ -242,13 +249,13 @@ final class Mlp implements LanguageModel {
     /** log P(next | context) for every row, as a [rows, vocab] array. */
     private NDArray logProbs(PtNDArray x) {
         long rows = x.getShape().get(0);
-        PtNDArray h = JniUtils.tanh(Nd.linear(Nd.reshape(Nd.rows(c, x), rows, (long) block * emb), w1, b1));
-        return JniUtils.logSoftmax(Nd.linear(h, w2, b2), 1, DataType.FLOAT32);
+        PtNDArray h = JniUtils.tanh(Tensors.linear(Tensors.reshape(Tensors.rows(c, x), rows, (long) block * emb), w1, b1));
+        return JniUtils.logSoftmax(Tensors.linear(h, w2, b2), 1, DataType.FLOAT32);
     }
 
     @Override
     public double nll(Corpus.Part part) {
-        Nd.noAutograd();
+        Tensors.noAutograd();
         Contexts ctx = corpus.contexts(part, block);
         int n = ctx.size();
         double total = 0;
@@ -256,9 +263,9 @@ final class Mlp implements LanguageModel {
         for (int start = 0; start < n; start += chunk) {
             int rows = Math.min(chunk, n - start);
             try (NDScope scope = new NDScope()) {
-                PtNDArray x = Nd.ids(manager, java.util.Arrays.copyOfRange(ctx.x(), start * block, (start + rows) * block),
+                PtNDArray x = Tensors.ids(manager, java.util.Arrays.copyOfRange(ctx.x(), start * block, (start + rows) * block),
                         rows, block);
-                NDArray y = Nd.ids(manager, java.util.Arrays.copyOfRange(ctx.y(), start, start + rows), rows, 1);
+                NDArray y = Tensors.ids(manager, java.util.Arrays.copyOfRange(ctx.y(), start, start + rows), rows, 1);
                 total -= logProbs(x).gather(y, 1).sum().toType(ai.djl.ndarray.types.DataType.FLOAT64, false)
                         .getDouble();
             }
@@ -268,7 +275,7 @@ final class Mlp implements LanguageModel {
 
     @Override
     public List<String> sample(int n, double temperature, Random rng) {
-        Nd.noAutograd();
+        Tensors.noAutograd();
         int[][] ctx = new int[n][block];
         StringBuilder[] out = new StringBuilder[n];
         boolean[] done = new boolean[n];
@@ -283,7 +290,7 @@ final class Mlp implements LanguageModel {
             }
             float[] probs;
             try (NDScope scope = new NDScope()) {
-                NDArray logp = logProbs(Nd.ids(manager, flat, n, block));
+                NDArray logp = logProbs(Tensors.ids(manager, flat, n, block));
                 probs = logp.div(temperature).softmax(1).toFloatArray();
             }
             for (int i = 0; i < n; i++) {
@@ -311,11 +318,11 @@ final class Mlp implements LanguageModel {
     @Override
     public double[] probabilities(String word) {
         Sampling.requireKnown(corpus.vocab(), word);
-        Nd.noAutograd();
+        Tensors.noAutograd();
         Contexts ctx = Contexts.of(List.of(word), corpus.vocab(), block);
         try (NDScope scope = new NDScope()) {
-            PtNDArray x = Nd.ids(manager, ctx.x(), ctx.size(), block);
-            NDArray y = Nd.ids(manager, ctx.y(), ctx.size(), 1);
+            PtNDArray x = Tensors.ids(manager, ctx.x(), ctx.size(), block);
+            NDArray y = Tensors.ids(manager, ctx.y(), ctx.size(), 1);
             float[] p = logProbs(x).gather(y, 1).exp().toFloatArray();
             double[] d = new double[p.length];
             for (int i = 0; i < p.length; i++) {
@@ -332,12 +339,12 @@ final class Mlp implements LanguageModel {
 
     @Override
     public void save(Path file) throws IOException {
-        Params.save(file, List.of(c, w1, b1, w2, b2));
+        ParamFile.save(file, List.of(c, w1, b1, w2, b2));
     }
 
     @Override
     public void restore(Path file) throws IOException {
-        Params.load(file, List.of(c, w1, b1, w2, b2));
+        ParamFile.load(file, List.of(c, w1, b1, w2, b2));
     }
 
     @Override

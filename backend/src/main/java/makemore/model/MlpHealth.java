@@ -1,5 +1,7 @@
 package makemore.model;
 
+import makemore.model.tensor.Tensors;
+import makemore.event.Health;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -32,21 +34,21 @@ final class MlpHealth {
             System.arraycopy(train.x(), r * block, x, i * block, block);
             y[i] = train.y()[r];
         }
-        Nd.noAutograd();
+        Tensors.noAutograd();
         int v = (int) m.c.getShape().get(0);
         int emb = (int) m.c.getShape().get(1);
         try (NDScope scope = new NDScope()) {
-            PtNDArray e = Nd.reshape(Nd.rows(m.c, Nd.ids(manager, x, rows, block)), rows, (long) block * emb);
-            PtNDArray h = JniUtils.tanh(Nd.linear(e, m.w1, m.b1));
-            PtNDArray dLogits = JniUtils.softmax(Nd.linear(h, m.w2, m.b2), 1, DataType.FLOAT32);
+            PtNDArray e = Tensors.reshape(Tensors.rows(m.c, Tensors.ids(manager, x, rows, block)), rows, (long) block * emb);
+            PtNDArray h = JniUtils.tanh(Tensors.linear(e, m.w1, m.b1));
+            PtNDArray dLogits = JniUtils.softmax(Tensors.linear(h, m.w2, m.b2), 1, DataType.FLOAT32);
             JniUtils.subi(dLogits, oneHot(manager, y, v));
-            JniUtils.muli(dLogits, Nd.scalar(manager, 1f / rows)); // the loss is the batch's mean NLL
-            PtNDArray dW2 = Nd.matmulT(dLogits, h);
-            PtNDArray dH = Nd.matmul(dLogits, m.w2);
+            JniUtils.muli(dLogits, Tensors.scalar(manager, 1f / rows)); // the loss is the batch's mean NLL
+            PtNDArray dW2 = Tensors.matmulT(dLogits, h);
+            PtNDArray dH = Tensors.matmul(dLogits, m.w2);
             PtNDArray dPre = JniUtils.sub(dH, JniUtils.mul(JniUtils.mul(dH, h), h)); // dH * (1 - h^2)
-            PtNDArray dW1 = Nd.matmulT(dPre, e);
-            PtNDArray dE = Nd.matmul(dPre, m.w1);
-            PtNDArray dC = Nd.matmulT(oneHot(manager, x, v), Nd.reshape(dE, (long) rows * block, emb));
+            PtNDArray dW1 = Tensors.matmulT(dPre, e);
+            PtNDArray dE = Tensors.matmul(dPre, m.w1);
+            PtNDArray dC = Tensors.matmulT(oneHot(manager, x, v), Tensors.reshape(dE, (long) rows * block, emb));
             float[] eV = e.toFloatArray();
             float[] dEV = dE.toFloatArray();
             float[] hV = h.toFloatArray();

@@ -2,10 +2,10 @@ package makemore.model;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.util.List;
-import java.util.Optional;
 import makemore.data.Corpus;
-import makemore.train.FieldSpec;
-import makemore.train.RunConfig;
+import makemore.config.FieldSpec;
+import makemore.config.ModelSchema;
+import makemore.config.RunConfig;
 
 /**
  * A model as the lab knows it: its name, what it is, the config fields it reads (with defaults and ranges), how to
@@ -16,7 +16,7 @@ import makemore.train.RunConfig;
  *                corpus, so the lab can refuse a config before anything trains
  */
 public record ModelSpec(String name, String title, String help, boolean trainable, List<FieldSpec> fields,
-        @JsonIgnore Factory factory, @JsonIgnore Estimate bytes, @JsonIgnore Check check) {
+        @JsonIgnore Factory factory, @JsonIgnore Estimate bytes, @JsonIgnore Check check) implements ModelSchema {
 
     public interface Factory {
         LanguageModel create(RunConfig cfg, Corpus corpus);
@@ -31,7 +31,10 @@ public record ModelSpec(String name, String title, String help, boolean trainabl
         void check(RunConfig cfg);
     }
 
-    public Optional<FieldSpec> field(String fieldName) {
-        return fields.stream().filter(f -> f.name().equals(fieldName)).findFirst();
+    @Override
+    public void checkAcross(RunConfig cfg) {
+        if (check != null) {
+            check.check(cfg);
+        }
     }
 }

@@ -5,8 +5,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import makemore.data.Corpus;
-import makemore.train.ConfigException;
-import makemore.train.RunConfig;
+import makemore.config.ConfigException;
+import makemore.config.RunConfig;
 
 /**
  * The registry: every model the lab offers, in the order the page lists them. A new model is one file that declares
@@ -54,6 +54,25 @@ public final class Models {
                             + " step's activations for a vocabulary of " + corpus.vocab().size() + "); the limit is "
                             + mb(MAX_RUN_BYTES) + " MB: lower the sizes, batch or context");
         }
+    }
+
+    /** The config with its model's defaults filled in and the fields it does not read dropped; not range-checked. */
+    public static RunConfig resolve(RunConfig cfg) {
+        return cfg.resolve(spec(modelOf(cfg)));
+    }
+
+    /** The one validation of a config: defaults resolved, every range and cross-field rule checked. */
+    public static RunConfig validate(RunConfig cfg) {
+        return cfg.validate(spec(modelOf(cfg)));
+    }
+
+    /** Every default, for the default model. */
+    public static RunConfig defaults() {
+        return resolve(RunConfig.fromJson("{}"));
+    }
+
+    private static String modelOf(RunConfig cfg) {
+        return cfg.model() == null ? RunConfig.DEFAULT_MODEL : cfg.model();
     }
 
     public static LanguageModel create(RunConfig cfg, Corpus corpus) {

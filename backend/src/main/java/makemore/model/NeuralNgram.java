@@ -1,5 +1,10 @@
 package makemore.model;
 
+import makemore.model.count.NgramTable;
+import makemore.model.tensor.LossSum;
+import makemore.model.tensor.ParamFile;
+import makemore.model.tensor.Tensors;
+import makemore.event.EmbeddingPoint;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -18,9 +23,9 @@ import java.util.Map;
 import java.util.Random;
 import makemore.data.Contexts;
 import makemore.data.Corpus;
-import makemore.train.ConfigException;
-import makemore.train.Fields;
-import makemore.train.RunConfig;
+import makemore.config.ConfigException;
+import makemore.config.Fields;
+import makemore.config.RunConfig;
 
 /**
  * Lecture 1's neural bigram, for any context: logits = W[context], softmax, cross-entropy plus l2 * mean(W^2).
@@ -83,7 +88,7 @@ final class NeuralNgram implements LanguageModel {
         bytes(cfg, corpus); // the size limits, also when built without the registry's check
         this.tableRows = (int) rows;
         this.l2 = cfg.l2();
-        this.manager = Nd.newManager();
+        this.manager = Tensors.newManager();
         this.train = corpus.contexts(Corpus.Part.TRAIN, block);
         this.fullBatch = cfg.batch() == 0 || cfg.batch() >= train.size();
         this.batch = fullBatch ? train.size() : cfg.batch();
@@ -91,9 +96,9 @@ final class NeuralNgram implements LanguageModel {
         this.input = ByteBuffer.allocateDirect((int) inputFloats * 4).order(ByteOrder.nativeOrder());
         this.zeros = new float[(int) inputFloats];
         this.batchRng = new Random(cfg.seed() + 1);
-        this.w = Nd.gaussian(manager, new Random(cfg.seed()), 1.0, tableRows, vocab);
+        this.w = Tensors.gaussian(manager, new Random(cfg.seed()), 1.0, tableRows, vocab);
         this.loss = new LossSum((PtNDArray) manager.zeros(new Shape()), -1);
-        Nd.noAutograd();
+        Tensors.noAutograd();
         this.trainRows = JniUtils.sum(countsOf(Corpus.Part.TRAIN), new long[] {1}, true);
     }
 
@@ -118,7 +123,7 @@ final class NeuralNgram implements LanguageModel {
 
     @Override
     public void step(double lr) {
-        Nd.noAutograd();
+        Tensors.noAutograd();
         try (NDScope scope = new NDScope()) {
             if (fullBatch) {
                 PtNDArray n = countsOf(Corpus.Part.TRAIN);
@@ -126,18 +131,18 @@ final class NeuralNgram implements LanguageModel {
                 loss.add(JniUtils.sum(JniUtils.mul(n, logp)), batch);
                 PtNDArray grad = JniUtils.mul(JniUtils.exp(logp), trainRows);
                 JniUtils.subi(grad, n);
-                Nd.sgd(w, grad, lr, 1.0 / train.size(), 2 * l2 / w.size());
+                Tensors.sgd(w, grad, lr, 1.0 / train.size(), 2 * l2 / w.size());
             } else {
                 fillBatch();
-                PtNDArray onehots = Nd.floats(manager, input, (long) batch * (tableRows + vocab));
-                PtNDArray ohC = Nd.reshape(Nd.rowsOf(onehots, 0, (long) batch * tableRows), batch, tableRows);
-                PtNDArray ohY = Nd.reshape(Nd.rowsOf(onehots, (long) batch * tableRows, input.capacity() / 4L),
+                PtNDArray onehots = Tensors.floats(manager, input, (long) batch * (tableRows + vocab));
+                PtNDArray ohC = Tensors.reshape(Tensors.rowsOf(onehots, 0, (long) batch * tableRows), batch, tableRows);
+                PtNDArray ohY = Tensors.reshape(Tensors.rowsOf(onehots, (long) batch * tableRows, input.capacity() / 4L),
                         batch, vocab);
-                PtNDArray logp = JniUtils.logSoftmax(Nd.matmul(ohC, w), 1, DataType.FLOAT32);
+                PtNDArray logp = JniUtils.logSoftmax(Tensors.matmul(ohC, w), 1, DataType.FLOAT32);
                 loss.add(JniUtils.sum(JniUtils.mul(logp, ohY)), batch);
                 PtNDArray dLogits = JniUtils.exp(logp);
                 JniUtils.subi(dLogits, ohY);
-                Nd.sgd(w, Nd.matmulT(ohC, dLogits), lr, 1.0 / batch, 2 * l2 / w.size());
+                Tensors.sgd(w, Tensors.matmulT(ohC, dLogits), lr, 1.0 / batch, 2 * l2 / w.size());
             }
         }
     }
@@ -170,7 +175,7 @@ final class NeuralNgram implements LanguageModel {
 
     @Override
     public double nll(Corpus.Part part) {
-        Nd.noAutograd();
+        Tensors.noAutograd();
         try (NDScope scope = new NDScope()) {
             PtNDArray n = countsOf(part);
             PtNDArray logp = JniUtils.logSoftmax(w, 1, DataType.FLOAT32);
@@ -181,7 +186,7 @@ final class NeuralNgram implements LanguageModel {
     }
 
     private float[] probabilityTable(double temperature) {
-        Nd.noAutograd();
+        Tensors.noAutograd();
         try (NDScope scope = new NDScope()) {
             return w.div(temperature).softmax(1).toFloatArray();
         }
@@ -226,12 +231,12 @@ final class NeuralNgram implements LanguageModel {
 
     @Override
     public void save(Path file) throws IOException {
-        Params.save(file, List.of(w));
+        ParamFile.save(file, List.of(w));
     }
 
     @Override
     public void restore(Path file) throws IOException {
-        Params.load(file, List.of(w));
+        ParamFile.load(file, List.of(w));
     }
 
     @Override

@@ -1,13 +1,17 @@
 package makemore.model;
 
+import makemore.model.autograd.AutogradFields;
+import makemore.model.autograd.AutogradModel;
+import makemore.model.autograd.Batch;
+import makemore.model.tensor.Tensors;
 import ai.djl.ndarray.NDList;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import java.util.List;
 import makemore.data.Corpus;
 import makemore.optim.OptimizerConfig;
-import makemore.train.Fields;
-import makemore.train.RunConfig;
+import makemore.config.Fields;
+import makemore.config.RunConfig;
 
 /**
  * makemore.py's recurrent language models: a learned start state, token embeddings, one cell applied at each
@@ -88,18 +92,18 @@ final class Rnn extends AutogradModel {
     }
 
     @Override
-    protected PtNDArray forward(Input in) {
+    protected PtNDArray forward(Batch in) {
         PtNDArray idx = in.idx;
         int t = in.length;
         // every position's input projections at once, then one [B, 1, *] slice per position
-        PtNDArray xp = Nd.linear(JniUtils.embedding(idx, wte, false), wx, bx);
+        PtNDArray xp = Tensors.linear(JniUtils.embedding(idx, wte, false), wx, bx);
         PtNDArray whT = JniUtils.transpose(wh, 0, 1);
         PtNDArray h = start;
         PtNDArray[] hs = new PtNDArray[t];
         if (!gru) {
             NDList xs = JniUtils.split(xp, 1, 1);
             for (int i = 0; i < t; i++) {
-                h = tap("hidden", "tanh", JniUtils.tanh(JniUtils.add((PtNDArray) xs.get(i), Nd.matmul(h, whT))));
+                h = tap("hidden", "tanh", JniUtils.tanh(JniUtils.add((PtNDArray) xs.get(i), Tensors.matmul(h, whT))));
                 hs[i] = h;
             }
         } else {
@@ -108,18 +112,18 @@ final class Rnn extends AutogradModel {
             NDList xbar = JniUtils.split((PtNDArray) byGate.get(1), 1, 1);
             PtNDArray whBarT = JniUtils.transpose(whBar, 0, 1);
             for (int i = 0; i < t; i++) {
-                PtNDArray rz = JniUtils.sigmoid(JniUtils.add((PtNDArray) xrz.get(i), Nd.matmul(h, whT)));
+                PtNDArray rz = JniUtils.sigmoid(JniUtils.add((PtNDArray) xrz.get(i), Tensors.matmul(h, whT)));
                 NDList gates = JniUtils.split(rz, hidden, 2);
                 PtNDArray r = (PtNDArray) gates.get(0);
                 PtNDArray z = tap("update gate", "sigmoid", (PtNDArray) gates.get(1));
                 PtNDArray hbar = tap("candidate", "tanh", JniUtils.tanh(JniUtils.add((PtNDArray) xbar.get(i),
-                        Nd.matmul(JniUtils.mul(r, h), whBarT))));
+                        Tensors.matmul(JniUtils.mul(r, h), whBarT))));
                 // (1 - z) h + z hbar: a blend of tanh values, no tanh of its own, so no saturation to count
                 h = tap("hidden", "state", JniUtils.add(h, JniUtils.mul(z, JniUtils.sub(hbar, h))));
                 hs[i] = h;
             }
         }
-        return Nd.linear(JniUtils.cat(hs, 1), headW, headB);
+        return Tensors.linear(JniUtils.cat(hs, 1), headW, headB);
     }
 
     @Override

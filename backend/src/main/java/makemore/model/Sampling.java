@@ -4,13 +4,13 @@ import java.util.Random;
 import makemore.data.Vocabulary;
 
 /** Drawing one id from a row of probabilities, the same way for every model so seeds mean the same thing. */
-final class Sampling {
+public final class Sampling {
     /** Generated items stop here even if the end token never comes (a barely trained model rambles). */
-    static final int MAX_LENGTH = 64;
+    public static final int MAX_LENGTH = 64;
 
     private Sampling() {}
 
-    static int draw(float[] probs, int offset, int n, Random rng) {
+    public static int draw(float[] probs, int offset, int n, Random rng) {
         double total = 0;
         for (int i = 0; i < n; i++) {
             total += probs[offset + i];
@@ -32,7 +32,7 @@ final class Sampling {
         return 0;
     }
 
-    static void requireKnown(Vocabulary vocab, String word) {
+    public static void requireKnown(Vocabulary vocab, String word) {
         if (word == null || word.isEmpty()) {
             throw new IllegalArgumentException("type a word to probe");
         }

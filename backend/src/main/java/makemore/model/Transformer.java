@@ -1,5 +1,9 @@
 package makemore.model;
 
+import makemore.model.autograd.AutogradFields;
+import makemore.model.autograd.AutogradModel;
+import makemore.model.autograd.Batch;
+import makemore.model.tensor.Tensors;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -8,10 +12,10 @@ import ai.djl.pytorch.jni.JniUtils;
 import java.util.List;
 import makemore.data.Corpus;
 import makemore.optim.OptimizerConfig;
-import makemore.train.ConfigException;
-import makemore.train.FieldSpec;
-import makemore.train.Fields;
-import makemore.train.RunConfig;
+import makemore.config.ConfigException;
+import makemore.config.FieldSpec;
+import makemore.config.Fields;
+import makemore.config.RunConfig;
 
 /**
  * makemore.py's Transformer (GPT-2's decoder): token + position embeddings, {@code layers} pre-LayerNorm blocks of
@@ -150,19 +154,19 @@ final class Transformer extends AutogradModel {
      * causal mask keeps real positions from ever seeing the padding.
      */
     @Override
-    protected PtNDArray forward(Input in) {
+    protected PtNDArray forward(Batch in) {
         long b = in.items;
         int t = in.length;
         int hs = emb / heads;
         Shape norm = new Shape(emb);
-        PtNDArray x = dropout(JniUtils.add(Nd.rows(wte, in.tokens), Nd.rows(wpe, in.positions)), drop);
+        PtNDArray x = dropout(JniUtils.add(Tensors.rows(wte, in.tokens), Tensors.rows(wpe, in.positions)), drop);
         PtNDArray mask = mask(t);
         for (int l = 0; l < blocks.length; l++) {
             PtNDArray[] p = blocks[l];
             String[] name = tapNames[l];
             PtNDArray h = JniUtils.layerNorm(x, norm, p[LN1W], p[LN1B], 1e-5);
             // [N, 3C] -> grid [B, T, 3, heads, hs] -> [3, B, heads, T, hs] -> q, k, v of [1, B, heads, T, hs]
-            PtNDArray qkv = JniUtils.permute(Nd.reshape(in.toGrid(Nd.linear(h, p[QKVW], p[QKVB])), b, t, 3, heads,
+            PtNDArray qkv = JniUtils.permute(Tensors.reshape(in.toGrid(Tensors.linear(h, p[QKVW], p[QKVB])), b, t, 3, heads,
                     hs), new long[] {2, 0, 3, 1, 4});
             NDList parts = JniUtils.split(qkv, 1, 0);
             PtNDArray q = (PtNDArray) parts.get(0);
@@ -171,12 +175,12 @@ final class Transformer extends AutogradModel {
             PtNDArray att = JniUtils.mul(JniUtils.matmul(q, JniUtils.transpose(k, 3, 4)), scale);
             att = JniUtils.softmax(JniUtils.add(att, mask), 4, DataType.FLOAT32);
             PtNDArray y = in.fromGrid(JniUtils.permute(JniUtils.matmul(att, v), new long[] {1, 3, 0, 2, 4}));
-            x = JniUtils.add(x, dropout(tap(name[0], "attention", Nd.linear(y, p[PROJW], p[PROJB])), drop));
+            x = JniUtils.add(x, dropout(tap(name[0], "attention", Tensors.linear(y, p[PROJW], p[PROJB])), drop));
             h = JniUtils.layerNorm(x, norm, p[LN2W], p[LN2B], 1e-5);
-            PtNDArray hidden = tap(name[1], "gelu", JniUtils.gelu(Nd.linear(h, p[FCW], p[FCB])));
-            x = tap(name[2], "residual", JniUtils.add(x, dropout(Nd.linear(hidden, p[FC2W], p[FC2B]), drop)));
+            PtNDArray hidden = tap(name[1], "gelu", JniUtils.gelu(Tensors.linear(h, p[FCW], p[FCB])));
+            x = tap(name[2], "residual", JniUtils.add(x, dropout(Tensors.linear(hidden, p[FC2W], p[FC2B]), drop)));
         }
-        return Nd.linear(JniUtils.layerNorm(x, norm, lnfW, lnfB, 1e-5), head, null);
+        return Tensors.linear(JniUtils.layerNorm(x, norm, lnfW, lnfB, 1e-5), head, null);
     }
 
     @Override

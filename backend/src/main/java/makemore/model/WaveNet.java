@@ -1,14 +1,19 @@
 package makemore.model;
 
+import makemore.model.autograd.AutogradFields;
+import makemore.model.autograd.AutogradModel;
+import makemore.model.autograd.Batch;
+import makemore.model.tensor.Layers;
+import makemore.model.tensor.Tensors;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import java.util.List;
 import makemore.data.Corpus;
 import makemore.optim.OptimizerConfig;
-import makemore.train.ConfigException;
-import makemore.train.FieldSpec;
-import makemore.train.Fields;
-import makemore.train.RunConfig;
+import makemore.config.ConfigException;
+import makemore.config.FieldSpec;
+import makemore.config.Fields;
+import makemore.config.RunConfig;
 
 /**
  * Lecture 5's WaveNet-style MLP: embed {@code context} characters, then fuse consecutive pairs in a tree
@@ -77,14 +82,14 @@ final class WaveNet extends AutogradModel {
     }
 
     @Override
-    protected PtNDArray forward(Input in) {
+    protected PtNDArray forward(Batch in) {
         PtNDArray idx = in.idx;
-        PtNDArray x = Nd.rows(c, idx); // [B, T, emb]
+        PtNDArray x = Tensors.rows(c, idx); // [B, T, emb]
         for (int l = 0; l < w.length; l++) {
-            x = Nd.matmul(Layers.flattenConsecutive(x, 2), w[l]);
+            x = Tensors.matmul(Layers.flattenConsecutive(x, 2), w[l]);
             x = tap("level " + (l + 1), "tanh", JniUtils.tanh(bn[l].apply(x, training(), measuring())));
         }
-        return JniUtils.add(Nd.matmul(x, out), outBias);
+        return JniUtils.add(Tensors.matmul(x, out), outBias);
     }
 
     @Override

@@ -1,8 +1,8 @@
 package makemore.optim;
 
 import java.util.List;
-import makemore.train.FieldSpec;
-import makemore.train.RunConfig;
+import makemore.config.FieldSpec;
+import makemore.config.RunConfig;
 
 /**
  * The optimizer part of a run config. {@code clip} is the largest total gradient L2 norm (0 = no clipping), as

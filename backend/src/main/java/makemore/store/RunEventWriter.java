@@ -6,7 +6,7 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.util.List;
-import makemore.train.RunEvent;
+import makemore.event.RunEvent;
 
 import static makemore.store.RunStore.JSON;
 

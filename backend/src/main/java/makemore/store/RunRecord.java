@@ -2,9 +2,9 @@ package makemore.store;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
-import makemore.train.RunConfig;
-import makemore.train.RunEvent;
-import makemore.train.RunStatus;
+import makemore.config.RunConfig;
+import makemore.event.RunEvent;
+import makemore.event.RunStatus;
 
 /** Everything known about a run: the JSON of GET /api/runs/{id} and of a WebSocket snapshot. */
 @JsonInclude(JsonInclude.Include.ALWAYS)

@@ -10,9 +10,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import makemore.train.RunConfig;
-import makemore.train.RunEvent;
-import makemore.train.RunStatus;
+import makemore.config.RunConfig;
+import makemore.event.RunEvent;
+import makemore.event.RunStatus;
 
 import static makemore.store.RunStore.JSON;
 import static makemore.store.RunStore.nullable;

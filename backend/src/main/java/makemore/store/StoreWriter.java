@@ -9,8 +9,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
-import makemore.train.RunEvent;
-import makemore.train.RunStatus;
+import makemore.event.RunEvent;
+import makemore.event.RunStatus;
 
 /**
  * Takes events from training threads and writes them in batches (one transaction per run every quarter second),

@@ -11,9 +11,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import makemore.train.ConfigException;
-import makemore.train.RunConfig;
-import makemore.train.RunStatus;
+import makemore.config.ConfigException;
+import makemore.config.RunConfig;
+import makemore.event.RunStatus;
 
 /**
  * Sweeps next to the runs, on the same database and connection as {@link RunStore} (one transaction for a sweep

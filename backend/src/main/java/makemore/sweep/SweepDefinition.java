@@ -19,9 +19,10 @@ import java.util.Map;
 import java.util.Set;
 import makemore.model.ModelSpec;
 import makemore.model.Models;
-import makemore.train.ConfigException;
-import makemore.train.FieldSpec;
-import makemore.train.RunConfig;
+import makemore.config.ConfigException;
+import makemore.config.FieldSpec;
+import makemore.config.Limits;
+import makemore.config.RunConfig;
 
 /**
  * A sweep as stored and as sent: a base run config, one or two numeric fields each with its values, how many seeds
@@ -33,9 +34,6 @@ import makemore.train.RunConfig;
  * "prune": null | {"margin": 0.02, "minFinished": 3}}}.
  */
 public record SweepDefinition(RunConfig base, List<Param> params, int seeds, Prune prune) {
-    /** Runs in one sweep at most (points x seeds). */
-    public static final int MAX_POINTS = 500;
-    public static final int MAX_SEEDS = 50;
 
     /** One swept field and the values it takes, in order (a range is stored as its values and how it was made). */
     public record Param(String field, List<Double> values, String scale) {}
@@ -72,7 +70,7 @@ public record SweepDefinition(RunConfig base, List<Param> params, int seeds, Pru
         if (!baseNode.isMissingNode() && !baseNode.isObject()) {
             throw new ConfigException("base", "base must be a run config object");
         }
-        RunConfig base = RunConfig.fromJson(baseNode.isMissingNode() ? "{}" : baseNode.toString()).validate();
+        RunConfig base = Models.validate(RunConfig.fromJson(baseNode.isMissingNode() ? "{}" : baseNode.toString()));
         ModelSpec spec = Models.spec(base.model());
         JsonNode ps = root.path("params");
         if (!ps.isArray() || ps.size() < 1 || ps.size() > 2) {
@@ -89,8 +87,8 @@ public record SweepDefinition(RunConfig base, List<Param> params, int seeds, Pru
         int seeds = 1;
         if (root.has("seeds")) {
             JsonNode s = root.get("seeds");
-            if (!s.isInt() || s.asInt() < 1 || s.asInt() > MAX_SEEDS) {
-                throw new ConfigException("seeds", "seeds must be an integer in [1, " + MAX_SEEDS + "], got " + s);
+            if (!s.isInt() || s.asInt() < 1 || s.asInt() > Limits.SWEEP_SEEDS) {
+                throw new ConfigException("seeds", "seeds must be an integer in [1, " + Limits.SWEEP_SEEDS + "], got " + s);
             }
             seeds = s.asInt();
         }
@@ -106,8 +104,8 @@ public record SweepDefinition(RunConfig base, List<Param> params, int seeds, Pru
                         + pr.path("margin"));
             }
             int min = pr.has("minFinished") ? pr.get("minFinished").asInt(-1) : 3;
-            if (min < 1 || min > MAX_POINTS) {
-                throw new ConfigException("prune", "prune.minFinished must be in [1, " + MAX_POINTS + "]");
+            if (min < 1 || min > Limits.SWEEP_RUNS) {
+                throw new ConfigException("prune", "prune.minFinished must be in [1, " + Limits.SWEEP_RUNS + "]");
             }
             if (!spec.trainable()) {
                 throw new ConfigException("prune", "pruning stops runs while they train; " + spec.name()
@@ -119,9 +117,9 @@ public record SweepDefinition(RunConfig base, List<Param> params, int seeds, Pru
         for (Param p : params) {
             runs *= p.values().size();
         }
-        if (runs > MAX_POINTS) {
+        if (runs > Limits.SWEEP_RUNS) {
             throw new ConfigException("params", "the sweep has " + runs + " runs (values x seeds); the limit is "
-                    + MAX_POINTS);
+                    + Limits.SWEEP_RUNS);
         }
         return new SweepDefinition(base, List.copyOf(params), seeds, prune);
     }
@@ -156,8 +154,8 @@ public record SweepDefinition(RunConfig base, List<Param> params, int seeds, Pru
             if (!vs.isArray() || vs.isEmpty()) {
                 throw new ConfigException(field, field + ": values must be a non-empty list of numbers (zero points)");
             }
-            if (vs.size() > MAX_POINTS) {
-                throw new ConfigException(field, field + ": at most " + MAX_POINTS + " values");
+            if (vs.size() > Limits.SWEEP_RUNS) {
+                throw new ConfigException(field, field + ": at most " + Limits.SWEEP_RUNS + " values");
             }
             for (JsonNode v : vs) {
                 if (!v.isNumber()) {
@@ -178,8 +176,8 @@ public record SweepDefinition(RunConfig base, List<Param> params, int seeds, Pru
             if (Double.isNaN(lo) || Double.isNaN(hi)) {
                 throw new ConfigException(field, field + ": a range needs numbers lo and hi");
             }
-            if (n < 1 || n > MAX_POINTS) {
-                throw new ConfigException(field, field + ": range points must be an integer in [1, " + MAX_POINTS
+            if (n < 1 || n > Limits.SWEEP_RUNS) {
+                throw new ConfigException(field, field + ": range points must be an integer in [1, " + Limits.SWEEP_RUNS
                         + "], got " + r.path("points"));
             }
             if (!scale.equals("lin") && !scale.equals("log")) {
@@ -265,7 +263,7 @@ public record SweepDefinition(RunConfig base, List<Param> params, int seeds, Pru
                         cfg = cfg.with(e.getKey(), e.getValue());
                     }
                     try {
-                        cfg = cfg.validate();
+                        cfg = Models.validate(cfg);
                     } catch (ConfigException e) {
                         throw new ConfigException(e.field(), "point " + index + " " + values + ": " + e.getMessage());
                     }

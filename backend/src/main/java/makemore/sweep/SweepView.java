@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Function;
 import makemore.store.SweepStore;
-import makemore.train.RunStatus;
+import makemore.event.RunStatus;
 
 /**
  * A sweep as GET /api/sweeps/{id}, the sweep WebSocket and {@code ./lab sweep --json} show it: its definition,

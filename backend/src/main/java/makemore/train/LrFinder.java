@@ -20,12 +20,6 @@ public final class LrFinder {
     private int n;
     private double min = Double.POSITIVE_INFINITY;
 
-    /** The rate at {@code step} (0-based) of {@code steps}: lrMin at the first step, lrMax at the last. */
-    public static double lrAt(double lrMin, double lrMax, int step, int steps) {
-        double t = steps <= 1 ? 0 : (double) step / (steps - 1);
-        return lrMin * Math.pow(lrMax / lrMin, t);
-    }
-
     /** Takes one loss; returns the smoothed value. */
     public double observe(double loss) {
         n++;

@@ -1,5 +1,8 @@
 package makemore.train;
 
+import makemore.config.Limits;
+import makemore.event.RunEvent;
+import makemore.event.RunStatus;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
@@ -39,10 +42,7 @@ public final class RunControl {
 
     /** Takes effect at the next step; the trainer reports it as an {@link RunEvent.LrChange}. */
     public void setLr(double lr) {
-        if (!(lr > 0) || lr > 1000) {
-            throw new ConfigException("lr", "lr must be in (0, 1000], got " + lr);
-        }
-        pendingLr = lr;
+        pendingLr = Limits.LR.check("lr", lr);
     }
 
     /** Replays a recorded change at exactly {@code step}, so a re-run reproduces a steered run. */

@@ -1,5 +1,7 @@
 package makemore.train;
 
+import makemore.event.RunEvent;
+import makemore.event.RunStatus;
 import java.util.List;
 
 /** What a finished (or stopped, diverged, failed) training run reports; tests and the CLI assert on it. */

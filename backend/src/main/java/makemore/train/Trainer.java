@@ -1,5 +1,8 @@
 package makemore.train;
 
+import makemore.config.RunConfig;
+import makemore.event.RunEvent;
+import makemore.event.RunStatus;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -162,7 +165,7 @@ public final class Trainer {
     /** Layer statistics on one batch, for models that have layers to show; its cost is in {@link #healthNanos}. */
     private void health(long step, double lr) {
         long t0 = System.nanoTime();
-        makemore.model.Health h = model.health(lr);
+        makemore.event.Health h = model.health(lr);
         healthNanos += System.nanoTime() - t0;
         if (h != null) {
             listener.accept(new RunEvent.Health(step, h.layers(), h.weights(), h.histograms()));

@@ -21,7 +21,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
 import makemore.data.Dataset;
-import makemore.train.ConfigException;
+import makemore.config.ConfigException;
 
 /**
  * Request bodies, counted while they are read (chunked or not), so no client can make the server hold more

@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import makemore.store.RunRecord;
 import makemore.store.RunStore;
-import makemore.train.RunEvent;
+import makemore.event.RunEvent;
 import org.eclipse.jetty.websocket.api.Session;
 import org.eclipse.jetty.websocket.api.WriteCallback;
 

@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import makemore.data.DatasetException;
 import makemore.lab.DatasetLibrary;
 import makemore.lab.NgramExplorer;
-import makemore.train.ConfigException;
+import makemore.config.ConfigException;
 
 /**
  * The dataset endpoints (list, upload) and the n-gram explorer, which scores a dataset without a run. Uploads
@@ -29,8 +29,8 @@ final class DatasetRoutes {
             ctx.status(201).json(datasets.upload(name, u.bytes()));
         }));
         app.get("/api/ngram", safe(ctx -> ctx.json(ngrams.score(ctx.queryParam("dataset"),
-                Strict.intParam(ctx, "context", 1), Strict.doubleParam(ctx, "smoothing", 1.0),
-                Strict.doubleParam(ctx, "discount", 0.75)))));
+                RequestFields.intParam(ctx, "context", 1), RequestFields.doubleParam(ctx, "smoothing", 1.0),
+                RequestFields.doubleParam(ctx, "discount", 0.75)))));
     }
 
     static void cleanSpool(Path spoolDir) {

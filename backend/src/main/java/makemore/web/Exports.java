@@ -16,7 +16,7 @@ import makemore.lab.LabException;
 import makemore.lab.RunService;
 import makemore.store.RunRecord;
 import makemore.store.RunStore;
-import makemore.train.ConfigException;
+import makemore.config.ConfigException;
 
 /**
  * Runs as a download, JSON or CSV, written one run at a time to the response: the answer never exists whole in

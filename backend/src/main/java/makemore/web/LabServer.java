@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Consumer;
+import makemore.config.Limits;
 import makemore.data.DatasetException;
 import makemore.lab.DatasetLibrary;
 import makemore.lab.LabException;
@@ -20,7 +21,7 @@ import makemore.lab.NgramExplorer;
 import makemore.lab.RunService;
 import makemore.store.RunStore;
 import makemore.store.StoreException;
-import makemore.train.ConfigException;
+import makemore.config.ConfigException;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -39,7 +40,6 @@ public final class LabServer implements AutoCloseable {
     static final int BODY_READERS = 48;
     /** WebSocket viewers hold no thread; one silent this long (no event, no message) is closed. */
     static final Duration WS_IDLE = Duration.ofMinutes(10);
-    static final int MAX_EXPORT_IDS = 200;
 
     private final Javalin app;
     private final RunStore store;
@@ -131,6 +131,7 @@ public final class LabServer implements AutoCloseable {
 
         app.before(guard::check);
         app.get("/api/models", safe(ctx -> ctx.json(makemore.model.Models.all())));
+        app.get("/api/limits", safe(ctx -> ctx.json(Limits.asMap())));
         BodyPermits bodies = new BodyPermits(BODY_READERS);
         new RunRoutes(app, runs, bodies);
         new DatasetRoutes(app, datasets, ngrams, spoolDir, bodies);
@@ -170,11 +171,11 @@ public final class LabServer implements AutoCloseable {
         return guard.token();
     }
 
-    RunService runs() {
+    public RunService runs() {
         return runs;
     }
 
-    RunStore store() {
+    public RunStore store() {
         return store;
     }
 

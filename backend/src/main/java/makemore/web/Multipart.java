@@ -5,7 +5,7 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import makemore.train.ConfigException;
+import makemore.config.ConfigException;
 
 /** Finds the {@code file} field of a multipart/form-data body (RFC 7578) that is already bounded in size. */
 final class Multipart {

@@ -9,10 +9,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import makemore.config.Limits;
 import makemore.lab.RunService;
 import makemore.store.RunRecord;
-import makemore.train.ConfigException;
-import makemore.train.RunConfig;
+import makemore.config.ConfigException;
+import makemore.config.RunConfig;
 
 /**
  * The run endpoints (backend/API.md, "Runs"): create, list, read, stop, label, delete, test, samples, probe and
@@ -40,18 +41,18 @@ final class RunRoutes {
         app.post("/api/runs/{id}/test", safe(ctx -> ctx.json(runs.test(ctx.pathParam("id")))));
         app.post("/api/runs/{id}/samples", safe(ctx -> {
             JsonNode b = bodies.json(ctx);
-            Strict.only(b, Set.of("n", "temperature", "seed"));
-            ctx.json(Map.of("names", runs.samples(ctx.pathParam("id"), Strict.intField(b, "n", 20),
-                    Strict.doubleField(b, "temperature", 1.0), Strict.longField(b, "seed", 1))));
+            RequestFields.only(b, Set.of("n", "temperature", "seed"));
+            ctx.json(Map.of("names", runs.samples(ctx.pathParam("id"), RequestFields.intField(b, "n", 20),
+                    RequestFields.doubleField(b, "temperature", 1.0), RequestFields.longField(b, "seed", 1))));
         }));
         app.post("/api/runs/{id}/probe", safe(ctx -> {
             JsonNode b = bodies.json(ctx);
-            Strict.only(b, Set.of("word"));
-            ctx.json(runs.probe(ctx.pathParam("id"), Strict.stringField(b, "word", 64)));
+            RequestFields.only(b, Set.of("word"));
+            ctx.json(runs.probe(ctx.pathParam("id"), RequestFields.stringField(b, "word", Limits.MAX_CHARS)));
         }));
         app.get("/api/runs/{id}/export", safe(ctx -> Exports.one(ctx, runs, ctx.pathParam("id"))));
         app.get("/api/export", safe(ctx -> Exports.write(ctx, runs,
-                Exports.ids(ctx.queryParam("ids"), LabServer.MAX_EXPORT_IDS), false)));
+                Exports.ids(ctx.queryParam("ids"), Limits.EXPORT_RUNS), false)));
     }
 
     private RunConfig runConfig(Context ctx) {
@@ -69,7 +70,7 @@ final class RunRoutes {
     /** PATCH {name?, note?}: strings (blank or null clears); anything else is a 400 naming the field. */
     private Map<String, Object> label(Context ctx) {
         JsonNode b = bodies.json(ctx);
-        Strict.only(b, Set.of("name", "note"));
+        RequestFields.only(b, Set.of("name", "note"));
         Map<String, Optional<String>> given = new LinkedHashMap<>();
         for (var it = b.fields(); it.hasNext(); ) {
             var f = it.next();

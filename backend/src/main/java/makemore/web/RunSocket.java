@@ -10,7 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import makemore.lab.LabException;
 import makemore.lab.RunService;
 import makemore.store.RunRecord;
-import makemore.train.ConfigException;
+import makemore.config.ConfigException;
 import org.eclipse.jetty.websocket.api.CloseStatus;
 
 /**
@@ -54,11 +54,11 @@ final class RunSocket implements AutoCloseable {
                 if (!m.isObject() || !"set".equals(m.path("type").asText(null))) {
                     throw new ConfigException("type", "expected {\"type\":\"set\",\"lr\":<number>}");
                 }
-                Strict.only(m, Set.of("type", "lr"));
+                RequestFields.only(m, Set.of("type", "lr"));
                 if (!m.has("lr")) {
                     throw new ConfigException("lr", "expected {\"type\":\"set\",\"lr\":<number>}");
                 }
-                runs.setLr(ctx.pathParam("id"), Strict.doubleField(m, "lr", Double.NaN));
+                runs.setLr(ctx.pathParam("id"), RequestFields.doubleField(m, "lr", Double.NaN));
             } catch (ConfigException | LabException e) {
                 box.send(Map.of("type", "error", "error", e.getMessage()));
             }

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import makemore.config.Limits;
 import makemore.lab.LabException;
 import makemore.lab.LongExport;
 import makemore.lab.RunService;
@@ -18,7 +19,7 @@ import makemore.lab.SweepService;
 import makemore.store.RunRecord;
 import makemore.store.RunStore;
 import makemore.sweep.SweepView;
-import makemore.train.ConfigException;
+import makemore.config.ConfigException;
 import makemore.train.LrFinder;
 
 /**
@@ -49,7 +50,7 @@ final class SweepRoutes implements AutoCloseable {
             List<String> ids = v.points().stream().map(SweepView.Point::run).filter(r -> r != null).toList();
             export(ctx, ids, "sweep-" + v.id());
         });
-        app.get("/api/export/long", ctx -> export(ctx, Exports.ids(ctx.queryParam("ids"), LabServer.MAX_EXPORT_IDS),
+        app.get("/api/export/long", ctx -> export(ctx, Exports.ids(ctx.queryParam("ids"), Limits.EXPORT_RUNS),
                 "runs")); // de-duplicated and capped, as /api/export
         app.get("/api/runs/{id}/lr-finder", ctx -> ctx.json(lrFinder(ctx.pathParam("id"))));
         app.get("/api/experiments/smoothing-l2", ctx -> ctx.json(smoothing.compare(ctx.queryParam("dataset"),

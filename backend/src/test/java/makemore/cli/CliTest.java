@@ -17,7 +17,7 @@ class CliTest {
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
     private int train(String... args) throws Exception {
-        return Cli.train(Cli.Args.parse(args), new PrintStream(out, true, StandardCharsets.UTF_8),
+        return Cli.train(Args.parse(args), new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
     }
 
@@ -40,7 +40,7 @@ class CliTest {
         Path file = dir.resolve("m.bin");
         assertEquals(0, train("--model", "mlp", "--steps", "200", "--hidden", "16", "--save", file.toString(), "--quiet"));
         ByteArrayOutputStream s = new ByteArrayOutputStream();
-        int code = Cli.sample(Cli.Args.parse(new String[] {"--model-file", file.toString(), "--n", "5"}),
+        int code = Cli.sample(Args.parse(new String[] {"--model-file", file.toString(), "--n", "5"}),
                 new PrintStream(s, true, StandardCharsets.UTF_8));
         assertEquals(0, code);
         assertEquals(5, s.toString(StandardCharsets.UTF_8).strip().split("\n").length);

@@ -1,5 +1,6 @@
 package makemore.cli;
 
+import makemore.event.RunStatus;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -20,8 +21,7 @@ import java.util.concurrent.TimeUnit;
 import makemore.store.RunRecord;
 import makemore.store.RunStore;
 import makemore.store.SweepStore;
-import makemore.train.ConfigException;
-import makemore.train.RunStatus;
+import makemore.config.ConfigException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -47,7 +47,7 @@ class SweepCommandTest {
         try {
             code = SweepCommand.run(args.toArray(String[]::new), env, new PrintStream(out, true, StandardCharsets.UTF_8),
                     new PrintStream(err, true, StandardCharsets.UTF_8));
-        } catch (Cli.UsageException | makemore.train.ConfigException e) {
+        } catch (Cli.UsageException | makemore.config.ConfigException e) {
             code = 2;
             err.write(e.getMessage().getBytes(StandardCharsets.UTF_8));
         }

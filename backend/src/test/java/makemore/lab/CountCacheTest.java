@@ -8,7 +8,7 @@ import makemore.data.Corpus;
 import makemore.data.Dataset;
 import makemore.model.LanguageModel;
 import makemore.model.Models;
-import makemore.train.RunConfig;
+import makemore.config.RunConfig;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,7 +19,7 @@ class CountCacheTest {
     private static final Corpus NAMES = new Corpus(Dataset.builtinNames());
 
     private static RunConfig cfg(String json) {
-        return RunConfig.fromJson("{\"model\":\"ngram\",\"context\":3," + json + "}").validate();
+        return Models.validate(RunConfig.fromJson("{\"model\":\"ngram\",\"context\":3," + json + "}"));
     }
 
     @Test

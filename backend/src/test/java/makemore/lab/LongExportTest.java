@@ -1,20 +1,21 @@
 package makemore.lab;
 
+import makemore.model.Models;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Map;
 import makemore.store.RunRecord;
-import makemore.train.RunConfig;
-import makemore.train.RunEvent;
-import makemore.train.RunStatus;
+import makemore.config.RunConfig;
+import makemore.event.RunEvent;
+import makemore.event.RunStatus;
 import org.junit.jupiter.api.Test;
 
 class LongExportTest {
     @Test
     void oneRowPerStepAndSplitWithEveryConfigColumn() {
-        RunConfig cfg = RunConfig.fromJson("{\"model\":\"mlp\",\"steps\":20,\"evalEvery\":20}").validate();
+        RunConfig cfg = Models.validate(RunConfig.fromJson("{\"model\":\"mlp\",\"steps\":20,\"evalEvery\":20}"));
         RunRecord r = new RunRecord("r1", "2026-01-01T00:00:00Z", cfg, RunStatus.FINISHED, "done", 20, 100.0, 2.5,
                 new RunRecord.TestScore(2.6, "t"), List.of(new RunRecord.Point(10, 3.0, 0.1),
                         new RunRecord.Point(20, 2.8, 0.1)),

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.function.Predicate;
 import makemore.store.RunStore;
 import makemore.sweep.SweepView;
-import makemore.train.ConfigException;
+import makemore.config.ConfigException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,7 @@
 package makemore.model;
 
+import makemore.model.autograd.AutogradModel;
+import makemore.model.tensor.Tensors;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -10,7 +12,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import makemore.data.Corpus;
-import makemore.data.Dataset;
 import makemore.optim.OptimizerConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -61,7 +62,7 @@ class AutogradCheckpointTest {
             steps(straight, 30);
             steps(first, 15);
             for (int i = 0; i < first.parameters().size(); i++) {
-                Nd.assign(copy.parameters().get(i), first.parameters().get(i).toFloatArray());
+                Tensors.assign(copy.parameters().get(i), first.parameters().get(i).toFloatArray());
             }
             steps(copy, 15);
             assertFalse(java.util.Arrays.equals(straight.parameters().get(0).toFloatArray(),

@@ -1,5 +1,9 @@
 package makemore.model;
 
+import makemore.model.autograd.AutogradModel;
+import makemore.model.tensor.Layers;
+import makemore.model.tensor.Tensors;
+import makemore.event.Health;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -9,8 +13,8 @@ import java.nio.file.Path;
 import java.util.List;
 import makemore.data.Corpus;
 import makemore.data.Dataset;
-import makemore.train.ConfigException;
-import makemore.train.RunConfig;
+import makemore.config.ConfigException;
+import makemore.config.RunConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,8 +39,8 @@ class BatchNormModelsTest {
     @Test
     void batchNormMlpKeepsUpWithThePlainOneAtEqualSteps() {
         String base = "{\"model\":\"mlp\",\"steps\":3000,\"lr\":0.1,\"schedule\":\"constant\",\"seed\":5";
-        double plain = devAfter(RunConfig.fromJson(base + "}").validate(), 3000);
-        double bn = devAfter(RunConfig.fromJson(base + ",\"batchnorm\":true}").validate(), 3000);
+        double plain = devAfter(Models.validate(RunConfig.fromJson(base + "}")), 3000);
+        double bn = devAfter(Models.validate(RunConfig.fromJson(base + ",\"batchnorm\":true}")), 3000);
         System.out.printf("dev after 3000 steps: plain %.4f, batchnorm + kaiming %.4f%n", plain, bn);
         assertTrue(bn <= plain + 0.05, "batchnorm " + bn + " vs plain " + plain);
         assertTrue(bn < 2.40, "batchnorm " + bn + " vs the bigram's 2.45");
@@ -48,7 +52,7 @@ class BatchNormModelsTest {
      */
     @Test
     void evaluationUsesRunningStatistics(@TempDir Path dir) throws Exception {
-        RunConfig cfg = RunConfig.fromJson("{\"model\":\"mlp\",\"batchnorm\":true,\"hidden\":32}").validate();
+        RunConfig cfg = Models.validate(RunConfig.fromJson("{\"model\":\"mlp\",\"batchnorm\":true,\"hidden\":32}"));
         Path file = dir.resolve("bn.bin");
         double[] emma;
         double dev;
@@ -78,7 +82,7 @@ class BatchNormModelsTest {
      */
     @Test
     void batchNormLayerMatchesItsDefinition() {
-        try (ai.djl.pytorch.engine.PtNDManager m = Nd.newManager()) {
+        try (ai.djl.pytorch.engine.PtNDManager m = Tensors.newManager()) {
             java.util.Random r = new java.util.Random(1);
             int rows = 6;
             int ch = 3;
@@ -122,15 +126,15 @@ class BatchNormModelsTest {
 
     @Test
     void batchNormMlpRefusesL2() {
-        ConfigException e = assertThrows(ConfigException.class, () -> RunConfig.fromJson(
-                "{\"model\":\"mlp\",\"batchnorm\":true,\"l2\":0.01}").validate());
+        ConfigException e = assertThrows(ConfigException.class, () -> Models.validate(RunConfig.fromJson(
+                "{\"model\":\"mlp\",\"batchnorm\":true,\"l2\":0.01}")));
         assertEquals("l2", e.field());
     }
 
     /** The lecture's model: 76,579 parameters for 27 symbols; pairs fused in three levels, each shown as a layer. */
     @Test
     void waveNetIsTheLecturesModel() {
-        RunConfig cfg = RunConfig.fromJson("{\"model\":\"wavenet\"}").validate();
+        RunConfig cfg = Models.validate(RunConfig.fromJson("{\"model\":\"wavenet\"}"));
         assertEquals(8, cfg.context());
         assertEquals(24, cfg.embDim());
         assertEquals(128, cfg.hidden());
@@ -142,14 +146,14 @@ class BatchNormModelsTest {
             assertEquals(Math.log(27), m.nll(Corpus.Part.DEV), 0.1, "the small output layer starts near uniform");
         }
         ConfigException e = assertThrows(ConfigException.class,
-                () -> RunConfig.fromJson("{\"model\":\"wavenet\",\"context\":6}").validate());
+                () -> Models.validate(RunConfig.fromJson("{\"model\":\"wavenet\",\"context\":6}")));
         assertEquals("context", e.field());
     }
 
     /** A short seeded run already beats the count trigram and the MLP's short runs. */
     @Test
     void waveNetLearns() {
-        RunConfig cfg = RunConfig.fromJson("{\"model\":\"wavenet\",\"steps\":1500,\"seed\":3}").validate();
+        RunConfig cfg = Models.validate(RunConfig.fromJson("{\"model\":\"wavenet\",\"steps\":1500,\"seed\":3}"));
         double dev = devAfter(cfg, 1500);
         System.out.printf("wavenet dev after 1500 steps: %.4f%n", dev);
         assertTrue(dev < 2.3, "dev " + dev);

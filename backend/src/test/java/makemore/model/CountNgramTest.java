@@ -9,12 +9,12 @@ import java.util.List;
 import java.util.Random;
 import makemore.data.Corpus;
 import makemore.data.Dataset;
-import makemore.train.RunConfig;
+import makemore.config.RunConfig;
 import org.junit.jupiter.api.Test;
 
 class CountNgramTest {
     static RunConfig ngram(int context, double k) {
-        return RunConfig.fromJson("{\"model\":\"ngram\",\"context\":" + context + ",\"smoothing\":" + k + "}").validate();
+        return Models.validate(RunConfig.fromJson("{\"model\":\"ngram\",\"context\":" + context + ",\"smoothing\":" + k + "}"));
     }
 
     /** Ten copies of "ab": every split sees only ".a", "ab", "b." so each bigram has probability 1 at k = 0. */

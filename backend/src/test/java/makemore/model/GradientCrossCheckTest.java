@@ -1,5 +1,7 @@
 package makemore.model;
 
+import makemore.model.count.NgramTable;
+import makemore.model.tensor.Tensors;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -16,7 +18,7 @@ import java.util.function.Function;
 import makemore.data.Contexts;
 import makemore.data.Corpus;
 import makemore.data.Dataset;
-import makemore.train.RunConfig;
+import makemore.config.RunConfig;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -34,15 +36,15 @@ class GradientCrossCheckTest {
     @ParameterizedTest(name = "mlp batch {0} l2 {1}")
     @CsvSource({"0, 0", "0, 0.5", "8, 0", "8, 0.5"})
     void mlpMatchesAutograd(int batch, double l2) {
-        RunConfig cfg = RunConfig.fromJson("{\"model\":\"mlp\",\"context\":3,\"embDim\":4,\"hidden\":16,\"batch\":"
-                + batch + ",\"l2\":" + l2 + ",\"seed\":7}").validate();
+        RunConfig cfg = Models.validate(RunConfig.fromJson("{\"model\":\"mlp\",\"context\":3,\"embDim\":4,\"hidden\":16,\"batch\":"
+                + batch + ",\"l2\":" + l2 + ",\"seed\":7}"));
         Contexts ctx = Contexts.of(SMALL.words(Corpus.Part.TRAIN), SMALL.vocab(), 3);
         int[] rows = batchRows(ctx.size(), batch, cfg.seed());
         try (Mlp m = (Mlp) Models.create(cfg, SMALL)) {
             List<PtNDArray> params = List.of(m.c, m.w1, m.b1, m.w2, m.b2);
             check(params, p -> {
                 PtNDArray x = ids(p.get(0).getManager(), ctx.x(), rows, 3);
-                NDArray e = Nd.rows((PtNDArray) p.get(0), x).reshape(rows.length, 12);
+                NDArray e = Tensors.rows((PtNDArray) p.get(0), x).reshape(rows.length, 12);
                 NDArray h = e.matMul(p.get(1).transpose()).add(p.get(2)).tanh();
                 NDArray logp = h.matMul(p.get(3).transpose()).add(p.get(4)).logSoftmax(1);
                 NDArray nll = logp.gather(targets(p.get(0).getManager(), ctx.y(), rows), 1).mean().neg();
@@ -55,8 +57,8 @@ class GradientCrossCheckTest {
     @ParameterizedTest(name = "neural n-gram context {0} batch {1} l2 {2}")
     @CsvSource({"1, 0, 20", "2, 0, 100", "1, 16, 20", "2, 16, 0"})
     void neuralNgramMatchesAutograd(int context, int batch, double l2) {
-        RunConfig cfg = RunConfig.fromJson("{\"model\":\"neural\",\"context\":" + context + ",\"batch\":" + batch
-                + ",\"l2\":" + l2 + ",\"seed\":3}").validate();
+        RunConfig cfg = Models.validate(RunConfig.fromJson("{\"model\":\"neural\",\"context\":" + context + ",\"batch\":" + batch
+                + ",\"l2\":" + l2 + ",\"seed\":3}"));
         Contexts ctx = Contexts.of(SMALL.words(Corpus.Part.TRAIN), SMALL.vocab(), context);
         int v = SMALL.vocab().size();
         int[] rows = batchRows(ctx.size(), batch, cfg.seed());
@@ -67,7 +69,7 @@ class GradientCrossCheckTest {
         try (NeuralNgram m = (NeuralNgram) Models.create(cfg, SMALL)) {
             check(List.of(m.w), p -> {
                 PtNDArray x = ids(p.get(0).getManager(), index, rows, 1);
-                NDArray logp = Nd.rows((PtNDArray) p.get(0), x).reshape(rows.length, v).logSoftmax(1);
+                NDArray logp = Tensors.rows((PtNDArray) p.get(0), x).reshape(rows.length, v).logSoftmax(1);
                 NDArray nll = logp.gather(targets(p.get(0).getManager(), ctx.y(), rows), 1).mean().neg();
                 return nll.add(p.get(0).square().mean().mul(l2));
             }, () -> m.step(2.0), 2.0);
@@ -112,7 +114,7 @@ class GradientCrossCheckTest {
     private static void check(List<PtNDArray> params, Function<List<NDArray>, NDArray> loss, Runnable step, double lr) {
         List<float[]> before = params.stream().map(NDArray::toFloatArray).toList();
         List<float[]> expected = new ArrayList<>();
-        try (PtNDManager ref = Nd.newManager(); NDScope scope = new NDScope()) {
+        try (PtNDManager ref = Tensors.newManager(); NDScope scope = new NDScope()) {
             List<NDArray> copies = new ArrayList<>();
             for (int i = 0; i < params.size(); i++) {
                 PtNDArray c = (PtNDArray) ref.create(before.get(i), params.get(i).getShape());

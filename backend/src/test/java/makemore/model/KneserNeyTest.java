@@ -9,16 +9,16 @@ import java.util.List;
 import java.util.Random;
 import makemore.data.Corpus;
 import makemore.data.Dataset;
-import makemore.train.ConfigException;
-import makemore.train.RunConfig;
+import makemore.config.ConfigException;
+import makemore.config.RunConfig;
 import org.junit.jupiter.api.Test;
 
 class KneserNeyTest {
     static final Corpus NAMES = new Corpus(Dataset.builtinNames());
 
     static RunConfig kn(int context, double d) {
-        return RunConfig.fromJson("{\"model\":\"ngram\",\"method\":\"kneser-ney\",\"context\":" + context
-                + ",\"discount\":" + d + "}").validate();
+        return Models.validate(RunConfig.fromJson("{\"model\":\"ngram\",\"method\":\"kneser-ney\",\"context\":" + context
+                + ",\"discount\":" + d + "}"));
     }
 
     /** Every row, for seen and never-seen contexts, is a distribution with no zero. */

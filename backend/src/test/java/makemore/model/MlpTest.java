@@ -16,7 +16,7 @@ import java.util.Random;
 import makemore.data.Contexts;
 import makemore.data.Corpus;
 import makemore.data.Dataset;
-import makemore.train.RunConfig;
+import makemore.config.RunConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,7 +24,7 @@ class MlpTest {
     static final Corpus NAMES = new Corpus(Dataset.builtinNames());
 
     static RunConfig mlp(String extra) {
-        return RunConfig.fromJson("{\"model\":\"mlp\"" + extra + "}").validate();
+        return Models.validate(RunConfig.fromJson("{\"model\":\"mlp\"" + extra + "}"));
     }
 
     @Test
@@ -99,14 +99,14 @@ class MlpTest {
             dev = a.nll(Corpus.Part.DEV);
         }
         assertArrayEquals(first, second, 0.0);
-        double bigram = new CountNgram(RunConfig.fromJson("{\"model\":\"ngram\"}").validate(), NAMES).nll(Corpus.Part.DEV);
+        double bigram = new CountNgram(Models.validate(RunConfig.fromJson("{\"model\":\"ngram\"}")), NAMES).nll(Corpus.Part.DEV);
         assertTrue(dev < bigram - 0.05, "mlp dev " + dev + " vs bigram " + bigram);
     }
 
     /** The bench's fast recipe: the lecture's 200k-step dev loss in 6,000 larger steps (seeded, so exact on CPU). */
     @Test
     void fastRecipeReachesTheLectureDevLoss() {
-        RunConfig cfg = RunConfig.fromJson(makemore.train.Recipes.FAST).validate();
+        RunConfig cfg = Models.validate(RunConfig.fromJson(makemore.config.Recipes.FAST));
         try (LanguageModel m = Models.create(cfg, NAMES)) {
             for (int i = 0; i < cfg.steps(); i++) {
                 m.step(cfg.scheduledLr(cfg.lr(), i));

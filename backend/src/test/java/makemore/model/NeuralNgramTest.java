@@ -5,16 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import makemore.data.Corpus;
 import makemore.data.Dataset;
-import makemore.train.RunConfig;
+import makemore.config.RunConfig;
 import org.junit.jupiter.api.Test;
 
 class NeuralNgramTest {
     @Test
     void withoutL2ItConvergesToTheUnsmoothedCountModel() {
         Corpus c = new Corpus(Dataset.builtinNames());
-        double counts = new CountNgram(RunConfig.fromJson("{\"model\":\"ngram\",\"smoothing\":0}").validate(), c)
+        double counts = new CountNgram(Models.validate(RunConfig.fromJson("{\"model\":\"ngram\",\"smoothing\":0}")), c)
                 .nll(Corpus.Part.TRAIN);
-        RunConfig cfg = RunConfig.fromJson("{\"model\":\"neural\",\"l2\":0,\"lr\":50,\"steps\":600}").validate();
+        RunConfig cfg = Models.validate(RunConfig.fromJson("{\"model\":\"neural\",\"l2\":0,\"lr\":50,\"steps\":600}"));
         try (LanguageModel m = Models.create(cfg, c)) {
             double start = m.nll(Corpus.Part.TRAIN);
             for (int i = 0; i < cfg.steps(); i++) {
@@ -30,8 +30,7 @@ class NeuralNgramTest {
     @Test
     void minibatchStepsLowerTheLossToo() {
         Corpus c = new Corpus(Dataset.builtinNames());
-        RunConfig cfg = RunConfig.fromJson("{\"model\":\"neural\",\"context\":2,\"batch\":64,\"lr\":20,\"l2\":0.001}")
-                .validate();
+        RunConfig cfg = Models.validate(RunConfig.fromJson("{\"model\":\"neural\",\"context\":2,\"batch\":64,\"lr\":20,\"l2\":0.001}"));
         try (LanguageModel m = Models.create(cfg, c)) {
             double start = m.nll(Corpus.Part.DEV);
             for (int i = 0; i < 400; i++) {

@@ -1,5 +1,6 @@
 package makemore.model;
 
+import makemore.model.autograd.AutogradModel;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -10,10 +11,10 @@ import java.util.List;
 import java.util.Random;
 import makemore.data.Corpus;
 import makemore.data.Dataset;
-import makemore.train.ConfigException;
-import makemore.train.RunConfig;
+import makemore.config.ConfigException;
+import makemore.config.RunConfig;
 import makemore.train.RunControl;
-import makemore.train.RunStatus;
+import makemore.event.RunStatus;
 import makemore.train.TrainResult;
 import makemore.train.Trainer;
 import org.junit.jupiter.api.Test;
@@ -26,7 +27,7 @@ class SequenceModelsTest {
     static final Corpus NAMES = AutogradConcurrencyTest.NAMES;
 
     static RunConfig cfg(String json) {
-        return RunConfig.fromJson(json).validate();
+        return Models.validate(RunConfig.fromJson(json));
     }
 
     static TrainResult train(RunConfig c) {
@@ -49,7 +50,7 @@ class SequenceModelsTest {
             assertEquals(204_544, t.parameterCount());
             assertEquals(11_803, r.parameterCount());
             assertEquals(28_315, g.parameterCount());
-            assertEquals(16, t.block);
+            assertEquals(16, t.blockSize());
         }
     }
 

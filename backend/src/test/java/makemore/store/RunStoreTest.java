@@ -1,15 +1,16 @@
 package makemore.store;
 
+import makemore.model.Models;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.List;
-import makemore.model.LanguageModel.EmbeddingPoint;
-import makemore.train.RunConfig;
-import makemore.train.RunEvent;
-import makemore.train.RunStatus;
+import makemore.event.EmbeddingPoint;
+import makemore.config.RunConfig;
+import makemore.event.RunEvent;
+import makemore.event.RunStatus;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,7 +20,7 @@ class RunStoreTest {
     Path dir;
 
     static void exercise(RunStore store) {
-        RunConfig cfg = RunConfig.fromJson("{\"steps\":100}").validate();
+        RunConfig cfg = Models.validate(RunConfig.fromJson("{\"steps\":100}"));
         store.insert("r1", "2026-01-01T00:00:00Z", cfg, RunStatus.QUEUED, "waiting");
         store.insert("r2", "2026-01-02T00:00:00Z", cfg, RunStatus.RUNNING, "");
         store.append("r1", List.of(new RunEvent.Status(0, RunStatus.RUNNING, "go"),

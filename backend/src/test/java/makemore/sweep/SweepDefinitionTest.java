@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
-import makemore.train.ConfigException;
+import makemore.config.ConfigException;
 import makemore.train.LrFinder;
 import org.junit.jupiter.api.Test;
 
@@ -83,7 +83,7 @@ class SweepDefinitionTest {
         // a loss falling to its minimum at lr 0.1 then rising: the suggestion is a decade below, 0.01
         List<double[]> curve = new java.util.ArrayList<>();
         for (int i = 0; i < 1000; i++) {
-            double lr = LrFinder.lrAt(1e-4, 10, i, 1000); // as the finder schedule gives it
+            double lr = makemore.config.RunConfig.finderLr(1e-4, 10, i, 1000); // as the finder schedule gives it
             double x = Math.log10(lr) + 1; // 0 at lr 0.1
             curve.add(new double[] {lr, 2 + x * x});
         }
@@ -91,8 +91,8 @@ class SweepDefinitionTest {
         assertEquals(1000, a.points().size());
         assertTrue(a.minLr() >= 0.1 && a.minLr() <= 0.3, "smoothing lags the raw minimum a little: " + a.minLr());
         assertEquals(a.minLr() / 10, a.suggestion(), 1e-15);
-        assertEquals(1e-4, LrFinder.lrAt(1e-4, 10, 0, 1000), 1e-18);
-        assertEquals(10, LrFinder.lrAt(1e-4, 10, 999, 1000), 1e-9);
+        assertEquals(1e-4, makemore.config.RunConfig.finderLr(1e-4, 10, 0, 1000), 1e-18);
+        assertEquals(10, makemore.config.RunConfig.finderLr(1e-4, 10, 999, 1000), 1e-9);
         LrFinder f = new LrFinder();
         f.observe(1.0);
         assertTrue(!f.shouldStop(f.observe(1.0)));

@@ -1,5 +1,8 @@
 package makemore.train;
 
+import makemore.model.Models;
+import makemore.config.ConfigException;
+import makemore.config.RunConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -10,22 +13,22 @@ import org.junit.jupiter.api.Test;
 
 class RunConfigTest {
     private static ConfigException bad(String json) {
-        return assertThrows(ConfigException.class, () -> RunConfig.fromJson(json).validate());
+        return assertThrows(ConfigException.class, () -> Models.validate(RunConfig.fromJson(json)));
     }
 
     @Test
     void defaultsSuitTheModel() {
-        RunConfig mlp = RunConfig.fromJson("{}").validate();
+        RunConfig mlp = Models.validate(RunConfig.fromJson("{}"));
         assertEquals("mlp", mlp.model());
         assertEquals(3, mlp.context());
         assertEquals(0.1, mlp.lr());
         assertEquals(32, mlp.batch());
-        RunConfig neural = RunConfig.fromJson("{\"model\":\"neural\"}").validate();
+        RunConfig neural = Models.validate(RunConfig.fromJson("{\"model\":\"neural\"}"));
         assertEquals(50.0, neural.lr());
         assertEquals(1, neural.context());
         assertEquals(0, neural.batch());
         assertEquals(0.01, neural.l2());
-        RunConfig ngram = RunConfig.fromJson("{\"model\":\"ngram\",\"lr\":3}").validate();
+        RunConfig ngram = Models.validate(RunConfig.fromJson("{\"model\":\"ngram\",\"lr\":3}"));
         assertEquals(0, ngram.totalSteps());
         assertNull(ngram.lr(), "fields a model does not read are dropped");
         assertNull(ngram.steps());
@@ -58,11 +61,11 @@ class RunConfigTest {
 
     @Test
     void jsonRoundTripsAndSchedulesDecay() {
-        RunConfig c = RunConfig.fromJson("{\"steps\":1000,\"lr\":0.2}").validate();
-        assertEquals(c, RunConfig.fromJson(c.toJson()).validate());
+        RunConfig c = Models.validate(RunConfig.fromJson("{\"steps\":1000,\"lr\":0.2}"));
+        assertEquals(c, Models.validate(RunConfig.fromJson(c.toJson())));
         assertEquals(0.2, c.scheduledLr(c.lr(), 499), 1e-12);
         assertEquals(0.02, c.scheduledLr(c.lr(), 500), 1e-12);
-        RunConfig cos = c.with("schedule", "cosine").validate();
+        RunConfig cos = Models.validate(c.with("schedule", "cosine"));
         assertEquals(0.2, cos.scheduledLr(0.2, 0), 1e-12);
         assertEquals(0.02, cos.scheduledLr(0.2, 1000), 1e-12);
     }
@@ -88,16 +91,16 @@ class RunConfigTest {
         ConfigException e = bad("{\"steps\":1000000,\"evalEvery\":1}");
         assertEquals("evalEvery", e.field());
         assertTrue(e.getMessage().contains("at least 1000"), e.getMessage());
-        RunConfig raised = RunConfig.fromJson("{\"steps\":2000000}").validate();
+        RunConfig raised = Models.validate(RunConfig.fromJson("{\"steps\":2000000}"));
         assertEquals(2000, raised.evalEvery(), "the default rises to steps / 1000");
         assertEquals(2000, raised.sampleEvery());
     }
 
     @Test
     void lrChangesAreCheckedAndKept() {
-        RunConfig c = RunConfig.fromJson("{\"steps\":100,\"lrChanges\":[{\"step\":10,\"lr\":0.05}]}").validate();
+        RunConfig c = Models.validate(RunConfig.fromJson("{\"steps\":100,\"lrChanges\":[{\"step\":10,\"lr\":0.05}]}"));
         assertEquals(List.of(new RunConfig.LrPoint(10, 0.05)), c.lrChanges());
-        assertEquals(c, RunConfig.fromJson(c.toJson()).validate());
+        assertEquals(c, Models.validate(RunConfig.fromJson(c.toJson())));
         assertEquals("lrChanges", bad("{\"steps\":100,\"lrChanges\":[{\"step\":100,\"lr\":0.05}]}").field());
         assertEquals("lrChanges", bad("{\"steps\":100,\"lrChanges\":[{\"step\":5,\"lr\":0}]}").field());
     }
@@ -105,7 +108,7 @@ class RunConfigTest {
     @Test
     void everyRegisteredDefaultIsValid() {
         for (var spec : makemore.model.Models.all()) {
-            RunConfig c = RunConfig.fromJson("{\"model\":\"" + spec.name() + "\"}").validate();
+            RunConfig c = Models.validate(RunConfig.fromJson("{\"model\":\"" + spec.name() + "\"}"));
             for (var f : spec.fields()) {
                 assertTrue(RunConfig.fieldNames().contains(f.name()), f.name() + " is a RunConfig field");
             }

@@ -1,5 +1,8 @@
 package makemore.train;
 
+import makemore.config.RunConfig;
+import makemore.event.RunEvent;
+import makemore.event.RunStatus;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,7 +19,7 @@ class TrainerTest {
     static final Corpus NAMES = new Corpus(Dataset.builtinNames());
 
     static TrainResult train(String json, RunControl control, List<RunEvent> events) {
-        RunConfig cfg = RunConfig.fromJson(json).validate();
+        RunConfig cfg = Models.validate(RunConfig.fromJson(json));
         try (LanguageModel m = Models.create(cfg, NAMES)) {
             return new Trainer(cfg, NAMES, m, control, events::add).run();
         }
@@ -57,8 +60,7 @@ class TrainerTest {
     void stopsBetweenStepsAndRecordsLearningRateChanges() {
         RunControl control = new RunControl();
         List<RunEvent> events = new ArrayList<>();
-        RunConfig cfg = RunConfig.fromJson("{\"model\":\"mlp\",\"steps\":100000,\"hidden\":16,\"evalEvery\":100000}")
-                .validate();
+        RunConfig cfg = Models.validate(RunConfig.fromJson("{\"model\":\"mlp\",\"steps\":100000,\"hidden\":16,\"evalEvery\":100000}"));
         control.planLr(50, 0.05);
         try (LanguageModel m = Models.create(cfg, NAMES)) {
             TrainResult r = new Trainer(cfg, NAMES, m, control, e -> {
@@ -104,8 +106,7 @@ class TrainerTest {
     void aRunStoppedRightAfterAnEvaluationDoesNotStoreItTwice() {
         RunControl control = new RunControl();
         List<RunEvent> events = new ArrayList<>();
-        RunConfig cfg = RunConfig.fromJson("{\"model\":\"mlp\",\"steps\":100000,\"hidden\":16,\"evalEvery\":200}")
-                .validate();
+        RunConfig cfg = Models.validate(RunConfig.fromJson("{\"model\":\"mlp\",\"steps\":100000,\"hidden\":16,\"evalEvery\":200}"));
         try (LanguageModel m = Models.create(cfg, NAMES)) {
             TrainResult r = new Trainer(cfg, NAMES, m, control, e -> {
                 events.add(e);

@@ -1,5 +1,6 @@
 package makemore.web;
 
+import makemore.model.Models;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -13,7 +14,6 @@ import java.net.http.WebSocket;
 import java.util.ArrayList;
 import java.util.List;
 import makemore.store.RunStore;
-import makemore.train.RunConfig;
 import org.junit.jupiter.api.Test;
 
 class LabServerTest extends ServerTestBase {
@@ -212,14 +212,14 @@ class LabServerTest extends ServerTestBase {
         java.lang.reflect.Field f = makemore.lab.RunService.class.getDeclaredField("queued");
         f.setAccessible(true);
         var queued = (java.util.concurrent.atomic.AtomicInteger) f.get(runs);
-        queued.addAndGet(makemore.lab.RunService.MAX_QUEUED); // as if 1,000 runs were waiting
+        queued.addAndGet(makemore.config.Limits.QUEUED_RUNS); // as if 1,000 runs were waiting
         try {
             HttpResponse<String> r = send("POST", "/api/runs", "{\"model\":\"ngram\"}");
             assertEquals(429, r.statusCode(), r.body());
             assertTrue(json(r).get("error").asText().contains("1000 runs are already queued"), r.body());
             assertEquals(0, json(send("GET", "/api/runs", null)).size());
         } finally {
-            queued.addAndGet(-makemore.lab.RunService.MAX_QUEUED);
+            queued.addAndGet(-makemore.config.Limits.QUEUED_RUNS);
         }
         createRun("{\"model\":\"ngram\"}");
     }
@@ -265,7 +265,7 @@ class LabServerTest extends ServerTestBase {
         server = null;
         // a process that died mid-run leaves its row 'running'
         try (RunStore store = new RunStore(dir.resolve("lab.db").toString())) {
-            store.insert("deadrun123", "2026-01-01T00:00:00Z", RunConfig.defaults(), makemore.train.RunStatus.RUNNING, "");
+            store.insert("deadrun123", "2026-01-01T00:00:00Z", Models.defaults(), makemore.event.RunStatus.RUNNING, "");
         }
         server = newServer();
         JsonNode list = json(send("GET", "/api/runs", null));

@@ -1,0 +1,239 @@
+package makemore.config;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.InputCoercionException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The one run configuration: REST body, DB column, CLI --config and share-link payload are all this JSON.
+ * Which fields a model reads, their defaults and ranges come from its {@link ModelSchema}, which the model registry
+ * passes in: {@link #resolve} fills them in and drops the rest, {@link #validate} is the only place ranges are
+ * checked.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record RunConfig(
+        String dataset,
+        String model,
+        Integer context,
+        Double smoothing,
+        Double l2,
+        Double lr,
+        String schedule,
+        Double decayAt,
+        Double decayFactor,
+        Integer embDim,
+        Integer hidden,
+        Integer batch,
+        Integer steps,
+        Long seed,
+        Integer evalEvery,
+        Integer sampleEvery,
+        Double temperature,
+        Integer layers,
+        Integer heads,
+        String optimizer,
+        Double weightDecay,
+        Double beta1,
+        Double beta2,
+        Double clip,
+        Double dropout,
+        Boolean batchnorm,
+        String init,
+        String method,
+        Double discount,
+        List<LrPoint> lrChanges,
+        Double lrMin,
+        Double lrMax) {
+
+
+    /** A learning-rate change replayed at {@code step}: how a steered run becomes reproducible. */
+    public record LrPoint(long step, double lr) {}
+
+    /** Rejects unknown fields, duplicate keys, trailing data and strings where numbers belong. */
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+            .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
+
+    /** Parses JSON strictly: every problem is a {@link ConfigException} naming the field. An empty body is refused. */
+    public static RunConfig fromJson(String json) {
+        if (json == null || json.isBlank()) {
+            throw new ConfigException("config", "the config is empty: send a JSON object ({} takes every default)");
+        }
+        try {
+            JsonNode tree = JSON.readTree(json);
+            if (tree == null || !tree.isObject()) {
+                throw new ConfigException("config", "the config must be a JSON object, got "
+                        + (tree == null ? "nothing" : tree.getNodeType().toString().toLowerCase()));
+            }
+            return JSON.treeToValue(tree, RunConfig.class);
+        } catch (UnrecognizedPropertyException e) {
+            throw new ConfigException(e.getPropertyName(), "unknown field '" + e.getPropertyName()
+                    + "'; known fields: " + String.join(", ", fieldNames()));
+        } catch (JsonMappingException e) {
+            String field = e.getPath().isEmpty() ? null : e.getPath().get(e.getPath().size() - 1).getFieldName();
+            field = field == null ? "config" : field;
+            String why = e instanceof MismatchedInputException ? "has the wrong type" : "cannot be read";
+            throw new ConfigException(field, "'" + field + "' " + why + " (" + e.getOriginalMessage().split("\n")[0]
+                    + ")");
+        } catch (InputCoercionException e) {
+            String field = e.getProcessor() == null ? null : currentName(e);
+            field = field == null ? "config" : field;
+            throw new ConfigException(field, "'" + field + "' is out of range for its type");
+        } catch (JsonProcessingException e) {
+            String m = e.getOriginalMessage();
+            throw new ConfigException("config", "config is not valid JSON: " + m.split("\n")[0]);
+        }
+    }
+
+    private static String currentName(InputCoercionException e) {
+        try {
+            return e.getProcessor().getParsingContext().getCurrentName();
+        } catch (RuntimeException ignored) {
+            return null;
+        }
+    }
+
+    public String toJson() {
+        try {
+            return JSON.writeValueAsString(this);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The model a config without one trains. */
+    public static final String DEFAULT_MODEL = "mlp";
+
+    /** Every field name any model may use (the JSON keys and the CLI flags). */
+    public static List<String> fieldNames() {
+        return Arrays.stream(RunConfig.class.getRecordComponents()).map(c -> c.getName()).toList();
+    }
+
+    /**
+     * Fills the fields the chosen model reads with its defaults and drops those it does not read, so a stored
+     * config says exactly what shaped the run. evalEvery defaults to at least steps / {@link Limits#MAX_EVALS}, and
+     * sampleEvery to evalEvery.
+     */
+    public RunConfig resolve(ModelSchema spec) {
+        ObjectNode given = JSON.valueToTree(this);
+        ObjectNode out = JSON.createObjectNode();
+        out.put("dataset", dataset == null ? "names" : dataset);
+        out.put("model", spec.name());
+        for (FieldSpec f : spec.fields()) {
+            JsonNode v = given.get(f.name());
+            out.set(f.name(), v != null && !v.isNull() ? v : JSON.valueToTree(f.dflt()));
+        }
+        if (spec.field("evalEvery").isPresent() && evalEvery == null && out.path("steps").isInt()) {
+            int floor = (out.get("steps").asInt() + Limits.MAX_EVALS - 1) / Limits.MAX_EVALS;
+            out.put("evalEvery", Math.max(out.get("evalEvery").asInt(), floor));
+        }
+        if (spec.field("sampleEvery").isPresent() && sampleEvery == null) {
+            out.set("sampleEvery", out.get("evalEvery"));
+        }
+        if (lrChanges != null && !lrChanges.isEmpty() && spec.trainable()) {
+            out.set("lrChanges", JSON.valueToTree(lrChanges));
+        }
+        try {
+            return JSON.treeToValue(out, RunConfig.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a model's default does not fit its field: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /** Resolves defaults and checks every range; throws a {@link ConfigException} naming the first bad field. */
+    public RunConfig validate(ModelSchema spec) {
+        RunConfig c = resolve(spec);
+        if (c.dataset.isBlank() || c.dataset.length() > 300) {
+            throw new ConfigException("dataset", "dataset must be a dataset name or file path of 1..300 characters");
+        }
+        JsonNode values = JSON.valueToTree(c);
+        for (FieldSpec f : spec.fields()) {
+            JsonNode v = values.get(f.name());
+            if (v == null || v.isNull()) {
+                throw new ConfigException(f.name(), f.name() + " is required");
+            }
+            f.check(f.type().equals("choice") ? v.asText() : f.type().equals("bool") ? v.asBoolean() : v.numberValue());
+        }
+        if (spec.field("evalEvery").isPresent()) {
+            int floor = (c.steps + Limits.MAX_EVALS - 1) / Limits.MAX_EVALS;
+            if (c.evalEvery < floor) {
+                throw new ConfigException("evalEvery", "evalEvery must be at least " + floor + " for " + c.steps
+                        + " steps: a run is evaluated at most " + Limits.MAX_EVALS + " times, got " + c.evalEvery);
+            }
+            if (c.sampleEvery != 0 && c.sampleEvery < floor) {
+                throw new ConfigException("sampleEvery", "sampleEvery must be 0 or at least " + floor + " for "
+                        + c.steps + " steps (at most " + Limits.MAX_EVALS + " live samples a run), got " + c.sampleEvery);
+            }
+        }
+        if (c.lrChanges != null) {
+            long prev = -1;
+            for (LrPoint p : c.lrChanges) {
+                if (p.step() <= prev || p.step() < 0 || p.step() >= c.steps) {
+                    throw new ConfigException("lrChanges", "lrChanges must have increasing steps in [0, " + c.steps
+                            + "), got step " + p.step());
+                }
+                if (!Limits.LR.contains(p.lr())) {
+                    throw new ConfigException("lrChanges", "lrChanges: lr must be in " + Limits.LR + ", got " + p.lr()
+                            + " at step " + p.step());
+                }
+                prev = p.step();
+            }
+            if (c.lrChanges.size() > Limits.MAX_LR_CHANGES) {
+                throw new ConfigException("lrChanges", "at most " + Limits.MAX_LR_CHANGES + " learning-rate changes a run");
+            }
+        }
+        if ("finder".equals(c.schedule) && !(c.lrMin < c.lrMax)) {
+            throw new ConfigException("lrMax", "the LR finder needs lrMin < lrMax, got " + c.lrMin + " and " + c.lrMax);
+        }
+        spec.checkAcross(c);
+        return c;
+    }
+
+    /** Optimisation steps, 0 for models fitted in closed form (which have no steps field). */
+    public int totalSteps() {
+        return steps == null ? 0 : steps;
+    }
+
+    /** The learning rate the schedule gives at {@code step} (0-based) of {@code steps}. */
+    public double scheduledLr(double baseLr, int step) {
+        return switch (schedule == null ? "constant" : schedule) {
+            case "step" -> step < decayAt * steps ? baseLr : baseLr * decayFactor;
+            case "cosine" -> {
+                double floor = baseLr * decayFactor;
+                yield floor + 0.5 * (baseLr - floor) * (1 + Math.cos(Math.PI * step / Math.max(1, steps)));
+            }
+            case "finder" -> finderLr(lrMin, lrMax, step, steps);
+            default -> baseLr;
+        };
+    }
+
+    /** The LR finder's rate at {@code step} (0-based) of {@code steps}: lrMin at the first, lrMax at the last. */
+    public static double finderLr(double lrMin, double lrMax, int step, int steps) {
+        double t = steps <= 1 ? 0 : (double) step / (steps - 1);
+        return lrMin * Math.pow(lrMax / lrMin, t);
+    }
+
+    /** A copy with one field replaced (by name, as in the JSON); the result is not validated. */
+    public RunConfig with(String field, Object value) {
+        ObjectNode node = JSON.valueToTree(this);
+        node.set(field, JSON.valueToTree(value));
+        return fromJson(node.toString());
+    }
+}
