@@ -1,5 +1,6 @@
 package makemore.bench;
 
+import makemore.lab.TrainingRun;
 import makemore.cli.Args;
 import makemore.cli.Cli;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -16,13 +17,10 @@ import java.util.Locale;
 import java.util.Map;
 import makemore.data.Corpus;
 import makemore.model.CountNgram;
-import makemore.model.LanguageModel;
 import makemore.model.Models;
 import makemore.config.RunConfig;
 import makemore.config.Recipes;
-import makemore.train.RunControl;
 import makemore.train.TrainResult;
-import makemore.train.Trainer;
 
 /**
  * Quality and speed on a dataset, with the PyTorch reference run in the same go when asked (--ref FILE):
@@ -162,10 +160,7 @@ public final class Bench {
     }
 
     private static TrainResult train(RunConfig cfg, Corpus corpus, java.util.function.Consumer<makemore.event.RunEvent> l) {
-        RunConfig c = Models.validate(cfg);
-        try (LanguageModel m = Models.create(c, corpus)) {
-            return new Trainer(c, corpus, m, new RunControl(), l).run();
-        }
+        return TrainingRun.of(Models.validate(cfg), corpus).listener(l).run();
     }
 
     /** 0.1 rather than 0.100000. */

@@ -4,14 +4,12 @@ import java.io.PrintStream;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import makemore.lab.TrainingRun;
 import makemore.data.Corpus;
-import makemore.model.LanguageModel;
 import makemore.model.Models;
 import makemore.config.Recipes;
 import makemore.config.RunConfig;
-import makemore.train.RunControl;
 import makemore.train.TrainResult;
-import makemore.train.Trainer;
 
 /**
  * The bench's parts for lecture 3 and 5: BatchNorm MLP against the plain one at equal steps, the WaveNet's dev and
@@ -32,13 +30,13 @@ final class DeepBench {
             for (boolean bn : new boolean[] {false, true}) {
                 RunConfig cfg = RunConfig.fromJson(Recipes.LECTURE).with("dataset", dataset).with("steps", steps)
                         .with("evalEvery", steps).with("sampleEvery", 0).with("batchnorm", bn).with("batch", batch);
-                Run run = train(cfg, corpus);
-                dev[bn ? 1 : 0] = run.result.dev();
+                TrainResult run = train(cfg, corpus);
+                dev[bn ? 1 : 0] = run.dev();
                 out.printf(Locale.ROOT, "mlp lecture recipe, batch %d, %s, %d steps: train %.4f dev %.4f | %.0f steps/s"
-                        + " | %.1f s%n", batch, bn ? "batchnorm + kaiming" : "plain (kaiming)", run.result.steps(),
-                        run.result.train(), run.result.dev(), run.result.stepsPerSec(), run.result.seconds());
-                r.put((bn ? "batchnorm" : "plain") + batch, Map.of("dev", run.result.dev(), "train",
-                        run.result.train(), "stepsPerSec", run.result.stepsPerSec(), "seconds", run.result.seconds()));
+                        + " | %.1f s%n", batch, bn ? "batchnorm + kaiming" : "plain (kaiming)", run.steps(),
+                        run.train(), run.dev(), run.stepsPerSec(), run.seconds());
+                r.put((bn ? "batchnorm" : "plain") + batch, Map.of("dev", run.dev(), "train",
+                        run.train(), "stepsPerSec", run.stepsPerSec(), "seconds", run.seconds()));
             }
             out.printf(Locale.ROOT, "batch %d: batchnorm dev minus plain dev = %+.4f (negative: batchnorm better)%n",
                     batch, dev[1] - dev[0]);
@@ -50,12 +48,12 @@ final class DeepBench {
     static void waveNet(Corpus corpus, String dataset, int steps, PrintStream out, Map<String, Object> result) {
         RunConfig cfg = RunConfig.fromJson("{\"model\":\"wavenet\"}").with("dataset", dataset).with("steps", steps)
                 .with("evalEvery", Math.max(1, steps / 10)).with("sampleEvery", 0);
-        Run run = train(cfg, corpus);
+        TrainResult run = train(cfg, corpus);
         out.printf(Locale.ROOT, "wavenet (lecture 5), %d steps: train %.4f dev %.4f | %.0f steps/s | %.1f s wall"
-                + " (training %.1f s)%n", run.result.steps(), run.result.train(), run.result.dev(),
-                run.result.stepsPerSec(), run.result.seconds(), run.result.steps() / run.result.stepsPerSec());
-        result.put("wavenet", Map.of("steps", run.result.steps(), "train", run.result.train(), "dev",
-                run.result.dev(), "stepsPerSec", run.result.stepsPerSec(), "seconds", run.result.seconds()));
+                + " (training %.1f s)%n", run.steps(), run.train(), run.dev(),
+                run.stepsPerSec(), run.seconds(), run.steps() / run.stepsPerSec());
+        result.put("wavenet", Map.of("steps", run.steps(), "train", run.train(), "dev",
+                run.dev(), "stepsPerSec", run.stepsPerSec(), "seconds", run.seconds()));
     }
 
     /**
@@ -69,27 +67,20 @@ final class DeepBench {
                 "{\"model\":\"wavenet\",\"steps\":5000,\"evalEvery\":1000}",
                 "{\"model\":\"transformer\",\"steps\":1000}"}) {
             RunConfig cfg = RunConfig.fromJson(json).with("dataset", dataset).with("sampleEvery", 0);
-            Run run = train(cfg, corpus);
-            double trainSeconds = run.result.steps() / run.result.stepsPerSec();
-            double healthSeconds = run.healthNanos / 1e9;
+            TrainResult run = train(cfg, corpus);
+            double trainSeconds = run.steps() / run.stepsPerSec();
+            double healthSeconds = run.healthSeconds();
             double share = 100 * healthSeconds / trainSeconds;
             String name = Models.validate(cfg).model() + (Boolean.TRUE.equals(cfg.batchnorm()) ? "+batchnorm" : "");
             out.printf(Locale.ROOT, "layer health, %s, %d steps, evaluated every %d: %.3f s measuring vs %.2f s training"
-                    + " = %.2f%%%n", name, run.result.steps(), Models.validate(cfg).evalEvery(), healthSeconds, trainSeconds,
+                    + " = %.2f%%%n", name, run.steps(), Models.validate(cfg).evalEvery(), healthSeconds, trainSeconds,
                     share);
             r.put(name, Map.of("healthSeconds", healthSeconds, "trainSeconds", trainSeconds, "percent", share));
         }
         result.put("health", r);
     }
 
-    private record Run(TrainResult result, long healthNanos) {}
-
-    private static Run train(RunConfig cfg, Corpus corpus) {
-        RunConfig c = Models.validate(cfg);
-        try (LanguageModel m = Models.create(c, corpus)) {
-            Trainer t = new Trainer(c, corpus, m, new RunControl(), e -> {});
-            TrainResult r = t.run();
-            return new Run(r, t.healthNanos());
-        }
+    private static TrainResult train(RunConfig cfg, Corpus corpus) {
+        return TrainingRun.of(Models.validate(cfg), corpus).run();
     }
 }

@@ -1,5 +1,6 @@
 package makemore.bench;
 
+import makemore.lab.TrainingRun;
 import makemore.web.LabOptions;
 import makemore.web.LabServer;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -16,12 +17,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import makemore.data.Corpus;
-import makemore.lab.CountCache;
-import makemore.model.LanguageModel;
 import makemore.store.RunStore;
 import makemore.sweep.SweepDefinition;
-import makemore.train.RunControl;
-import makemore.train.Trainer;
 
 /**
  * What a sweep costs beyond its runs: a 20-point smoothing sweep of the count trigram through the server as the
@@ -166,9 +163,7 @@ public final class SweepBench {
         Corpus corpus = server.runs().corpus("names");
         long t0 = System.nanoTime();
         for (var p : points) {
-            try (LanguageModel m = CountCache.create(p.config(), corpus)) {
-                new Trainer(p.config(), corpus, m, new RunControl(), e -> { }).run();
-            }
+            TrainingRun.of(p.config(), corpus).run();
         }
         return (System.nanoTime() - t0) / 1e6;
     }

@@ -1,5 +1,6 @@
 package makemore.bench;
 
+import makemore.lab.TrainingRun;
 import makemore.cli.Args;
 import makemore.cli.Cli;
 import ai.djl.engine.Engine;
@@ -24,9 +25,7 @@ import makemore.data.Corpus;
 import makemore.model.LanguageModel;
 import makemore.model.Models;
 import makemore.config.RunConfig;
-import makemore.train.RunControl;
 import makemore.event.RunEvent;
-import makemore.train.Trainer;
 
 /**
  * The transformer against makemore.py: steps/s of both, same config (n_layer 4, n_head 4, n_embd 64, batch 32,
@@ -233,9 +232,7 @@ final class TransformerBench {
 
     private static makemore.train.TrainResult train(RunConfig cfg, Corpus corpus,
             java.util.function.Consumer<RunEvent> listener) {
-        try (LanguageModel m = Models.create(cfg, corpus)) {
-            return new Trainer(cfg, corpus, m, new RunControl(), listener).run();
-        }
+        return TrainingRun.of(cfg, corpus).listener(listener).run();
     }
 
     static double median(List<Double> v) {

@@ -3,6 +3,7 @@ package makemore.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,17 +14,16 @@ import java.util.Map;
 import java.util.Random;
 import makemore.config.Limits;
 import makemore.data.Corpus;
+import makemore.lab.TrainingRun;
 import makemore.data.Dataset;
 import makemore.data.DatasetException;
 import makemore.model.LanguageModel;
 import makemore.model.Models;
 import makemore.config.ConfigException;
 import makemore.config.RunConfig;
-import makemore.train.RunControl;
 import makemore.event.RunEvent;
 import makemore.event.RunStatus;
 import makemore.train.TrainResult;
-import makemore.train.Trainer;
 
 /** Headless commands on the same engine as the server: train, sample, sweep. */
 public final class Cli {
@@ -56,7 +56,7 @@ public final class Cli {
         } catch (UsageException | DatasetException e) {
             System.err.println("error: " + e.getMessage());
             return 2;
-        } catch (IOException e) {
+        } catch (IOException | UncheckedIOException e) {
             System.err.println("error: " + e.getMessage());
             return 1;
         }
@@ -105,16 +105,18 @@ public final class Cli {
         a.requireEmpty();
         Corpus corpus = new Corpus(dataset(cfg.dataset()));
         Models.checkFits(cfg, corpus);
-        TrainResult r;
-        try (LanguageModel model = Models.create(cfg, corpus)) {
-            ProgressBar bar = new ProgressBar(cfg, quiet ? null : err);
-            r = new Trainer(cfg, corpus, model, new RunControl(), bar).run();
-            bar.done();
-            if (save != null && r.status() == RunStatus.FINISHED) {
-                model.save(Path.of(save));
-                Files.writeString(Path.of(save + ".json"), cfg.toJson());
+        ProgressBar bar = new ProgressBar(cfg, quiet ? null : err);
+        TrainResult r = TrainingRun.of(cfg, corpus).listener(bar).atEnd((model, result) -> {
+            if (save != null && result.status() == RunStatus.FINISHED) {
+                try {
+                    model.save(Path.of(save));
+                    Files.writeString(Path.of(save + ".json"), cfg.toJson());
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
             }
-        }
+        }).run();
+        bar.done();
         if (!json) {
             out.printf("%s: %s%n", r.status().label(), r.message());
             out.printf("train %.4f  dev %.4f  (%d steps in %.1f s, %.0f steps/s)%n", r.train(), r.dev(), r.steps(),

@@ -17,22 +17,19 @@ import java.util.Map;
 import java.util.function.Consumer;
 import makemore.data.Corpus;
 import makemore.lab.Checkpoints;
-import makemore.lab.CountCache;
-import makemore.model.LanguageModel;
+import makemore.lab.SweepJudge;
+import makemore.lab.TrainingRun;
 import makemore.model.Models;
 import makemore.store.RunStore;
 import makemore.store.StoreWriter;
 import makemore.store.SweepStore;
-import makemore.sweep.Pruner;
 import makemore.sweep.SweepDefinition;
 import makemore.sweep.SweepView;
 import makemore.config.ConfigException;
 import makemore.config.RunConfig;
-import makemore.train.RunControl;
 import makemore.event.RunEvent;
 import makemore.event.RunStatus;
 import makemore.train.TrainResult;
-import makemore.train.Trainer;
 
 /**
  * {@code ./lab sweep}: every train flag sets the base config; {@code --param NAME} with {@code --values a,b,c} or
@@ -245,26 +242,9 @@ final class SweepCommand {
             bar(err, done + 1, total, label + ": cancelled (the sweep was stopped)");
             return RunStatus.STOPPED;
         }
-        RunControl control = new RunControl();
-        TrainResult r;
-        try (LanguageModel model = CountCache.create(p.config(), corpus)) {
-            // best-dev parameters where a lab on this data directory looks, as its own trainers keep them
-            Consumer<RunEvent> keep = Checkpoints.keepBestDev(model, Checkpoints.file(paramsDir, run));
-            r = new Trainer(p.config(), corpus, model, control, e -> {
-                keep.accept(e);
-                writer.offer(run, e);
-                if (e instanceof RunEvent.Eval ev && ev.split().equals("dev") && !control.stopRequested()) {
-                    if ("stopped".equals(sweeps.get(id).map(SweepStore.Sweep::status).orElse(""))) {
-                        control.requestStop(); // the sweep was stopped from the page or another process
-                    } else if (sweep.prune() != null) {
-                        String why = Pruner.verdict(sweep.prune(), ev.step(), ev.loss(), sweeps.finishedDevs(id, ev.step()));
-                        if (why != null) {
-                            control.requestStop(RunStatus.PRUNED, why);
-                        }
-                    }
-                }
-            }).run();
-        }
+        // best-dev parameters where a lab on this data directory looks, as its own trainers keep them
+        TrainResult r = TrainingRun.of(p.config(), corpus).keepBestDev(Checkpoints.file(paramsDir, run))
+                .judge(SweepJudge.of(sweeps, id, sweep.prune())).listener(e -> writer.offer(run, e)).run();
         writer.flush(); // the next point's pruner, and other processes, see this one finished
         bar(err, done + 1, total, String.format(Locale.ROOT, "%s: %s, train %.4f dev %.4f", label, r.status().label(),
                 r.train(), r.dev()));

@@ -15,7 +15,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import makemore.data.Corpus;
 import makemore.data.DatasetException;
-import makemore.model.LanguageModel;
 import makemore.model.Models;
 import makemore.store.RunRecord;
 import makemore.store.RunStore;
@@ -26,7 +25,6 @@ import makemore.config.RunConfig;
 import makemore.event.RunEvent;
 import makemore.event.RunStatus;
 import makemore.train.TrainResult;
-import makemore.train.Trainer;
 
 /**
  * Runs as the lab sees them: created, queued on a bounded pool of trainers, streamed to subscribers, stored,
@@ -93,7 +91,7 @@ public final class RunService implements AutoCloseable {
             throw e;
         }
         live.put(id, run);
-        trainers.submit(() -> train(run, corpus));
+        trainers.submit(() -> train(run, corpus, null));
         return id;
     }
 
@@ -123,14 +121,16 @@ public final class RunService implements AutoCloseable {
 
     /**
      * Queues a run the caller has already validated and stored as queued (in its own transaction); {@code tap}
-     * hears every event of the run, on the trainer thread, and must not block.
+     * hears every event of the run, on the trainer thread, and must not block; {@code judge} may stop it after each
+     * dev evaluation.
      */
-    public void enqueueStored(String id, String created, RunConfig cfg, Corpus corpus, Consumer<RunEvent> tap) {
+    public void enqueueStored(String id, String created, RunConfig cfg, Corpus corpus, Consumer<RunEvent> tap,
+            TrainingRun.DevJudge judge) {
         LiveRun run = new LiveRun(id, created, cfg);
         run.subscribe(tap);
         live.put(id, run);
         queued.incrementAndGet(); // counted, not refused: a sweep bounds its own points
-        trainers.submit(() -> train(run, corpus));
+        trainers.submit(() -> train(run, corpus, judge));
     }
 
     /** Asks a queued or training run to stop and end as {@code as}; false when it is not live here. */
@@ -148,7 +148,7 @@ public final class RunService implements AutoCloseable {
         writer.flush();
     }
 
-    private void train(LiveRun run, Corpus corpus) {
+    private void train(LiveRun run, Corpus corpus, TrainingRun.DevJudge judge) {
         queued.decrementAndGet();
         Path params = paramsFile(run.id);
         try {
@@ -161,15 +161,10 @@ public final class RunService implements AutoCloseable {
                         ? run.control.stopReason() : "cancelled before it started"));
                 return;
             }
-            try (LanguageModel model = CountCache.create(run.config, corpus)) {
-                // the run keeps its best-dev parameters: samples, probes and the test score use them
-                Consumer<RunEvent> keep = Checkpoints.keepBestDev(model, params);
-                TrainResult r = new Trainer(run.config, corpus, model, run.control, e -> {
-                    keep.accept(e);
-                    emit(run, e);
-                }).run();
-                assert r.status().terminal();
-            }
+            // the run keeps its best-dev parameters: samples, probes and the test score use them
+            TrainResult r = TrainingRun.of(run.config, corpus).control(run.control).keepBestDev(params).judge(judge)
+                    .listener(e -> emit(run, e)).run();
+            assert r.status().terminal();
         } catch (Throwable e) { // an Error too: this trainer thread goes on to the next run
             if (!run.status().terminal()) {
                 String why = e.getMessage() == null ? "out of memory or an internal error" : e.getMessage();

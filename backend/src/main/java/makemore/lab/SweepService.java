@@ -14,7 +14,6 @@ import makemore.data.Corpus;
 import makemore.model.Models;
 import makemore.store.RunStore;
 import makemore.store.SweepStore;
-import makemore.sweep.Pruner;
 import makemore.sweep.SweepDefinition;
 import makemore.sweep.SweepView;
 import makemore.config.ConfigException;
@@ -23,7 +22,7 @@ import makemore.event.RunStatus;
 
 /**
  * Sweeps in the lab: a definition becomes ordinary runs queued on the same trainers as any run; their events are
- * tapped to keep each point's latest state (for views and watchers) and to prune. Points that other processes
+ * tapped to keep each point's latest state (for views and watchers); {@link SweepJudge} prunes them. Points that other processes
  * train on the same database (cluster jobs) are seen through the store: watchers are polled for those.
  */
 public final class SweepService implements AutoCloseable {
@@ -44,15 +43,13 @@ public final class SweepService implements AutoCloseable {
         final int index;
         final int group;
         final Map<String, Object> params;
-        final SweepDefinition.Prune prune;
         volatile SweepStore.PointRun state;
 
-        Tracked(String sweep, SweepDefinition.Point p, String run, SweepDefinition.Prune prune) {
+        Tracked(String sweep, SweepDefinition.Point p, String run) {
             this.sweep = sweep;
             this.index = p.index();
             this.group = p.group();
             this.params = p.params();
-            this.prune = prune;
             this.state = new SweepStore.PointRun(p.index(), run, RunStatus.QUEUED, RunStatus.WAITING, 0,
                     null, null, null, null);
         }
@@ -93,15 +90,15 @@ public final class SweepService implements AutoCloseable {
         for (int i = 0; i < points.size(); i++) {
             SweepDefinition.Point p = points.get(i);
             String run = newRuns.get(i).id();
-            Tracked t = new Tracked(id, p, run, def.prune());
+            Tracked t = new Tracked(id, p, run);
             tracked.put(run, t);
             runs.enqueueStored(run, created, p.config(), corpus, e -> {
                 try {
                     onEvent(t, e);
-                } catch (RuntimeException ex) { // a view or pruning problem must never fail the run itself
+                } catch (RuntimeException ex) { // a view problem must never fail the run itself
                     System.err.println("sweep " + id + " point " + t.index + ": " + ex);
                 }
-            });
+            }, SweepJudge.of(store, id, def.prune()));
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("id", id);
@@ -109,7 +106,7 @@ public final class SweepService implements AutoCloseable {
         return out;
     }
 
-    /** On the trainer thread: keep the point's state, tell watchers at once, prune. Never blocks for long. */
+    /** On the trainer thread: keep the point's state and tell watchers at once. Never blocks. */
     private void onEvent(Tracked t, RunEvent e) {
         SweepStore.PointRun s = t.state;
         if (e instanceof RunEvent.Eval ev) {
@@ -120,12 +117,6 @@ public final class SweepService implements AutoCloseable {
             }
             t.state = new SweepStore.PointRun(t.index, s.run(), s.status(), s.message(), Math.max(s.step(), ev.step()),
                     best, dev ? s.train() : Double.valueOf(ev.loss()), dev ? Double.valueOf(ev.loss()) : s.dev(), null);
-            if (dev && t.prune != null && s.status() == RunStatus.RUNNING) {
-                String why = Pruner.verdict(t.prune, ev.step(), ev.loss(), store.finishedDevs(t.sweep, ev.step()));
-                if (why != null) {
-                    runs.requestStop(s.run(), RunStatus.PRUNED, why);
-                }
-            }
         } else if (e instanceof RunEvent.Status st) {
             t.state = new SweepStore.PointRun(t.index, s.run(), st.status(), st.message(), Math.max(s.step(), st.step()),
                     s.bestDev(), s.train(), s.dev(), null);

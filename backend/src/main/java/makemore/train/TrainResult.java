@@ -13,4 +13,5 @@ public record TrainResult(
         double dev,
         double seconds,
         double stepsPerSec,
-        List<RunEvent.Sample> samples) {}
+        List<RunEvent.Sample> samples,
+        double healthSeconds) {}

@@ -162,7 +162,7 @@ public final class Trainer {
         return nll;
     }
 
-    /** Layer statistics on one batch, for models that have layers to show; its cost is in {@link #healthNanos}. */
+    /** Layer statistics on one batch, for models that have layers to show; its cost is in {@link #healthNanos()}. */
     private void health(long step, double lr) {
         long t0 = System.nanoTime();
         makemore.event.Health h = model.health(lr);
@@ -193,7 +193,7 @@ public final class Trainer {
         double seconds = (System.nanoTime() - start) / 1e9;
         double rate = trainNanos > 0 ? steps / (trainNanos / 1e9) : 0;
         listener.accept(new RunEvent.Status(steps, status, message));
-        return new TrainResult(status, message, steps, train, dev, seconds, rate, samples);
+        return new TrainResult(status, message, steps, train, dev, seconds, rate, samples, healthNanos / 1e9);
     }
 
     static String fmt(double v) {
