@@ -33,6 +33,22 @@ public record Contexts(int block, int[] x, int[] y) {
         return new Contexts(block, x, y);
     }
 
+    /**
+     * The context after each prefix (character ids, the start symbol left out), as rows of x with no targets:
+     * the last {@code block} ids, left-padded with the boundary.
+     */
+    public static Contexts after(int[][] prefixes, int block) {
+        int[] x = new int[prefixes.length * block];
+        for (int i = 0; i < prefixes.length; i++) {
+            int[] p = prefixes[i];
+            for (int j = 0; j < block; j++) {
+                int src = p.length - block + j;
+                x[i * block + j] = src >= 0 ? p[src] : 0;
+            }
+        }
+        return new Contexts(block, x, new int[prefixes.length]);
+    }
+
     public int size() {
         return y.length;
     }

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Random;
 import makemore.data.Contexts;
 import makemore.data.Corpus;
+import makemore.data.Vocabulary;
 import makemore.config.FieldSpec;
 import makemore.config.Fields;
 import makemore.config.RunConfig;
@@ -205,38 +206,21 @@ public final class CountNgram implements LanguageModel {
     }
 
     @Override
-    public List<String> sample(int n, double temperature, Random rng) {
-        List<String> out = new ArrayList<>(n);
-        float[] row = new float[vocab];
-        long mod = (long) Math.pow(vocab, block);
-        for (int s = 0; s < n; s++) {
-            StringBuilder sb = new StringBuilder();
-            long ctx = 0;
-            for (int pos = 0; pos < Sampling.MAX_LENGTH; pos++) {
-                for (int j = 0; j < vocab; j++) {
-                    row[j] = (float) Math.pow(probability(ctx, j), 1.0 / temperature);
-                }
-                int next = Sampling.draw(row, 0, vocab, rng);
-                if (next == 0) {
-                    break;
-                }
-                sb.append(corpus.vocab().symbol(next));
-                ctx = (ctx * vocab + next) % mod;
-            }
-            out.add(sb.toString());
-        }
-        return out;
+    public Vocabulary vocab() {
+        return corpus.vocab();
     }
 
     @Override
-    public double[] probabilities(String word) {
-        Sampling.requireKnown(corpus.vocab(), word);
-        Contexts ctx = Contexts.of(List.of(word), corpus.vocab(), block);
-        double[] p = new double[ctx.size()];
-        for (int i = 0; i < p.length; i++) {
-            p[i] = probability(NgramTable.context(ctx, i, vocab), ctx.y()[i]);
+    public double[] nextLogProbs(int[][] prefixes) {
+        Contexts ctx = Contexts.after(prefixes, block);
+        double[] out = new double[prefixes.length * vocab];
+        for (int i = 0; i < prefixes.length; i++) {
+            long c = NgramTable.context(ctx, i, vocab);
+            for (int j = 0; j < vocab; j++) {
+                out[i * vocab + j] = Math.log(probability(c, j));
+            }
         }
-        return p;
+        return out;
     }
 
     /** Bigram counts N[previous][next] (context 1 only), the lecture's 27 x 27 picture. */

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
 import makemore.data.Corpus;
+import makemore.data.Vocabulary;
 
 /**
  * The one interface every model implements. The trainer, the CLI and the server only ever see this; they never
@@ -38,11 +39,32 @@ public interface LanguageModel extends AutoCloseable {
     /** Mean negative log-likelihood per predicted character (end token included) over a whole split. */
     double nll(Corpus.Part part);
 
+    /** The symbols this model reads and predicts ('.' = 0, the start and end of an item). */
+    Vocabulary vocab();
+
+    /**
+     * The hook every view of the model's predictions stands on: the next-character distribution after each prefix,
+     * as natural-log probabilities over the vocabulary, row i (of {@code vocab().size()}) for {@code prefixes[i]}.
+     * A prefix is character ids without the start symbol (empty: the start of an item) of at most
+     * {@link #maxChars()} characters; a model reads as much of it as its context holds. Runs with grad mode off and
+     * changes nothing.
+     */
+    double[] nextLogProbs(int[][] prefixes);
+
+    /** Most characters an item may have (a sequence model has positions for its block size less the end). */
+    default int maxChars() {
+        return Sampler.MAX_CHARS;
+    }
+
     /** {@code n} items drawn one character at a time, the distribution sharpened or flattened by temperature. */
-    List<String> sample(int n, double temperature, Random rng);
+    default List<String> sample(int n, double temperature, Random rng) {
+        return Sampler.sample(this, n, temperature, rng);
+    }
 
     /** P(character i | its context) for each character of the word and then the end: length = chars + 1. */
-    double[] probabilities(String word);
+    default double[] probabilities(String word) {
+        return Sampler.probabilities(this, word);
+    }
 
     /** 2-D positions of every vocabulary symbol's embedding, or an empty list for models without one. */
     List<EmbeddingPoint> embedding();

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Random;
 import makemore.data.Contexts;
 import makemore.data.Corpus;
+import makemore.data.Vocabulary;
 import makemore.config.ConfigException;
 import makemore.config.FieldSpec;
 import makemore.config.Fields;
@@ -274,61 +275,16 @@ final class Mlp implements LanguageModel {
     }
 
     @Override
-    public List<String> sample(int n, double temperature, Random rng) {
-        Tensors.noAutograd();
-        int[][] ctx = new int[n][block];
-        StringBuilder[] out = new StringBuilder[n];
-        boolean[] done = new boolean[n];
-        for (int i = 0; i < n; i++) {
-            out[i] = new StringBuilder();
-        }
-        int alive = n;
-        for (int pos = 0; pos < Sampling.MAX_LENGTH && alive > 0; pos++) {
-            int[] flat = new int[n * block];
-            for (int i = 0; i < n; i++) {
-                System.arraycopy(ctx[i], 0, flat, i * block, block);
-            }
-            float[] probs;
-            try (NDScope scope = new NDScope()) {
-                NDArray logp = logProbs(Tensors.ids(manager, flat, n, block));
-                probs = logp.div(temperature).softmax(1).toFloatArray();
-            }
-            for (int i = 0; i < n; i++) {
-                if (done[i]) {
-                    continue;
-                }
-                int next = Sampling.draw(probs, i * vocab, vocab, rng);
-                if (next == 0) {
-                    done[i] = true;
-                    alive--;
-                    continue;
-                }
-                out[i].append(corpus.vocab().symbol(next));
-                System.arraycopy(ctx[i], 1, ctx[i], 0, block - 1);
-                ctx[i][block - 1] = next;
-            }
-        }
-        List<String> names = new ArrayList<>(n);
-        for (StringBuilder sb : out) {
-            names.add(sb.toString());
-        }
-        return names;
+    public Vocabulary vocab() {
+        return corpus.vocab();
     }
 
     @Override
-    public double[] probabilities(String word) {
-        Sampling.requireKnown(corpus.vocab(), word);
+    public double[] nextLogProbs(int[][] prefixes) {
         Tensors.noAutograd();
-        Contexts ctx = Contexts.of(List.of(word), corpus.vocab(), block);
+        Contexts ctx = Contexts.after(prefixes, block);
         try (NDScope scope = new NDScope()) {
-            PtNDArray x = Tensors.ids(manager, ctx.x(), ctx.size(), block);
-            NDArray y = Tensors.ids(manager, ctx.y(), ctx.size(), 1);
-            float[] p = logProbs(x).gather(y, 1).exp().toFloatArray();
-            double[] d = new double[p.length];
-            for (int i = 0; i < p.length; i++) {
-                d[i] = p[i];
-            }
-            return d;
+            return Tensors.toDoubles(logProbs(Tensors.ids(manager, ctx.x(), ctx.size(), block)));
         }
     }
 

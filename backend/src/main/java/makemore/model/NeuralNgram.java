@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Random;
 import makemore.data.Contexts;
 import makemore.data.Corpus;
+import makemore.data.Vocabulary;
 import makemore.config.ConfigException;
 import makemore.config.Fields;
 import makemore.config.RunConfig;
@@ -185,43 +186,23 @@ final class NeuralNgram implements LanguageModel {
         }
     }
 
-    private float[] probabilityTable(double temperature) {
+    @Override
+    public Vocabulary vocab() {
+        return corpus.vocab();
+    }
+
+    @Override
+    public double[] nextLogProbs(int[][] prefixes) {
         Tensors.noAutograd();
+        Contexts ctx = Contexts.after(prefixes, block);
+        int[] rows = new int[prefixes.length];
+        for (int i = 0; i < rows.length; i++) {
+            rows[i] = (int) NgramTable.context(ctx, i, vocab);
+        }
         try (NDScope scope = new NDScope()) {
-            return w.div(temperature).softmax(1).toFloatArray();
+            PtNDArray w1 = Tensors.rows(w, (PtNDArray) Tensors.ids(manager, rows, rows.length));
+            return Tensors.toDoubles(w1.logSoftmax(1));
         }
-    }
-
-    @Override
-    public List<String> sample(int n, double temperature, Random rng) {
-        float[] p = probabilityTable(temperature);
-        List<String> out = new ArrayList<>(n);
-        for (int s = 0; s < n; s++) {
-            StringBuilder sb = new StringBuilder();
-            int ctx = 0;
-            for (int pos = 0; pos < Sampling.MAX_LENGTH; pos++) {
-                int next = Sampling.draw(p, ctx * vocab, vocab, rng);
-                if (next == 0) {
-                    break;
-                }
-                sb.append(corpus.vocab().symbol(next));
-                ctx = (ctx * vocab + next) % tableRows;
-            }
-            out.add(sb.toString());
-        }
-        return out;
-    }
-
-    @Override
-    public double[] probabilities(String word) {
-        Sampling.requireKnown(corpus.vocab(), word);
-        float[] p = probabilityTable(1.0);
-        Contexts ctx = Contexts.of(List.of(word), corpus.vocab(), block);
-        double[] out = new double[ctx.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = p[(int) NgramTable.context(ctx, i, vocab) * vocab + ctx.y()[i]];
-        }
-        return out;
     }
 
     @Override

@@ -1,6 +1,5 @@
 package makemore.model.autograd;
 
-import makemore.model.Sampling;
 import makemore.model.tensor.Tensors;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
@@ -12,11 +11,12 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.IntStream;
+import makemore.config.Limits;
 import makemore.data.Contexts;
 import makemore.data.Corpus;
 
 /**
- * The read-only uses of an {@link AutogradModel}: loss on a split, sampling and a word's probabilities. Kept apart
+ * The read-only uses of an {@link AutogradModel}: loss on a split and the next-character distribution. Kept apart
  * from the model because none of it touches the optimizer or the batch sampler; every call runs with grad mode off
  * and frees what it allocates in its own NDScope.
  */
@@ -68,91 +68,30 @@ final class AutogradInference {
     }
 
     /** Most characters one item may have: a sequence model has positions for {@code block - 1} and the end. */
-    private int maxChars() {
-        return sequence() ? Math.min(Sampling.MAX_LENGTH, m.block - 1) : Sampling.MAX_LENGTH;
+    int maxChars() {
+        return sequence() ? Math.min(Limits.MAX_CHARS, m.block - 1) : Limits.MAX_CHARS;
     }
 
-    List<String> sample(int n, double temperature, Random random) {
+    /** Log-softmax of the logits after each prefix: one forward pass over all of them. */
+    double[] nextLogProbs(int[][] prefixes) {
         Tensors.noAutograd();
-        int vocab = m.vocab;
-        int[][] chars = new int[n][0];
-        StringBuilder[] out = new StringBuilder[n];
-        boolean[] done = new boolean[n];
-        for (int i = 0; i < n; i++) {
-            out[i] = new StringBuilder();
-        }
-        int alive = n;
-        for (int pos = 0; pos < maxChars() && alive > 0; pos++) {
-            float[] probs;
-            try (NDScope scope = new NDScope()) {
-                PtNDArray last = nextLogits(chars, pos);
-                probs = JniUtils.softmax(JniUtils.div(last, m.scalar((float) temperature)), 1, DataType.FLOAT32)
-                        .toFloatArray();
-            }
-            for (int i = 0; i < n; i++) {
-                // a finished item keeps taking 0s so every prefix has the same length; its draws are ignored
-                int next = done[i] ? 0 : Sampling.draw(probs, i * vocab, vocab, random);
-                chars[i] = Arrays.copyOf(chars[i], pos + 1);
-                chars[i][pos] = next;
-                if (done[i]) {
-                    continue;
-                }
-                if (next == 0) {
-                    done[i] = true;
-                    alive--;
-                } else {
-                    out[i].append(m.corpus.vocab().symbol(next));
-                }
-            }
-        }
-        List<String> names = new ArrayList<>(n);
-        for (StringBuilder sb : out) {
-            names.add(sb.toString());
-        }
-        return names;
-    }
-
-    /** [n, V] logits for the character after each item's first {@code len} characters. */
-    private PtNDArray nextLogits(int[][] chars, int len) {
-        int n = chars.length;
-        int block = m.block;
-        if (sequence()) {
-            Batch in = Batch.sequences(m.manager, List.of(chars), m.gridAlign());
-            long[] last = new long[n];
-            for (int i = 0; i < n; i++) {
-                last[i] = (long) i * (len + 1) + len;
-            }
-            return Tensors.rows(in.packed(m.forward(in)), (PtNDArray) m.manager.create(last, new Shape(n)));
-        }
-        int[] x = new int[n * block];
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < block; j++) {
-                int src = len - block + j;
-                x[i * block + j] = src >= 0 ? chars[i][src] : 0;
-            }
-        }
-        return m.forward(Batch.contexts(m.manager, new Contexts(block, x, new int[n]), IntStream.range(0, n).toArray()));
-    }
-
-    double[] probabilities(String word) {
-        Sampling.requireKnown(m.corpus.vocab(), word);
-        int[] ids = m.corpus.vocab().encode(word);
-        if (ids.length > maxChars()) {
-            throw new IllegalArgumentException("the word is longer than the " + maxChars()
-                    + " characters this model has positions for");
-        }
-        Tensors.noAutograd();
+        int n = prefixes.length;
         try (NDScope scope = new NDScope()) {
-            Batch in = sequence() ? Batch.sequences(m.manager, List.<int[]>of(ids), m.gridAlign())
-                    : Batch.contexts(m.manager, Contexts.of(List.of(word), m.corpus.vocab(), m.block),
-                            IntStream.range(0, ids.length + 1).toArray());
-            PtNDArray logp = JniUtils.logSoftmax(in.packed(m.forward(in)), 1, DataType.FLOAT32);
-            float[] p = JniUtils.exp(JniUtils.gather(logp, in.targets, 1)).toFloatArray();
-            double[] out = new double[p.length];
-            for (int i = 0; i < p.length; i++) {
-                out[i] = p[i];
+            PtNDArray logits;
+            if (sequence()) {
+                Batch in = Batch.sequences(m.manager, List.of(prefixes), m.gridAlign());
+                long[] last = new long[n]; // each item's last real position among the packed rows
+                long offset = 0;
+                for (int i = 0; i < n; i++) {
+                    last[i] = offset + prefixes[i].length;
+                    offset += prefixes[i].length + 1;
+                }
+                logits = Tensors.rows(in.packed(m.forward(in)), (PtNDArray) m.manager.create(last, new Shape(n)));
+            } else {
+                logits = m.forward(Batch.contexts(m.manager, Contexts.after(prefixes, m.block),
+                        IntStream.range(0, n).toArray()));
             }
-            return out;
+            return Tensors.toDoubles(JniUtils.logSoftmax(logits, 1, DataType.FLOAT32));
         }
     }
 }

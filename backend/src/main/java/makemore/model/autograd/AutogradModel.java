@@ -21,6 +21,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import makemore.data.Corpus;
+import makemore.data.Vocabulary;
 import makemore.optim.Optimizer;
 import makemore.optim.OptimizerConfig;
 
@@ -270,7 +271,7 @@ public abstract class AutogradModel implements LanguageModel {
         return out;
     }
 
-    // ---- evaluation, sampling, probing: AutogradInference ----
+    // ---- evaluation and the next-character distribution: AutogradInference ----
 
     @Override
     public double nll(Corpus.Part part) {
@@ -278,13 +279,18 @@ public abstract class AutogradModel implements LanguageModel {
     }
 
     @Override
-    public List<String> sample(int n, double temperature, Random random) {
-        return inference.sample(n, temperature, random);
+    public Vocabulary vocab() {
+        return corpus.vocab();
     }
 
     @Override
-    public double[] probabilities(String word) {
-        return inference.probabilities(word);
+    public double[] nextLogProbs(int[][] prefixes) {
+        return inference.nextLogProbs(prefixes);
+    }
+
+    @Override
+    public int maxChars() {
+        return inference.maxChars();
     }
 
     @Override

@@ -117,4 +117,14 @@ public final class Tensors {
         }
         return (PtNDArray) m.create(l, new Shape(shape));
     }
+
+    /** The values of any float array as doubles, in row-major order (one native copy). */
+    public static double[] toDoubles(ai.djl.ndarray.NDArray a) {
+        float[] f = a.toFloatArray();
+        double[] d = new double[f.length];
+        for (int i = 0; i < f.length; i++) {
+            d[i] = f[i];
+        }
+        return d;
+    }
 }

@@ -1,0 +1,139 @@
+package makemore.model;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import makemore.config.Limits;
+import makemore.data.Vocabulary;
+
+/**
+ * The one sampling and scoring routine, over the hook every model gives ({@link LanguageModel#nextLogProbs}): items
+ * drawn one character at a time, and each character's probability in a given word. Written once so that a seed
+ * means the same draws for every model, and views built on a model's next-character distribution (probes,
+ * explanations) agree with its samples.
+ */
+public final class Sampler {
+    private Sampler() {}
+
+    /**
+     * {@code n} items, each drawn one character at a time from the model's next-character distribution raised to
+     * 1 / temperature, until the end symbol or the model's {@link LanguageModel#maxChars()}. Items still going are
+     * drawn in index order at each position, so one seed gives one list.
+     */
+    public static List<String> sample(LanguageModel model, int n, double temperature, Random rng) {
+        Vocabulary vocab = model.vocab();
+        int v = vocab.size();
+        int[][] items = new int[n][0];
+        boolean[] done = new boolean[n];
+        int[] alive = new int[n];
+        int alives = n;
+        for (int i = 0; i < n; i++) {
+            alive[i] = i;
+        }
+        double[] row = new double[v];
+        for (int pos = 0; pos < model.maxChars() && alives > 0; pos++) {
+            int[][] prefixes = new int[alives][];
+            for (int a = 0; a < alives; a++) {
+                prefixes[a] = items[alive[a]];
+            }
+            double[] logp = model.nextLogProbs(prefixes);
+            int still = 0;
+            for (int a = 0; a < alives; a++) {
+                int i = alive[a];
+                int next = draw(logp, a * v, v, temperature, row, rng);
+                if (next == 0) {
+                    done[i] = true;
+                    continue;
+                }
+                items[i] = Arrays.copyOf(items[i], pos + 1);
+                items[i][pos] = next;
+                alive[still++] = i;
+            }
+            alives = still;
+        }
+        List<String> out = new ArrayList<>(n);
+        for (int[] it : items) {
+            StringBuilder sb = new StringBuilder();
+            for (int id : it) {
+                sb.append(vocab.symbol(id));
+            }
+            out.add(sb.toString());
+        }
+        return out;
+    }
+
+    /**
+     * P(character i | the characters before it) for each character of {@code word} and then the end symbol, from one
+     * call of the hook over every prefix of the word.
+     */
+    public static double[] probabilities(LanguageModel model, String word) {
+        int[] ids = requireKnown(model, word);
+        int v = model.vocab().size();
+        int[][] prefixes = new int[ids.length + 1][];
+        for (int i = 0; i <= ids.length; i++) {
+            prefixes[i] = Arrays.copyOf(ids, i);
+        }
+        double[] logp = model.nextLogProbs(prefixes);
+        double[] p = new double[ids.length + 1];
+        for (int i = 0; i <= ids.length; i++) {
+            p[i] = Math.exp(logp[i * v + (i < ids.length ? ids[i] : 0)]);
+        }
+        return p;
+    }
+
+    /** The word's character ids; a word the model cannot score is an IllegalArgumentException saying why. */
+    static int[] requireKnown(LanguageModel model, String word) {
+        if (word == null || word.isEmpty()) {
+            throw new IllegalArgumentException("type a word to probe");
+        }
+        int chars = word.codePointCount(0, word.length());
+        if (chars > model.maxChars()) {
+            throw new IllegalArgumentException("the word is longer than the " + model.maxChars()
+                    + " characters this model has positions for");
+        }
+        int[] ids = model.vocab().encode(word);
+        int[] cps = word.codePoints().toArray();
+        for (int i = 0; i < ids.length; i++) {
+            if (ids[i] < 0) {
+                throw new IllegalArgumentException("'" + new String(Character.toChars(cps[i]))
+                        + "' is not a character of this dataset");
+            }
+        }
+        return ids;
+    }
+
+    /** One id from softmax(logp[offset..offset+n) / temperature); the end symbol when every entry is impossible. */
+    static int draw(double[] logp, int offset, int n, double temperature, double[] scratch, Random rng) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < n; i++) {
+            max = Math.max(max, logp[offset + i]);
+        }
+        if (max == Double.NEGATIVE_INFINITY) {
+            rng.nextDouble(); // one draw per position whatever the row, so later items keep their draws
+            return 0;
+        }
+        double total = 0;
+        for (int i = 0; i < n; i++) {
+            scratch[i] = Math.exp((logp[offset + i] - max) / temperature);
+            total += scratch[i];
+        }
+        double u = rng.nextDouble() * total;
+        double acc = 0;
+        for (int i = 0; i < n; i++) {
+            acc += scratch[i];
+            if (u < acc) {
+                return i;
+            }
+        }
+        for (int i = n - 1; i >= 0; i--) { // rounding left u just past the last non-zero entry
+            if (scratch[i] > 0) {
+                return i;
+            }
+        }
+        return 0;
+    }
+
+    /** Most characters an item may have when nothing else bounds it. */
+    static final int MAX_CHARS = Limits.MAX_CHARS;
+}
