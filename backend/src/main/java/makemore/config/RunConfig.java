@@ -12,8 +12,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -77,11 +75,20 @@ public record RunConfig(
             throw new ConfigException("config", "the config is empty: send a JSON object ({} takes every default)");
         }
         try {
-            JsonNode tree = JSON.readTree(json);
-            if (tree == null || !tree.isObject()) {
-                throw new ConfigException("config", "the config must be a JSON object, got "
-                        + (tree == null ? "nothing" : tree.getNodeType().toString().toLowerCase()));
-            }
+            return fromTree(JSON.readTree(json));
+        } catch (JsonProcessingException e) {
+            String m = e.getOriginalMessage();
+            throw new ConfigException("config", "config is not valid JSON: " + m.split("\n")[0]);
+        }
+    }
+
+    /** A config from JSON a request already parsed (strictly), read without parsing it again. */
+    public static RunConfig fromTree(JsonNode tree) {
+        if (tree == null || !tree.isObject()) {
+            throw new ConfigException("config", "the config must be a JSON object, got "
+                    + (tree == null ? "nothing" : tree.getNodeType().toString().toLowerCase()));
+        }
+        try {
             return JSON.treeToValue(tree, RunConfig.class);
         } catch (UnrecognizedPropertyException e) {
             throw new ConfigException(e.getPropertyName(), "unknown field '" + e.getPropertyName()
@@ -123,7 +130,7 @@ public record RunConfig(
 
     /** Every field name any model may use (the JSON keys and the CLI flags). */
     public static List<String> fieldNames() {
-        return Arrays.stream(RunConfig.class.getRecordComponents()).map(c -> c.getName()).toList();
+        return ConfigValues.names();
     }
 
     /**
@@ -132,29 +139,26 @@ public record RunConfig(
      * sampleEvery to evalEvery.
      */
     public RunConfig resolve(ModelSchema spec) {
-        ObjectNode given = JSON.valueToTree(this);
-        ObjectNode out = JSON.createObjectNode();
-        out.put("dataset", dataset == null ? "names" : dataset);
-        out.put("model", spec.name());
+        Object[] given = ConfigValues.of(this);
+        Object[] out = new Object[given.length];
+        out[ConfigValues.index("dataset")] = dataset == null ? "names" : dataset;
+        out[ConfigValues.index("model")] = spec.name();
         for (FieldSpec f : spec.fields()) {
-            JsonNode v = given.get(f.name());
-            out.set(f.name(), v != null && !v.isNull() ? v : JSON.valueToTree(f.dflt()));
+            int i = ConfigValues.index(f.name());
+            out[i] = given[i] != null ? given[i] : ConfigValues.coerce(i, f.dflt());
         }
-        if (spec.field("evalEvery").isPresent() && evalEvery == null && out.path("steps").isInt()) {
-            int floor = (out.get("steps").asInt() + Limits.MAX_EVALS - 1) / Limits.MAX_EVALS;
-            out.put("evalEvery", Math.max(out.get("evalEvery").asInt(), floor));
+        int eval = ConfigValues.index("evalEvery");
+        int steps = ConfigValues.index("steps");
+        if (spec.field("evalEvery").isPresent() && evalEvery == null && out[steps] instanceof Integer n) {
+            out[eval] = Math.max((Integer) out[eval], (n + Limits.MAX_EVALS - 1) / Limits.MAX_EVALS);
         }
         if (spec.field("sampleEvery").isPresent() && sampleEvery == null) {
-            out.set("sampleEvery", out.get("evalEvery"));
+            out[ConfigValues.index("sampleEvery")] = out[eval];
         }
         if (lrChanges != null && !lrChanges.isEmpty() && spec.trainable()) {
-            out.set("lrChanges", JSON.valueToTree(lrChanges));
+            out[ConfigValues.index("lrChanges")] = lrChanges;
         }
-        try {
-            return JSON.treeToValue(out, RunConfig.class);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a model's default does not fit its field: " + e.getOriginalMessage(), e);
-        }
+        return ConfigValues.build(out);
     }
 
     /** Resolves defaults and checks every range; throws a {@link ConfigException} naming the first bad field. */
@@ -163,13 +167,13 @@ public record RunConfig(
         if (c.dataset.isBlank() || c.dataset.length() > 300) {
             throw new ConfigException("dataset", "dataset must be a dataset name or file path of 1..300 characters");
         }
-        JsonNode values = JSON.valueToTree(c);
+        Object[] values = ConfigValues.of(c);
         for (FieldSpec f : spec.fields()) {
-            JsonNode v = values.get(f.name());
-            if (v == null || v.isNull()) {
+            Object v = values[ConfigValues.index(f.name())];
+            if (v == null) {
                 throw new ConfigException(f.name(), f.name() + " is required");
             }
-            f.check(f.type().equals("choice") ? v.asText() : f.type().equals("bool") ? v.asBoolean() : v.numberValue());
+            f.check(v);
         }
         if (spec.field("evalEvery").isPresent()) {
             int floor = (c.steps + Limits.MAX_EVALS - 1) / Limits.MAX_EVALS;
@@ -232,8 +236,9 @@ public record RunConfig(
 
     /** A copy with one field replaced (by name, as in the JSON); the result is not validated. */
     public RunConfig with(String field, Object value) {
-        ObjectNode node = JSON.valueToTree(this);
-        node.set(field, JSON.valueToTree(value));
-        return fromJson(node.toString());
+        Object[] v = ConfigValues.of(this);
+        int i = ConfigValues.index(field);
+        v[i] = ConfigValues.coerce(i, value);
+        return ConfigValues.build(v);
     }
 }

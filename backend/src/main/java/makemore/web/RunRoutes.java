@@ -64,7 +64,7 @@ final class RunRoutes {
         if (!n.isObject()) {
             throw new ConfigException("config", "a run config must be a JSON object, got " + Bodies.kind(n));
         }
-        return RunConfig.fromJson(text);
+        return RunConfig.fromTree(n); // parsed once: the tree becomes the config
     }
 
     /** PATCH {name?, note?}: strings (blank or null clears); anything else is a 400 naming the field. */
