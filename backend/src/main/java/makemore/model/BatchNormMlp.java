@@ -19,7 +19,7 @@ import makemore.config.RunConfig;
  * <p>{@code init: kaiming}: hidden weights N(0, (5/3)^2 / fan-in) (tanh's gain), output weights N(0, 0.01^2) so the
  * first softmax is near uniform; {@code naive}: every weight N(0, 1), lecture 3's starting point.
  */
-final class BatchNormMlp extends AutogradModel {
+final class BatchNormMlp extends AutogradModel implements LanguageModel {
     /**
      * Lecture 3's running-statistics momentum: at batch 32 torch's 0.1 averages only ~10 batches (measured on the
      * 200k-step lecture recipe: dev 2.1163 with 0.001, 2.1178 with 0.1).

@@ -25,7 +25,7 @@ import makemore.config.RunConfig;
  * updates, since those act per element), so the x parts of every position run as one matmul before the loop and
  * only the h parts run per step.
  */
-final class Rnn extends AutogradModel {
+final class Rnn extends AutogradModel implements LanguageModel {
     static final ModelSpec RNN_SPEC = spec("rnn", "RNN (makemore.py)",
             "makemore.py's vanilla recurrent net: h = tanh(W [x, h] + b) at each position, a linear head; AdamW.");
     static final ModelSpec GRU_SPEC = spec("gru", "GRU (makemore.py)",

@@ -27,7 +27,7 @@ import makemore.config.RunConfig;
  * Attention is written out (DJL exposes no scaled-dot-product kernel) with Q, K and V from one fused matmul and
  * all heads in one batched matmul.
  */
-final class Transformer extends AutogradModel {
+final class Transformer extends AutogradModel implements LanguageModel {
     static final ModelSpec SPEC = new ModelSpec("transformer", "Transformer (makemore.py)",
             "makemore.py's GPT-2 style decoder: token and position embeddings, pre-LayerNorm blocks of causal"
                     + " multi-head self-attention and a GELU MLP; AdamW. Each item is one sequence.", true,

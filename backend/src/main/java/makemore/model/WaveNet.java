@@ -21,7 +21,7 @@ import makemore.config.RunConfig;
  * layer. With block 8, embedding 24 and hidden 128 it is the lecture's 76,579-parameter model. Initial values as
  * the lecture's: linear weights N(0, 1 / fan-in), the output layer's scaled by 0.1; SGD.
  */
-final class WaveNet extends AutogradModel {
+final class WaveNet extends AutogradModel implements LanguageModel {
     static final ModelSpec SPEC = new ModelSpec("wavenet", "WaveNet (lecture 5)",
             "Lecture 5: embed the context, fuse consecutive pairs in a tree (linear, BatchNorm, tanh at each level),"
                     + " softmax. SGD.", true,

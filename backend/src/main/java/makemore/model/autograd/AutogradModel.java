@@ -1,6 +1,5 @@
 package makemore.model.autograd;
 
-import makemore.model.LanguageModel;
 import makemore.model.inspect.Pca;
 import makemore.model.tensor.LossSum;
 import makemore.model.tensor.ParamArena;
@@ -27,8 +26,9 @@ import makemore.optim.OptimizerConfig;
 
 /**
  * Base of the models trained with libtorch autograd: a subclass declares its parameters in its constructor and
- * writes {@link #forward}; this class does the rest of {@link LanguageModel} once (batches, loss, backward,
- * optimizer, evaluation, sampling, probabilities, embedding, checkpoints).
+ * writes {@link #forward}; this class has every method of {@code makemore.model.LanguageModel} once (batches, loss,
+ * backward, optimizer, evaluation, the next-character distribution, embedding, checkpoints). The subclass declares
+ * {@code implements LanguageModel} itself, so this package needs nothing from the package of the models.
  *
  * <p>Autograd is per thread: DJL's GradientCollector allows one open collector per JVM, so it is not used. Grad
  * mode is switched on for the forward pass on the calling thread only, {@code backward} runs on the loss, and the
@@ -36,9 +36,11 @@ import makemore.optim.OptimizerConfig;
  * would alone ({@code AutogradConcurrencyTest}). Everything a step allocates lives in the step's NDScope.
  *
  * <p>Parameters live in a {@link ParamArena}; the batch sampler is {@link BatchDraws}; the read-only uses
- * (loss on a split, sampling, probabilities) are {@link AutogradInference}.
+ * (loss on a split, the next-character distribution) are {@link AutogradInference}.
  */
-public abstract class AutogradModel implements LanguageModel {
+public abstract class AutogradModel implements AutoCloseable {
+    // Javadoc of each public method: see makemore.model.LanguageModel, which the subclasses implement with these.
+
 
     /** How items become (input, target) examples: see {@link Batch}. */
     protected enum Layout { SEQUENCE, CONTEXT }
@@ -188,12 +190,10 @@ public abstract class AutogradModel implements LanguageModel {
 
     // ---- training ----
 
-    @Override
     public boolean trainable() {
         return true;
     }
 
-    @Override
     public void step(double lr) {
         Optimizer opt = optimizer();
         try (NDScope scope = new NDScope()) {
@@ -237,7 +237,6 @@ public abstract class AutogradModel implements LanguageModel {
         return (PtNDArray) manager.create(v);
     }
 
-    @Override
     public double drainLoss() {
         return lossSum.drain();
     }
@@ -273,27 +272,22 @@ public abstract class AutogradModel implements LanguageModel {
 
     // ---- evaluation and the next-character distribution: AutogradInference ----
 
-    @Override
     public double nll(Corpus.Part part) {
         return inference.nll(part);
     }
 
-    @Override
     public Vocabulary vocab() {
         return corpus.vocab();
     }
 
-    @Override
     public double[] nextLogProbs(int[][] prefixes) {
         return inference.nextLogProbs(prefixes);
     }
 
-    @Override
     public int maxChars() {
         return inference.maxChars();
     }
 
-    @Override
     public List<EmbeddingPoint> embedding() {
         PtNDArray table = tokenEmbedding();
         if (table == null) {
@@ -324,7 +318,6 @@ public abstract class AutogradModel implements LanguageModel {
         return taps != null;
     }
 
-    @Override
     public Health health(double lr) {
         return AutogradHealth.measure(this, lr);
     }
@@ -387,12 +380,10 @@ public abstract class AutogradModel implements LanguageModel {
         return arrays;
     }
 
-    @Override
     public void save(Path file) throws IOException {
         ParamFile.save(file, checkpointArrays(), new long[] {optimizer().steps(), draws.state()});
     }
 
-    @Override
     public void restore(Path file) throws IOException {
         Tensors.noAutograd();
         long[] counters = ParamFile.load(file, checkpointArrays(), 2);
@@ -400,7 +391,6 @@ public abstract class AutogradModel implements LanguageModel {
         draws.setState(counters[1]);
     }
 
-    @Override
     public void close() {
         manager.close();
     }
