@@ -1,4 +1,6 @@
-// REST client for the lab server (same origin). Errors become ApiError with the server's {error, field}.
+// REST and WebSocket client for the lab server (same origin): runs, datasets, the count explorer, sweeps, the LR
+// finder's curve and the smoothing-vs-L2 experiment (backend/API.md). Errors become ApiError with the server's
+// {error, field}.
 // Every body goes with its content type spelled out (JSON as application/json, uploads as
 // application/octet-stream): the server refuses bodies without one.
 
@@ -10,7 +12,7 @@ export class ApiError extends Error {
   }
 }
 
-export async function request(method, path, body, contentType) {
+async function request(method, path, body, contentType) {
   const opts = { method, headers: { Accept: 'application/json' } };
   if (body !== undefined) {
     opts.headers['Content-Type'] = contentType || 'application/json';
@@ -44,9 +46,11 @@ export async function request(method, path, body, contentType) {
 }
 
 const run = (id) => `/api/runs/${encodeURIComponent(id)}`;
+const sweep = (id) => `/api/sweeps/${encodeURIComponent(id)}`;
 
 export const api = {
   models: () => request('GET', '/api/models'),
+  limits: () => request('GET', '/api/limits'),
   datasets: () => request('GET', '/api/datasets'),
   upload: (file) => request('POST', `/api/datasets?name=${encodeURIComponent(file.name)}`, file, 'application/octet-stream'),
   ngram: (dataset, context, smoothing, discount) =>
@@ -63,13 +67,23 @@ export const api = {
   probe: (id, word) => request('POST', `${run(id)}/probe`, { word }),
   // the long format (run, name, sweep, every config field, step, split, loss, lr): opens in pandas as is
   exportUrl: (ids, format) => `/api/export/long?ids=${ids.map(encodeURIComponent).join(',')}&format=${format}`,
+  lrFinder: (runId) => request('GET', `${run(runId)}/lr-finder`),
+  smoothingL2: ({ dataset, context, steps, points }) =>
+    request('GET', `/api/experiments/smoothing-l2?dataset=${encodeURIComponent(dataset)}&context=${context}&steps=${steps}&points=${points}`),
+  sweeps: () => request('GET', '/api/sweeps'),
+  sweep: (id) => request('GET', sweep(id)),
+  createSweep: (definition) => request('POST', '/api/sweeps', definition),
+  stopSweep: (id) => request('POST', `${sweep(id)}/stop`),
+  deleteSweep: (id) => request('DELETE', sweep(id)),
+  testSweep: (id) => request('POST', `${sweep(id)}/test`),
+  sweepExportUrl: (id, format) => `${sweep(id)}/export?format=${format}`,
 };
 
 /**
  * A WebSocket to one live thing (a run, a sweep): snapshot first, then events. Reconnects (and so gets a fresh
  * snapshot) until {@code ended(message)} says nothing more can change; close code 4404 means it does not exist.
  */
-export class LiveSocket {
+class LiveSocket {
   constructor(path, what, onMessage, onGone, ended = () => false) {
     this.path = path;
     this.what = what;
@@ -134,3 +148,7 @@ const LIVE = ['queued', 'running'];
 export const runSocket = (id, onMessage, onGone) => new LiveSocket(`/ws/runs/${encodeURIComponent(id)}`, `run ${id}`,
   onMessage, onGone, (m) => (m.type === 'status' && !LIVE.includes(m.status))
     || (m.type === 'snapshot' && m.run && !LIVE.includes(m.run.status)));
+
+/** A sweep's socket: a snapshot first, then 'point' (replace by index), 'summary' and 'deleted'. */
+export const sweepSocket = (id, onMessage, onGone) =>
+  new LiveSocket(`/ws/sweeps/${encodeURIComponent(id)}`, `sweep ${id}`, onMessage, onGone);

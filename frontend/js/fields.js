@@ -46,8 +46,13 @@ export function valueToPos(f, v) {
   return Math.round(from + ((Math.log(c) - Math.log(lo)) / (Math.log(max) - Math.log(lo) || 1)) * (POS - from));
 }
 
-export function rangeText(f) {
-  return `${f.minOpen ? '(' : '['}${fmtNum(f.min)}, ${fmtNum(f.max)}]`;
+/** A field spec's bounds, or a range of GET /api/limits: both are {min, max, minOpen}. */
+export function rangeText(r) {
+  return `${r.minOpen ? '(' : '['}${fmtNum(r.min)}, ${fmtNum(r.max)}]`;
+}
+
+export function inRange(r, v) {
+  return (r.minOpen ? v > r.min : v >= r.min) && v <= r.max;
 }
 
 /** Checks a value (typed text or a number from a link) against the spec; returns {value} or {error} in words. */
@@ -66,8 +71,7 @@ export function parseValue(f, raw) {
   const v = Number(t);
   if (!Number.isFinite(v)) return { error: `${f.label}: "${raw}" is not a number` };
   if (f.type === 'int' && !Number.isInteger(v)) return { error: `${f.label} must be a whole number` };
-  const low = f.minOpen ? v > f.min : v >= f.min;
-  if (!low || v > f.max) return { error: `${f.label} must be in ${rangeText(f)}, got ${fmtNum(v)}` };
+  if (!inRange(f, v)) return { error: `${f.label} must be in ${rangeText(f)}, got ${fmtNum(v)}` };
   return { value: v };
 }
 

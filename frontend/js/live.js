@@ -1,9 +1,9 @@
-// The open run: one WebSocket for the run the route names, its record kept current from the stream and
-// announced as 'run' (at most once a frame). Control goes to the server (stop, learning rate), so any tab, also
-// after a reload, can steer any run that trains.
+// The open run: one WebSocket for the run the route names, its record (store.run, which only this module writes)
+// kept current from the stream and announced as 'run' (at most once a frame). Control goes to the server (stop,
+// learning rate), so any tab, also after a reload, can steer any run that trains.
 
 import { runSocket } from './api.js';
-import { bus, store, TERMINAL } from './state.js';
+import { bus, store, setOpenRun, TERMINAL } from './state.js';
 import { num, frameThrottle } from './util.js';
 
 let socket = null;
@@ -25,7 +25,7 @@ function open(id) {
   if (socket) socket.close();
   socket = null;
   openId = id;
-  store.run = null;
+  setOpenRun(null);
   wall = [];
   bus.emit('run', null);
   if (!id) return;
@@ -39,7 +39,7 @@ function onMessage(m) {
   const r = store.run;
   switch (m.type) {
     case 'snapshot':
-      store.run = normalizeRun(m.run);
+      setOpenRun(normalizeRun(m.run));
       break;
     case 'progress':
       if (!r) return;
@@ -113,10 +113,10 @@ export function isLive(r) {
 }
 
 bus.on('route', (route) => open(route.name === 'run' ? route.id : null));
-bus.on('run:labels', ({ id, name, note }) => {
+// what another panel had the server store (a name, a note, the test score) belongs in the open run's record too
+bus.on('run:stored', ({ id, ...fields }) => {
   if (store.run && store.run.id === id) {
-    store.run.name = name;
-    store.run.note = note;
+    Object.assign(store.run, fields);
     announce();
   }
 });

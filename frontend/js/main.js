@@ -1,10 +1,9 @@
-// Makemore Lab page: learns the models and datasets from the server, starts the panels, and shows the view the
+// Makemore Lab page: learns the models and the limits from the server, starts every panel, and shows the view the
 // URL names (#/runs/{id}, #/new?config=..., #/compare?ids=...). Back and forward always land on the URL's state.
 
-import { api } from './api.js';
-import { bus, store, go, views, startRouting } from './state.js';
+import { bus, store, go, views, startRouting, loadModelsAndLimits } from './state.js';
 import './live.js';
-import { initControls, reloadDatasets } from './panels/controls.js';
+import { initControls } from './panels/controls.js';
 import { initNotices } from './panels/notices.js';
 import { initRunbar } from './panels/runbar.js';
 import { initRunView } from './panels/run-view.js';
@@ -13,13 +12,16 @@ import { initRuns } from './panels/runs.js';
 import { initCompare } from './panels/compare.js';
 import { initNgram } from './panels/ngram.js';
 import { initExperiments } from './panels/experiments.js';
+import { initSweeps } from './panels/sweeps.js';
+import { initSweepView } from './panels/sweep-view.js';
+import { initFinder } from './panels/lr-finder.js';
+import { initSmoothingL2 } from './panels/smoothing-l2.js';
+import { initHealth } from './panels/health.js';
 import { $ } from './util.js';
-
-let formModel = 'mlp';
 
 /** Which center view the route (and, on a new run, the form's model) asks for. */
 function viewFor(route) {
-  if (route.name === 'new') return formModel === 'ngram' ? 'ngram' : 'run';
+  if (route.name === 'new') return store.form.model === 'ngram' ? 'ngram' : 'run';
   return views.has(route.name) ? route.name : 'unknown';
 }
 
@@ -32,14 +34,14 @@ function showView() {
 
 async function start() {
   try {
-    store.models = await api.models();
+    await loadModelsAndLimits();
   } catch (e) {
-    $('global-error-text').textContent = `Cannot load the models from the lab server: ${e.message}`;
+    $('global-error-text').textContent = `Cannot load the models and limits from the lab server: ${e.message}`;
     $('global-error').hidden = false;
     return;
   }
-  await reloadDatasets();
-  initControls();
+  // the dataset list comes first: the first route may be a re-run link, whose dataset is looked up in it
+  await initControls();
   initNotices();
   initRunbar();
   initRunView();
@@ -48,10 +50,14 @@ async function start() {
   initCompare();
   initNgram();
   initExperiments();
+  initSweeps();
+  initSweepView();
+  initFinder();
+  initSmoothingL2();
+  initHealth();
   bus.on('form', (f) => {
-    formModel = f.model;
     // exploring a count model happens on the new-run view: leave the run on show (back returns to it)
-    if (f.source === 'user' && f.model === 'ngram' && store.route.name === 'run') go('#/new');
+    if (f.source === 'user' && store.form.model === 'ngram' && store.route.name === 'run') go('#/new');
     else showView();
   });
   bus.on('route', showView);

@@ -1,9 +1,31 @@
-// What the panels share: an event bus, the little state every panel reads (models, datasets, the run list, the
-// route), and the router. Panels talk only through here; none touches another panel's DOM.
+// What the panels share: the event bus, the state every panel reads (the server's models and limits, the
+// datasets, the run list, the open run, the new-run form, the route) and the router. Panels talk only through
+// here: none imports another or touches another's DOM. Each piece of state has one owner, which writes it through
+// a function below; the others read it and ask the owner for a change with an event.
 //
-// Events: 'route' {name, ...params} · 'models' · 'datasets' · 'runs' (the list changed) ·
-// 'run' (the open run's record changed; null when none) · 'form' {config, model, key, source} (the new-run form) ·
-// 'error' message · 'notice' {text, kind}.
+// Events, each with its payload: what it says (who emits -> who listens). PageModulesTest (e2e) checks this list
+// against every bus.emit and bus.on call under frontend/js: an event missing here fails the build.
+//   'route' {name, ...params}: the URL names a view; also in store.route (state.js -> most panels, live.js)
+//   'view' name: the center view now on show, e.g. 'run', 'ngram', 'sweeps' (main.js -> ngram)
+//   'datasets' [dataset]: store.datasets was reloaded (reloadDatasets -> controls, ngram, run-view)
+//   'runs' [run]: store.runs was reloaded, newest first (setRuns, by runs.js -> runs, runbar, sweep-view)
+//   'runs:refresh' (none): a run was created, changed or deleted, so the list is stale (anyone -> runs)
+//   'run' record|null: the open run's record (store.run) changed; null when none is open (live.js -> run panels,
+//       controls, lr-finder, health)
+//   'run:stored' {id, name?, note?, test?}: the server stored these fields of run id; the open run's record takes
+//       them (run-view, run-tools -> live.js)
+//   'form' {key, source, how}: the new-run form (store.form, currentConfig()) changed; key: the field, 'dataset',
+//       or null for all of it; source: 'user' or 'load'; how: 'slider', 'typed', 'select', 'check' or 'set'
+//       (setForm, by controls -> main, ngram, sweeps, lr-finder)
+//   'form:set' {name, value}: set one control of the form as if the user had (lr-finder -> controls)
+//   'form:load' {config, origin}: load a whole config into the form (sweeps -> controls)
+//   'form:dataset' id: select this dataset in the form (notices -> controls)
+//   'form:train' (none): train what the form holds (notices -> controls)
+//   'error' message: show an error under the bar (anyone -> notices)
+//   'notice' {text, kind}: a passing remark (lr-finder, sweep-view; no panel shows these yet)
+
+import { api } from './api.js';
+import { shown } from './fields.js';
 
 const handlers = new Map();
 
@@ -27,14 +49,50 @@ export const TERMINAL = ['finished', 'stopped', 'diverged', 'failed', 'interrupt
 
 export const store = {
   models: [], // GET /api/models: [{name, title, help, trainable, fields: [FieldSpec]}]
+  limits: {}, // GET /api/limits: the bounds the server holds configs and requests to (config/Limits.java)
   datasets: [], // GET /api/datasets
-  runs: [], // GET /api/runs, newest first
+  runs: [], // GET /api/runs, newest first (panels/runs.js)
   route: { name: 'new' },
-  run: null, // the open run's record (live while it trains)
+  run: null, // the open run's record, live while it trains (live.js)
+  // the new-run form (panels/controls.js): the model's field values, and what a re-run link carried beyond them
+  form: { dataset: 'names', model: 'mlp', values: {}, extra: {}, invalid: false },
 };
+
+/** Start-up: every control and every check on the page is built from these two answers. */
+export async function loadModelsAndLimits() {
+  const [models, limits] = await Promise.all([api.models(), api.limits()]);
+  store.models = models;
+  store.limits = limits;
+}
+
+/** Throws when the server cannot list them; the caller says so where the user looks. */
+export async function reloadDatasets() {
+  store.datasets = await api.datasets();
+  bus.emit('datasets', store.datasets);
+}
+
+export function setRuns(list) {
+  store.runs = [...list].sort((a, b) => String(b.created).localeCompare(String(a.created)));
+  bus.emit('runs', store.runs);
+}
+
+/** live.js's alone: it announces 'run' at most once a frame, so this does not. */
+export function setOpenRun(r) {
+  store.run = r;
+}
 
 export function model(name) {
   return store.models.find((m) => m.name === name) || null;
+}
+
+export function field(modelName, name) {
+  return model(modelName)?.fields.find((f) => f.name === name) || null;
+}
+
+export function fieldDefaults(modelName) {
+  const v = {};
+  for (const f of model(modelName)?.fields || []) v[f.name] = f.default;
+  return v;
 }
 
 export function datasetInfo(id) {
@@ -50,13 +108,33 @@ export function runLabel(r) {
   return (r && r.name) || (r && r.id) || '';
 }
 
+// ---------------------------------------------------------------- the new-run form
+
+/** The config the form would send: the model's shown fields, plus what a re-run link carried beyond them. */
+export function currentConfig() {
+  const { dataset, model: name, values, extra } = store.form;
+  const cfg = { dataset, model: name };
+  for (const f of model(name)?.fields || []) {
+    if (shown(f, values) && values[f.name] != null) cfg[f.name] = values[f.name];
+  }
+  return { ...cfg, ...extra };
+}
+
+/**
+ * Changes the form: panels/controls.js alone calls this (the others ask it with 'form:*' events), replacing the
+ * keys of `patch`; with `change` ({key, source, how}) the change is announced as 'form'.
+ */
+export function setForm(patch, change) {
+  Object.assign(store.form, patch);
+  if (change) bus.emit('form', change);
+}
+
 // ---------------------------------------------------------------- routing
 
-// Each route: a name, a pattern on the part after '#', and how to read its parameters. Views another module adds
-// (sweeps, experiments) register themselves with addRoute before start().
+// Each route: a name, a pattern on the part after '#', and how to read its parameters.
 const routes = [];
 
-export function addRoute(name, pattern, read = () => ({})) {
+function addRoute(name, pattern, read = () => ({})) {
   routes.push({ name, pattern, read });
 }
 
@@ -69,13 +147,18 @@ addRoute('new', /^\/new\?(.*)$/, (m) => {
   return { config: q.get('config'), sha256: q.get('sha256'), dataName: q.get('dataName') };
 });
 addRoute('new', /^\/?(new)?$/, () => ({}));
+addRoute('sweep', /^\/sweeps\/([A-Za-z0-9_-]+)$/, (m) => ({ id: m[1] }));
+addRoute('sweeps', /^\/sweeps(?:\?(.*))?$/, (m) => ({ def: new URLSearchParams(m[1] || '').get('def') }));
+addRoute('finder', /^\/finder(?:\/([A-Za-z0-9_-]+))?$/, (m) => ({ id: m[1] || null }));
+addRoute('smoothing', /^\/smoothing-l2(?:\?(.*))?$/, (m) => {
+  const q = new URLSearchParams(m[1] || '');
+  return { context: q.get('context'), dataset: q.get('dataset') };
+});
 
-// The center views, by route name: a module that adds a route adds its view here (main.js shows one at a time).
-export const views = new Map([['run', 'run-view'], ['compare', 'compare-view'], ['ngram', 'ngram-view'], ['unknown', 'unknown-view']]);
-
-export function addView(name, elementId) {
-  views.set(name, elementId);
-}
+// The center views by route name, as element ids: main.js shows one at a time ('new' shows 'run' or 'ngram').
+export const views = new Map([['run', 'run-view'], ['compare', 'compare-view'], ['ngram', 'ngram-view'],
+  ['sweeps', 'sweeps-view'], ['sweep', 'sweep-view'], ['finder', 'finder-view'], ['smoothing', 'smoothing-view'],
+  ['unknown', 'unknown-view']]);
 
 export function parseHash(hash) {
   const h = (hash || '').replace(/^#/, '');
@@ -103,6 +186,12 @@ export const links = {
     else delete config.lrChanges;
     return links.rerun(config, datasetInfo(r.config.dataset));
   },
+  sweeps: () => '#/sweeps',
+  sweep: (id) => `#/sweeps/${encodeURIComponent(id)}`,
+  /** A sweep's re-run link: its whole definition (base config, params, seeds, pruning). */
+  rerunSweep: (definition) => `#/sweeps?${new URLSearchParams({ def: JSON.stringify(definition) })}`,
+  finder: (id) => (id ? `#/finder/${encodeURIComponent(id)}` : '#/finder'),
+  smoothing: () => '#/smoothing-l2',
 };
 
 /** Goes to a view; the browser's history gets an entry, so back/forward return to it. */

@@ -1,48 +1,43 @@
 // The new-run form: dataset (and upload), model, and the chosen model's fields, all as the server describes them
-// (GET /api/models). Loads the config of the run the route shows, or of a re-run link; Train sends it.
+// (GET /api/models). Loads the config of the run the route shows, or of a re-run link; Train sends it. The form's
+// values live in store.form, which this panel alone changes (through setForm); the field rows and their errors
+// are this panel's own.
 
 import { api, ApiError } from '../api.js';
-import { bus, store, model, go, links, datasetInfo } from '../state.js';
-import { buildFields, parseValue, shown } from '../fields.js';
+import { bus, store, model, go, links, datasetInfo, currentConfig, setForm, fieldDefaults, reloadDatasets } from '../state.js';
+import { buildFields, parseValue } from '../fields.js';
 import { $, el, clear, fmtInt } from '../util.js';
 
-const MAX_EVALS = 1000; // the server evaluates a run at most this many times (RunConfig.MAX_EVALS)
-
-const form = { dataset: 'names', model: 'mlp', values: {}, extra: {}, origin: '' };
 const invalid = new Map();
 let fields = null;
 let loadedRun = null;
 
 function spec() {
-  return model(form.model);
+  return model(store.form.model);
 }
 
-function defaults(m) {
-  const v = {};
-  for (const f of model(m)?.fields || []) v[f.name] = f.default;
-  return v;
-}
-
-/** Rules across fields the page can state before anything is sent. */
+/** Rules across fields the page can state before anything is sent (the server's bound: store.limits). */
 function ruleError(name, values) {
-  if (name === 'evalEvery' && values.steps > 0 && values.evalEvery < Math.ceil(values.steps / MAX_EVALS)) {
-    return `eval every must be at least ${fmtInt(Math.ceil(values.steps / MAX_EVALS))} for ${fmtInt(values.steps)} steps (at most ${MAX_EVALS} evaluations a run)`;
+  const max = store.limits.maxEvals;
+  if (name === 'evalEvery' && values.steps > 0 && values.evalEvery < Math.ceil(values.steps / max)) {
+    return `eval every must be at least ${fmtInt(Math.ceil(values.steps / max))} for ${fmtInt(values.steps)} steps (at most ${max} evaluations a run)`;
   }
   return null;
 }
 
 function hint(name, values) {
+  const max = store.limits.maxEvals;
   if (name === 'evalEvery' && values.steps > 0) {
     const evals = Math.ceil(values.steps / Math.max(1, values.evalEvery || 1));
-    const floor = Math.ceil(values.steps / MAX_EVALS);
-    return `${fmtInt(evals)} evaluation${evals === 1 ? '' : 's'} (at most ${fmtInt(MAX_EVALS)} a run${floor > 1 ? `: at least every ${fmtInt(floor)} steps` : ''})`;
+    const floor = Math.ceil(values.steps / max);
+    return `${fmtInt(evals)} evaluation${evals === 1 ? '' : 's'} (at most ${fmtInt(max)} a run${floor > 1 ? `: at least every ${fmtInt(floor)} steps` : ''})`;
   }
   return '';
 }
 
 function checkRules() {
   for (const f of spec()?.fields || []) {
-    const msg = ruleError(f.name, form.values);
+    const msg = ruleError(f.name, store.form.values);
     const row = fields.rows.get(f.name);
     if (msg) fields.setError(f.name, msg);
     else if (row && invalid.get(f.name)?.startsWith('eval every must be at least')) fields.setError(f.name, null);
@@ -52,7 +47,7 @@ function checkRules() {
 function renderModelButtons() {
   const seg = clear($('model'));
   for (const m of store.models) {
-    seg.append(el('button', { type: 'button', role: 'radio', dataset: { model: m.name }, 'aria-checked': String(m.name === form.model), title: m.help, onclick: () => setModel(m.name, 'user') }, m.title));
+    seg.append(el('button', { type: 'button', role: 'radio', dataset: { model: m.name }, 'aria-checked': String(m.name === store.form.model), title: m.help, onclick: () => setModel(m.name, 'user') }, m.title));
   }
 }
 
@@ -61,9 +56,10 @@ function rebuild() {
   const s = spec();
   invalid.clear();
   clear($('params'));
-  fields = buildFields($('params'), s ? s.fields : [], { onChange, onInvalid, hint });
-  fields.render(form.values);
-  for (const b of $('model').querySelectorAll('button')) b.setAttribute('aria-checked', String(b.dataset.model === form.model));
+  // the hints read the form's values as they are now (each change replaces the values object)
+  fields = buildFields($('params'), s ? s.fields : [], { onChange, onInvalid, hint: (name) => hint(name, store.form.values) });
+  fields.render(store.form.values);
+  for (const b of $('model').querySelectorAll('button')) b.setAttribute('aria-checked', String(b.dataset.model === store.form.model));
   $('model-note').textContent = s ? s.help : '';
   $('train').textContent = s && !s.trainable ? 'Save as run' : 'Train';
   checkRules();
@@ -71,21 +67,20 @@ function rebuild() {
 }
 
 function setModel(m, source) {
-  if (m === form.model && fields) return;
-  const keep = { seed: form.values.seed, temperature: form.values.temperature };
-  form.model = m;
-  form.values = { ...defaults(m) };
-  for (const [k, v] of Object.entries(keep)) if (v != null && k in form.values) form.values[k] = v;
-  form.extra = {};
+  if (m === store.form.model && fields) return;
+  const { seed, temperature } = store.form.values;
+  const values = fieldDefaults(m);
+  for (const [k, v] of Object.entries({ seed, temperature })) if (v != null && k in values) values[k] = v;
+  setForm({ model: m, values, extra: {} });
   setOrigin('');
   rebuild();
   announce(null, source);
 }
 
 function onChange(name, value, how) {
-  form.values[name] = value;
+  setForm({ values: { ...store.form.values, [name]: value } });
   $('err-config').textContent = '';
-  if (spec().fields.some((f) => f.showIf && name in f.showIf)) fields.render(form.values);
+  if (spec().fields.some((f) => f.showIf && name in f.showIf)) fields.render(store.form.values);
   fields.refreshHints();
   checkRules();
   announce(name, 'user', how);
@@ -104,51 +99,42 @@ function visibleInvalid() {
 
 function updateTrain() {
   const bad = visibleInvalid();
+  setForm({ invalid: bad.length > 0 });
   $('train').disabled = bad.length > 0 || !spec();
   $('train-note').textContent = bad.length ? `fix ${bad.map(([k]) => fields.rows.get(k).f.label).join(', ')} first` : '';
-}
-
-/** The config this form would send: the model's shown fields, plus what a re-run link carried beyond them. */
-export function currentConfig() {
-  const cfg = { dataset: form.dataset, model: form.model };
-  for (const f of spec()?.fields || []) {
-    if (shown(f, form.values) && form.values[f.name] != null) cfg[f.name] = form.values[f.name];
-  }
-  return { ...cfg, ...form.extra };
 }
 
 function announce(key, source, how) {
   // the form is part of the history entry of a new-run view: back/forward bring it back as it was
   if (store.route.name === 'new') history.replaceState({ form: currentConfig() }, '', location.hash || '#/new');
-  bus.emit('form', { config: currentConfig(), model: form.model, key, source, how, invalid: visibleInvalid().length > 0 });
+  setForm({ invalid: visibleInvalid().length > 0 }, { key: key ?? null, source, how });
 }
 
 function setOrigin(text) {
-  form.origin = text;
   $('form-origin').textContent = text;
 }
 
 /** Puts a config (from a run or a link) into the form; values the spec refuses are shown with their error. */
 function load(cfg, origin) {
   const m = model(cfg.model) ? cfg.model : 'mlp';
-  form.model = m;
-  form.values = defaults(m);
-  form.extra = {};
+  const values = fieldDefaults(m);
+  const extra = {};
   const s = model(m);
   const bad = [];
   for (const [k, v] of Object.entries(cfg)) {
     if (k === 'dataset' || k === 'model') continue;
     const f = s.fields.find((x) => x.name === k);
     if (!f) {
-      form.extra[k] = v; // lrChanges, or a field this lab does not know: the server judges it
+      extra[k] = v; // lrChanges, or a field this lab does not know: the server judges it
       continue;
     }
     const r = parseValue(f, v);
     if (r.error) bad.push([k, r.error, v]);
-    else form.values[k] = r.value;
+    else values[k] = r.value;
   }
+  setForm({ model: m, values, extra });
   if (cfg.dataset) selectDataset(cfg.dataset);
-  const changes = Array.isArray(form.extra.lrChanges) ? form.extra.lrChanges.length : 0;
+  const changes = Array.isArray(extra.lrChanges) ? extra.lrChanges.length : 0;
   setOrigin(origin + (changes ? ` · replays ${changes} learning-rate change${changes > 1 ? 's' : ''}` : ''));
   rebuild();
   for (const [k, msg, raw] of bad) {
@@ -163,27 +149,23 @@ function load(cfg, origin) {
 function renderDatasets() {
   const sel = clear($('dataset'));
   for (const d of store.datasets) sel.append(el('option', { value: d.id }, `${d.name} · ${fmtInt(d.items)} items`));
-  if (!datasetInfo(form.dataset)) {
-    sel.append(el('option', { value: form.dataset }, `${form.dataset} (not in this lab)`));
-  }
-  sel.value = form.dataset;
+  const { dataset } = store.form;
+  if (!datasetInfo(dataset)) sel.append(el('option', { value: dataset }, `${dataset} (not in this lab)`));
+  sel.value = dataset;
 }
 
 function selectDataset(id) {
-  form.dataset = id;
+  setForm({ dataset: id });
   renderDatasets();
   $('err-dataset').textContent = '';
 }
 
-export async function reloadDatasets() {
+async function refreshDatasets() {
   try {
-    store.datasets = await api.datasets();
+    await reloadDatasets(); // 'datasets' redraws the list
   } catch (e) {
     $('err-dataset').textContent = e.message;
-    return;
   }
-  renderDatasets();
-  bus.emit('datasets', store.datasets);
 }
 
 async function upload(file) {
@@ -191,7 +173,7 @@ async function upload(file) {
   $('upload-info').hidden = true;
   try {
     const info = await api.upload(file);
-    await reloadDatasets();
+    await refreshDatasets();
     selectDataset(info.id);
     $('upload-summary').textContent = `${info.name}: ${fmtInt(info.items)} items, ${info.characters} distinct characters. First lines:`;
     const ol = clear($('upload-preview'));
@@ -215,7 +197,7 @@ function showServerError(e) {
   else $('err-config').textContent = (e.status ? `${e.status}: ` : '') + e.message;
 }
 
-export async function train() {
+async function train() {
   $('err-config').textContent = '';
   if (visibleInvalid().length) {
     $('err-config').textContent = 'Fix the highlighted values first: nothing was sent.';
@@ -224,7 +206,7 @@ export async function train() {
   $('train').disabled = true;
   try {
     const { id } = await api.create(currentConfig());
-    form.extra = {};
+    setForm({ extra: {} });
     setOrigin('');
     bus.emit('runs:refresh');
     go(links.run(id));
@@ -237,11 +219,13 @@ export async function train() {
 
 // ---------------------------------------------------------------- wiring
 
+/** Resolves once the dataset list is loaded (or its failure shown): a re-run link's dataset is looked up in it. */
 export function initControls() {
-  form.values = defaults(form.model);
+  setForm({ values: fieldDefaults(store.form.model) });
   renderModelButtons();
   rebuild();
   renderDatasets();
+  bus.on('datasets', renderDatasets);
   $('dataset').addEventListener('change', () => {
     selectDataset($('dataset').value);
     announce('dataset', 'user');
@@ -283,9 +267,9 @@ export function initControls() {
   // another panel sets one control (e.g. the LR finder's "Use this"), as if the user had typed it
   bus.on('form:set', ({ name, value }) => {
     if (!fields || !fields.rows.has(name)) return;
-    form.values[name] = value;
+    setForm({ values: { ...store.form.values, [name]: value } });
     fields.setError(name, null);
-    fields.render(form.values);
+    fields.render(store.form.values);
     checkRules();
     announce(name, 'user', 'set');
   });
@@ -298,4 +282,5 @@ export function initControls() {
     selectDataset(id);
     announce('dataset', 'user');
   });
+  return refreshDatasets();
 }

@@ -3,12 +3,15 @@
 // suggested rate marked with the server's rule in words, and "Use this" puts the rate into the lr control.
 
 import { api, ApiError } from '../api.js';
-import { expApi } from '../exp-api.js';
-import { expLinks } from '../exp-routes.js';
-import { bus, store, model, go, links, datasetName, TERMINAL } from '../state.js';
-import { currentConfig } from './controls.js';
+import { bus, store, model, go, links, datasetName, currentConfig, TERMINAL } from '../state.js';
+import { parseValue } from '../fields.js';
 import { CurveChart } from '../charts/curve-chart.js';
 import { $, el, num, fmtNum } from '../util.js';
+
+// K, the finder's usual length (backend/API.md): the model's own steps default is for training, not for this
+const FINDER_STEPS = 1000;
+// fewer steps give too few points for a curve or a suggestion (the server would accept them)
+const MIN_FINDER_STEPS = 10;
 
 let chart = null;
 let openId = null;
@@ -21,30 +24,49 @@ export function roundLr(v) {
 }
 
 function formModel() {
-  return model(currentConfig().model);
+  return model(store.form.model);
+}
+
+/** An empty lr box starts at the model's own default for it (a count model has none: it stays empty till then). */
+function fillDefaults(m) {
+  for (const [name, id] of [['lrMin', 'fd-min'], ['lrMax', 'fd-max']]) {
+    const f = m && m.fields.find((x) => x.name === name);
+    if (f && $(id).value === '') $(id).value = fmtNum(f.default);
+  }
 }
 
 function renderStart() {
   const m = formModel();
+  fillDefaults(m);
   const ok = !!(m && m.trainable && m.fields.some((f) => f.name === 'lr'));
   $('fd-model').textContent = m ? `${m.title} on ${datasetName(currentConfig().dataset)}, the other values as in the controls` : '';
   $('fd-run').disabled = !ok;
   $('fd-err').textContent = ok ? '' : `The LR finder needs a trainable model with a learning rate: ${m ? m.title : 'this model'} has none. Choose one in the controls.`;
 }
 
+/** The three boxes checked against the model's field specs; {values} or {error} in words. */
+function readBoxes() {
+  const m = formModel();
+  const values = {};
+  for (const [name, id] of [['lrMin', 'fd-min'], ['lrMax', 'fd-max'], ['steps', 'fd-steps']]) {
+    const f = m?.fields.find((x) => x.name === name);
+    const r = f ? parseValue(f, $(id).value) : { value: Number($(id).value) };
+    if (r.error) return { error: r.error };
+    values[name] = r.value;
+  }
+  if (!(values.lrMax > values.lrMin)) return { error: 'lr from must be below lr to' };
+  if (!Number.isInteger(values.steps) || values.steps < MIN_FINDER_STEPS) return { error: `steps: a whole number >= ${MIN_FINDER_STEPS}` };
+  return { values };
+}
+
 async function start() {
   $('fd-err').textContent = '';
-  const lrMin = Number($('fd-min').value);
-  const lrMax = Number($('fd-max').value);
-  const steps = Number($('fd-steps').value);
-  if (!(lrMin > 0) || !(lrMax > lrMin)) {
-    $('fd-err').textContent = 'lr from must be > 0 and below lr to';
+  const read = readBoxes();
+  if (read.error) {
+    $('fd-err').textContent = read.error;
     return;
   }
-  if (!Number.isInteger(steps) || steps < 10) {
-    $('fd-err').textContent = 'steps: a whole number >= 10';
-    return;
-  }
+  const { lrMin, lrMax, steps } = read.values;
   const { lrChanges, ...cfg } = currentConfig();
   // one evaluation at the end: the finder is about the per-step loss
   const run = { ...cfg, schedule: 'finder', lrMin, lrMax, steps, evalEvery: steps };
@@ -53,7 +75,7 @@ async function start() {
     const { id } = await api.create(run);
     api.label(id, { name: `LR finder ${fmtNum(lrMin)}..${fmtNum(lrMax)}` }).catch(() => {});
     bus.emit('runs:refresh');
-    go(expLinks.finder(id));
+    go(links.finder(id));
   } catch (e) {
     $('fd-err').textContent = (e instanceof ApiError && e.field ? `${e.field}: ` : '') + e.message;
   } finally {
@@ -66,7 +88,7 @@ async function poll(id) {
   if (id !== openId) return;
   let r;
   try {
-    r = await expApi.finder(id);
+    r = await api.lrFinder(id);
   } catch (e) {
     if (id === openId) $('fd-err').textContent = `Run ${id}: ${e.message}`;
     return;
@@ -126,7 +148,7 @@ function build() {
   head.append(el('h2', {}, 'LR finder'), el('span', { class: 'muted', id: 'fd-model' }));
   const form = el('div', { class: 'row wrap sweep-row' });
   const box = (id, value, label) => [el('label', { class: 'ctl', for: id }, label), el('input', { id, class: 'val', value, autocomplete: 'off', 'aria-label': label })];
-  form.append(...box('fd-min', '1e-4', 'lr from'), ...box('fd-max', '10', 'to'), ...box('fd-steps', '1000', 'steps K'),
+  form.append(...box('fd-min', '', 'lr from'), ...box('fd-max', '', 'to'), ...box('fd-steps', String(FINDER_STEPS), 'steps K'),
     el('button', { type: 'button', class: 'primary', id: 'fd-run', onclick: start }, 'Run LR finder'));
   p.append(head, el('p', { class: 'muted tiny' }, "The learning rate grows exponentially from the first value to the second over K steps (the lecture's lre = linspace(-3, 0)); the run stops early once the smoothed loss passes 4x its minimum. It is stored as a run."),
     form, el('div', { class: 'err', id: 'fd-err', role: 'alert' }));
@@ -162,7 +184,7 @@ export function initFinder() {
     if (finder && note.dataset.run !== r.id) {
       note.dataset.run = r.id;
       note.textContent = 'This is an LR finder run: ';
-      note.append(el('a', { href: expLinks.finder(r.id), id: 'finder-open' }, 'open its loss vs learning-rate curve and suggestion'));
+      note.append(el('a', { href: links.finder(r.id), id: 'finder-open' }, 'open its loss vs learning-rate curve and suggestion'));
     }
   });
 }

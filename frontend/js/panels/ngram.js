@@ -3,38 +3,38 @@
 // draws the bigram count or probability matrix.
 
 import { api } from '../api.js';
-import { bus, datasetName, datasetInfo } from '../state.js';
-import { KPlot } from '../charts/kplot.js';
+import { bus, store, datasetName, datasetInfo, currentConfig } from '../state.js';
+import { NllVsKChart } from '../charts/nll-vs-k-chart.js';
 import { Heatmap } from '../charts/heatmap.js';
 import { renderSampleList, noveltyText } from '../samples.js';
 import { $, num, fmtLoss, fmtNum, debounce } from '../util.js';
 
 const K_SWEEP = [0.001, 0.01, 0.03, 0.1, 0.3, 1, 3, 10, 30, 100, 300, 1000, 10000];
 
-let kplot;
+let kChart;
 let heatmap;
 let seq = 0;
 let sweepKey = '';
-let form = null;
 let active = false;
 
 const scoreSoon = debounce(() => score(), 40);
 
 async function score() {
-  if (!active || !form || form.model !== 'ngram' || form.invalid) return;
-  const { dataset } = form.config;
+  if (!active || store.form.model !== 'ngram' || store.form.invalid) return;
+  const config = currentConfig();
+  const { dataset } = config;
   if (!datasetInfo(dataset)) {
     $('ngram-note').textContent = `the dataset ${dataset} is not in this lab: upload it first`;
     return;
   }
-  const k = form.config.smoothing ?? 1;
-  const ctx = form.config.context ?? 1;
+  const k = config.smoothing ?? 1;
+  const ctx = config.context ?? 1;
   const mine = ++seq;
   const key = `${dataset}|${ctx}`;
-  if (key !== sweepKey) kplot.reset();
+  if (key !== sweepKey) kChart.reset();
   let r;
   try {
-    r = await api.ngram(dataset, ctx, k, form.config.discount); // the KN discount, when the form shows one
+    r = await api.ngram(dataset, ctx, k, config.discount); // the KN discount, when the form shows one
   } catch (e) {
     if (mine === seq) $('ngram-note').textContent = e.message;
     return;
@@ -48,12 +48,12 @@ async function score() {
     + (num(r.dev) === Infinity ? ' · dev NLL is infinite: a pair unseen in train gets probability 0, raise k' : '');
   renderSampleList($('ngram-samples'), r.samples);
   $('ngram-novelty').textContent = noveltyText(r.samples);
-  kplot.add(k, num(r.train), num(r.dev), true);
+  kChart.add(k, num(r.train), num(r.dev), true);
   // interpolated Kneser-Ney on the same counts (absent from older servers): a line next to add-k's curve
   const kn = r.kneserNey;
-  kplot.setReference(kn ? { y: num(kn.dev), label: `Kneser-Ney (D = ${fmtNum(num(kn.discount))}): dev ${fmtLoss(kn.dev)}` } : null);
+  kChart.setReference(kn ? { y: num(kn.dev), label: `Kneser-Ney (D = ${fmtNum(num(kn.discount))}): dev ${fmtLoss(kn.dev)}` } : null);
   $('ngram-kn').textContent = kn ? `· Kneser-Ney dev ${fmtLoss(kn.dev)} (dashed)` : '';
-  kplot.setCurrent(k);
+  kChart.setCurrent(k);
   const hasMatrix = Array.isArray(r.counts) && r.counts.length > 0;
   $('heat-empty').hidden = hasMatrix;
   heatmap.set(hasMatrix ? r.vocab : [], hasMatrix ? r.counts : [], k);
@@ -69,7 +69,7 @@ async function sweep(key, dataset, ctx) {
     if (sweepKey !== key || !active) return;
     try {
       const r = await api.ngram(dataset, ctx, k);
-      if (sweepKey === key) kplot.add(k, num(r.train), num(r.dev), false);
+      if (sweepKey === key) kChart.add(k, num(r.train), num(r.dev), false);
     } catch (e) {
       return;
     }
@@ -77,7 +77,7 @@ async function sweep(key, dataset, ctx) {
 }
 
 export function initNgram() {
-  kplot = new KPlot($('kplot'));
+  kChart = new NllVsKChart($('kplot'));
   heatmap = new Heatmap($('heatmap'), $('heat-tip'));
   for (const b of $('heat-mode').querySelectorAll('button')) {
     b.addEventListener('click', () => {
@@ -87,7 +87,6 @@ export function initNgram() {
     });
   }
   bus.on('form', (f) => {
-    form = f;
     if (f.key === 'context' || f.key === 'dataset') sweepKey = '';
     scoreSoon();
   });

@@ -2,7 +2,7 @@
 // names is found by content hash, or the page says it is missing and offers to upload it (checking the hash).
 
 import { api } from '../api.js';
-import { bus, store } from '../state.js';
+import { bus, store, reloadDatasets } from '../state.js';
 import { $, el, clear } from '../util.js';
 
 function showError(msg) {
@@ -53,8 +53,7 @@ function onLink(route) {
     if (!file) return;
     try {
       const info = await api.upload(file);
-      store.datasets = await api.datasets();
-      bus.emit('datasets', store.datasets);
+      await reloadDatasets();
       if (route.sha256 && info.sha256 !== route.sha256) {
         banner(`${file.name} is not the file this link was made with (its sha256 is ${info.sha256.slice(0, 12)}…, the link needs ${route.sha256.slice(0, 12)}…). It was added to the lab, but the link's run would not be reproduced. Upload the original file.`, [pick, input, trainButton(false)]);
         return;

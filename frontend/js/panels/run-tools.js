@@ -5,10 +5,12 @@
 import { api, ApiError } from '../api.js';
 import { bus, store, model, TERMINAL } from '../state.js';
 import { renderSampleList, noveltyText } from '../samples.js';
+import { inRange, rangeText } from '../fields.js';
 import { $, el, clear, num, fmtLoss, fmtNum, fmtInt, fmtTime } from '../util.js';
 
 let extra = []; // samples drawn on request, appended under the run's own
 let extraFor = null;
+let scoredBefore = null; // the run whose test score the server already had when asked again
 
 /** The step whose parameters the run keeps: its first best dev evaluation. */
 export function bestStep(r) {
@@ -60,7 +62,8 @@ function renderTest(r) {
   $('test-box').hidden = !r;
   if (!r) return;
   if (r.test) {
-    $('test-result').textContent = `test NLL ${fmtLoss(r.test.loss)} · scored ${fmtTime(r.test.scoredAt)}`;
+    $('test-result').textContent = `test NLL ${fmtLoss(r.test.loss)} · scored ${fmtTime(r.test.scoredAt)}`
+      + (scoredBefore === r.id ? ' (scored before: this is the stored value)' : '');
     $('test-result').className = 'strong';
   } else {
     $('test-result').textContent = 'not scored yet';
@@ -76,9 +79,9 @@ async function scoreTest() {
   $('test-warn').hidden = true;
   try {
     const t = await api.test(r.id);
-    r.test = { loss: num(t.loss), scoredAt: t.scoredAt };
-    renderTest(r);
-    if (t.alreadyScored) $('test-result').textContent += ' (scored before: this is the stored value)';
+    if (t.alreadyScored) scoredBefore = r.id;
+    bus.emit('run:stored', { id: r.id, test: { loss: num(t.loss), scoredAt: t.scoredAt } });
+    if (store.run && store.run.id === r.id) renderTest(store.run);
     bus.emit('runs:refresh');
   } catch (e) {
     bus.emit('error', `Test score: ${e.message}`);
@@ -88,9 +91,10 @@ async function scoreTest() {
 async function moreSamples() {
   const r = store.run;
   const temperature = Number($('sample-temp').value);
+  const range = store.limits.temperature;
   $('err-samples').textContent = '';
-  if (!(temperature >= 0.05 && temperature <= 10)) {
-    $('err-samples').textContent = 'temperature must be in [0.05, 10]';
+  if (!inRange(range, temperature)) {
+    $('err-samples').textContent = `temperature must be in ${rangeText(range)}`;
     return;
   }
   try {
@@ -146,6 +150,7 @@ async function probe(ev) {
 }
 
 export function initRunTools() {
+  $('probe-word').maxLength = store.limits.maxChars;
   $('test-btn').addEventListener('click', () => ($('test-warn').hidden = false));
   $('test-cancel').addEventListener('click', () => ($('test-warn').hidden = true));
   $('test-confirm').addEventListener('click', scoreTest);

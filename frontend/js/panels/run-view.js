@@ -118,7 +118,7 @@ const saveLabels = debounce(async () => {
   try {
     const l = await api.label(r.id, { name, note });
     $('label-state').textContent = 'saved';
-    bus.emit('run:labels', l);
+    bus.emit('run:stored', { id: l.id, name: l.name, note: l.note });
     bus.emit('runs:refresh');
   } catch (e) {
     $('label-state').textContent = e.message;
@@ -141,6 +141,8 @@ function spec0(r) {
 }
 
 export function initRunView() {
+  $('run-name').maxLength = store.limits.runName;
+  $('run-note').maxLength = store.limits.runNote;
   chart = new LossChart($('loss-chart'));
   chart.onZoom = (z) => ($('zoom-reset').disabled = !z);
   scatter = new Scatter($('embedding'), $('emb-tip'));

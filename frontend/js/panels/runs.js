@@ -2,22 +2,22 @@
 // Keeps the list fresh while anything trains or waits.
 
 import { api } from '../api.js';
-import { bus, store, go, links, datasetName, TERMINAL } from '../state.js';
+import { bus, store, go, links, datasetName, setRuns, TERMINAL } from '../state.js';
 import { $, el, clear, num, fmtLoss, fmtInt, fmtTime } from '../util.js';
 
 const selected = new Set();
 let deleteArmed = null;
 
-export async function refreshRuns() {
+async function refreshRuns() {
+  let list;
   try {
-    store.runs = await api.runs();
+    list = await api.runs();
   } catch (e) {
     return;
   }
-  store.runs.sort((a, b) => String(b.created).localeCompare(String(a.created)));
-  const ids = new Set(store.runs.map((r) => r.id));
+  const ids = new Set(list.map((r) => r.id));
   for (const id of [...selected]) if (!ids.has(id)) selected.delete(id);
-  bus.emit('runs', store.runs);
+  setRuns(list);
 }
 
 function render() {

@@ -2,15 +2,21 @@
 // on dev: for one context, the count model's dev against k and the neural n-gram's dev against l2, side by side
 // on log axes, each minimum marked, and the count model's k = 0 dev as a reference line.
 
-import { expApi } from '../exp-api.js';
-import { bus, store, datasetName, datasetInfo } from '../state.js';
-import { currentConfig } from './controls.js';
+import { api } from '../api.js';
+import { bus, store, field, datasetName, datasetInfo, currentConfig } from '../state.js';
+import { inRange, rangeText } from '../fields.js';
 import { CurveChart } from '../charts/curve-chart.js';
 import { $, el, num, fmtLoss, fmtNum } from '../util.js';
 
 let countChart;
 let neuralChart;
 let seq = 0;
+
+/** Both curves train at one context: the neural n-gram's range for it (its field spec) bounds the choice. */
+function contextRange() {
+  const f = field('neural', 'context');
+  return f ? [f.min, f.max] : [1, 1];
+}
 
 function dataset() {
   const d = store.route.dataset || currentConfig().dataset || 'names';
@@ -23,12 +29,13 @@ async function compute() {
   const points = Number($('sl-points').value);
   const ds = dataset();
   $('sl-err').textContent = '';
-  if (!Number.isInteger(steps) || steps < 1 || steps > 2000) {
-    $('sl-err').textContent = 'steps: a whole number in [1, 2000]';
+  const { smoothingL2Steps: stepRange, smoothingL2Points: pointRange } = store.limits;
+  if (!Number.isInteger(steps) || !inRange(stepRange, steps)) {
+    $('sl-err').textContent = `steps: a whole number in ${rangeText(stepRange)}`;
     return;
   }
-  if (!Number.isInteger(points) || points < 2 || points > 41) {
-    $('sl-err').textContent = 'points: a whole number in [2, 41]';
+  if (!Number.isInteger(points) || !inRange(pointRange, points)) {
+    $('sl-err').textContent = `points: a whole number in ${rangeText(pointRange)}`;
     return;
   }
   const mine = ++seq;
@@ -36,7 +43,7 @@ async function compute() {
   $('sl-go').disabled = true;
   let r;
   try {
-    r = await expApi.smoothingL2({ dataset: ds, context, steps, points });
+    r = await api.smoothingL2({ dataset: ds, context, steps, points });
   } catch (e) {
     if (mine === seq) {
       $('sl-err').textContent = e.message;
@@ -74,7 +81,8 @@ function build() {
   head.append(el('h2', {}, 'Smoothing vs L2'), el('span', { class: 'muted' }, 'the same idea twice: pull the next-character distribution towards uniform'));
   const form = el('div', { class: 'row wrap sweep-row' });
   const ctx = el('select', { id: 'sl-context', 'aria-label': 'context' });
-  for (const c of [1, 2, 3]) ctx.append(el('option', { value: c }, c === 1 ? '1 (bigram)' : `${c} (${c + 1}-gram)`));
+  const [lo, hi] = contextRange();
+  for (let c = lo; c <= hi; c++) ctx.append(el('option', { value: c }, c === 1 ? '1 (bigram)' : `${c} (${c + 1}-gram)`));
   ctx.addEventListener('change', compute);
   const box = (id, value, label) => [el('label', { class: 'ctl', for: id }, label), el('input', { id, class: 'val', value, autocomplete: 'off', 'aria-label': label })];
   form.append(el('label', { class: 'ctl', for: 'sl-context' }, 'context'), ctx, ...box('sl-steps', '200', 'neural steps'), ...box('sl-points', '11', 'points'),
@@ -102,7 +110,8 @@ export function initSmoothingL2() {
     const cfg = currentConfig();
     // the form's context when it holds an n-gram model; else the bigram, where both sides train in a moment
     const c = route.context || (['ngram', 'neural'].includes(cfg.model) ? cfg.context : 1);
-    $('sl-context').value = String(Math.min(3, Math.max(1, Number(c) || 1)));
+    const [lo, hi] = contextRange();
+    $('sl-context').value = String(Math.min(hi, Math.max(lo, Number(c) || lo)));
     compute();
   });
 }

@@ -3,8 +3,7 @@
 // server's rule: lowest mean final dev over finished runs, its lowest-dev run), so the plot moves the moment a
 // point message lands. Share link, re-run link (the definition), stop, delete (confirmed), test once, export.
 
-import { expApi, sweepSocket } from '../exp-api.js';
-import { expLinks } from '../exp-routes.js';
+import { api, sweepSocket } from '../api.js';
 import { bus, store, go, links, datasetName, model } from '../state.js';
 import { SweepPlot } from '../charts/sweep-plot.js';
 import { SweepGrid } from '../charts/sweep-grid.js';
@@ -53,7 +52,7 @@ const render = frameThrottle(() => renderNow());
 // the run list follows the sweep's points, at most a few times a second (a count sweep lands 20 points at once)
 const refreshRuns = debounce(() => bus.emit('runs:refresh'), 300);
 
-function runLabel(id) {
+function runName(id) {
   const r = store.runs.find((x) => x.id === id);
   return (r && r.name) || id;
 }
@@ -80,7 +79,7 @@ function renderNow() {
   if (best) {
     const where = Object.entries(best.params).map(([k, v]) => `${k} = ${fmtNum(v)}`).join(', ');
     bestBox.textContent = `best: ${where} · dev ${fmtLoss(best.devMean)}${fin(best.devStd) ? ` ± ${best.devStd.toFixed(4)}` : ''}`
-      + ` · train ${fmtLoss(best.train)} · run ${runLabel(best.run)}`;
+      + ` · train ${fmtLoss(best.train)} · run ${runName(best.run)}`;
     bestBox.dataset.index = String(best.index);
     bestBox.dataset.run = best.run;
   } else {
@@ -93,9 +92,9 @@ function renderNow() {
   const live = s.status === 'running';
   $('sw-stop').disabled = !live;
   $('sw-delete').disabled = live;
-  $('sw-rerun').href = expLinks.rerunSweep(def);
-  $('sw-csv').href = expApi.sweepExportUrl(s.id, 'csv');
-  $('sw-json').href = expApi.sweepExportUrl(s.id, 'json');
+  $('sw-rerun').href = links.rerunSweep(def);
+  $('sw-csv').href = api.sweepExportUrl(s.id, 'csv');
+  $('sw-json').href = api.sweepExportUrl(s.id, 'json');
   renderTest(best);
   // plot
   const wrap = $('sw-plot');
@@ -104,7 +103,7 @@ function renderNow() {
       clear(wrap);
       chart = new SweepPlot(wrap, { onOpen: (id) => go(links.run(id)) });
     }
-    chart.set({ field: fields[0], scale: def.params[0].scale, points: s.points.map((p) => ({ ...p, runLabel: p.run && runLabel(p.run) })), groups, best });
+    chart.set({ field: fields[0], scale: def.params[0].scale, points: s.points.map((p) => ({ ...p, runLabel: p.run && runName(p.run) })), groups, best });
   } else if (fields.length === 2) {
     if (!(chart instanceof SweepGrid)) {
       clear(wrap);
@@ -122,7 +121,7 @@ function renderTest(best) {
   const t = sweep.test;
   const box = $('sw-test-result');
   if (t) {
-    box.textContent = `test ${fmtLoss(num(t.loss))} · run ${runLabel(t.run)} · scored ${fmtTime(t.scoredAt)} (kept for good)`;
+    box.textContent = `test ${fmtLoss(num(t.loss))} · run ${runName(t.run)} · scored ${fmtTime(t.scoredAt)} (kept for good)`;
     box.className = 'strong';
     $('sw-test-btn').hidden = true;
     $('sw-test-warn').hidden = true;
@@ -146,7 +145,7 @@ function renderTable(fields, best) {
     const st = el('td');
     st.append(el('span', { class: 'pill small', dataset: { status: p.status }, title: p.message || '' }, p.status));
     const runCell = el('td');
-    if (p.run) runCell.append(el('a', { href: links.run(p.run), class: 'mono' }, runLabel(p.run)));
+    if (p.run) runCell.append(el('a', { href: links.run(p.run), class: 'mono' }, runName(p.run)));
     tr.append(st, el('td', { class: 'num' }, p.step ?? ''), el('td', { class: 'num' }, fmtLoss(p.train)),
       el('td', { class: 'num strong' }, fmtLoss(p.dev)), el('td', { class: 'num' }, fin(p.dev) && fin(p.train) ? (p.dev - p.train).toFixed(4) : '—'), runCell);
     tbody.append(tr);
@@ -176,7 +175,7 @@ function onMessage(m) {
     case 'deleted':
       bus.emit('notice', { text: `Sweep ${m.id} was deleted.`, kind: 'info' });
       close();
-      go(expLinks.sweeps(), { replace: true });
+      go(links.sweeps(), { replace: true });
       return;
     default:
       return;
@@ -231,17 +230,17 @@ async function onDelete() {
   deleteArmed = null;
   btn.textContent = 'Delete…';
   const id = openId;
-  const ok = await act(() => expApi.deleteSweep(id).then(() => true), 'Cannot delete');
+  const ok = await act(() => api.deleteSweep(id).then(() => true), 'Cannot delete');
   if (ok) {
     close();
     bus.emit('runs:refresh');
-    go(expLinks.sweeps(), { replace: true });
+    go(links.sweeps(), { replace: true });
   }
 }
 
 async function onTest() {
   $('sw-test-warn').hidden = true;
-  const r = await act(() => expApi.testSweep(openId), 'Cannot score on test');
+  const r = await act(() => api.testSweep(openId), 'Cannot score on test');
   if (r && sweep) {
     sweep.test = { run: r.run, loss: r.loss, scoredAt: r.scoredAt };
     render();
@@ -249,7 +248,7 @@ async function onTest() {
 }
 
 async function copyLink() {
-  const url = location.href.split('#')[0] + expLinks.sweep(openId);
+  const url = location.href.split('#')[0] + links.sweep(openId);
   $('sw-share').value = url;
   $('sw-share-box').hidden = false;
   try {
@@ -269,11 +268,11 @@ function build() {
   actions.append(
     el('button', { type: 'button', class: 'small', id: 'sw-copy', onclick: copyLink }, 'Copy link'),
     el('a', { class: 'btn-link small', id: 'sw-rerun', href: '#', title: 'the same definition in the sweep form: change anything, run it again' }, 'Re-run…'),
-    el('button', { type: 'button', class: 'small', id: 'sw-stop', onclick: () => act(() => expApi.stopSweep(openId), 'Cannot stop') }, 'Stop sweep'),
+    el('button', { type: 'button', class: 'small', id: 'sw-stop', onclick: () => act(() => api.stopSweep(openId), 'Cannot stop') }, 'Stop sweep'),
     el('button', { type: 'button', class: 'small danger', id: 'sw-delete', onclick: onDelete }, 'Delete…'),
     el('a', { class: 'btn-link small', id: 'sw-csv', href: '#', download: '', title: 'every point: run, name, config columns, step, split, loss, lr' }, 'Export CSV'),
     el('a', { class: 'btn-link small', id: 'sw-json', href: '#', download: '' }, 'Export JSON'),
-    el('a', { class: 'btn-link small', href: expLinks.sweeps() }, 'All sweeps'));
+    el('a', { class: 'btn-link small', href: links.sweeps() }, 'All sweeps'));
   const share = el('div', { class: 'notice share', id: 'sw-share-box', hidden: true });
   share.append(el('input', { id: 'sw-share', readonly: true, spellcheck: 'false', 'aria-label': 'share link' }), el('span', { class: 'muted', id: 'sw-share-note' }));
   head.append(top, el('div', { class: 'muted', id: 'sw-what' }), actions, share,

@@ -2,15 +2,11 @@
 // range; seeds per point; optional median pruning) and the stored sweeps. A re-run link (#/sweeps?def=...) puts a
 // stored definition's base config into the controls and its fields, seeds and pruning into this form.
 
-import { ApiError } from '../api.js';
-import { expApi } from '../exp-api.js';
-import { bus, store, model, go, datasetName } from '../state.js';
-import { currentConfig } from './controls.js';
+import { api, ApiError } from '../api.js';
+import { bus, store, model, go, links, datasetName, currentConfig } from '../state.js';
 import { parseValue, shown } from '../fields.js';
 import { $, el, clear, fmtNum, fmtTime } from '../util.js';
-import { expLinks } from '../exp-routes.js';
 
-const MAX_POINTS = 500;
 let root;
 let params = []; // [{field, mode: 'values'|'range', values, lo, hi, points, scale}]
 let listTimer = null;
@@ -83,7 +79,8 @@ function definition() {
   }
   if (out.length === 2 && out[0].field === out[1].field) return { error: 'choose two different fields', at: 1 };
   const seeds = Number($('sweep-seeds').value);
-  if (!Number.isInteger(seeds) || seeds < 1 || seeds > 50) return { error: 'seeds per point: a whole number in [1, 50]', at: -1 };
+  const maxSeeds = store.limits.sweepSeeds;
+  if (!Number.isInteger(seeds) || seeds < 1 || seeds > maxSeeds) return { error: `seeds per point: a whole number in [1, ${maxSeeds}]`, at: -1 };
   const def = { base: cfg, params: out, seeds };
   if ($('sweep-prune').checked) {
     const margin = Number($('sweep-margin').value);
@@ -172,9 +169,10 @@ function preview() {
     return;
   }
   const n = pointCount(r.def);
+  const max = store.limits.sweepRuns;
   $('sweep-count').textContent = `${n} run${n === 1 ? '' : 's'}${r.def.seeds > 1 ? ` (${n / r.def.seeds} points x ${r.def.seeds} seeds)` : ''}`
-    + (n > MAX_POINTS ? ` — at most ${MAX_POINTS}` : '');
-  $('sweep-run').disabled = n > MAX_POINTS || n < 1;
+    + (n > max ? ` — at most ${max}` : '');
+  $('sweep-run').disabled = n > max || n < 1;
 }
 
 async function runSweep() {
@@ -182,9 +180,9 @@ async function runSweep() {
   if (r.error) return;
   $('sweep-run').disabled = true;
   try {
-    const { id } = await expApi.createSweep(r.def);
+    const { id } = await api.createSweep(r.def);
     bus.emit('runs:refresh');
-    go(expLinks.sweep(id));
+    go(links.sweep(id));
   } catch (e) {
     $('sweep-err').textContent = (e instanceof ApiError && e.field ? `${e.field}: ` : '') + e.message;
   } finally {
@@ -195,7 +193,7 @@ async function runSweep() {
 async function refreshList() {
   let sweeps;
   try {
-    sweeps = await expApi.sweeps();
+    sweeps = await api.sweeps();
   } catch (e) {
     return;
   }
@@ -206,11 +204,11 @@ async function refreshList() {
     const st = el('td');
     st.append(el('span', { class: 'pill small', dataset: { status: s.status } }, s.status));
     const idCell = el('td');
-    idCell.append(el('a', { href: expLinks.sweep(s.id), class: 'mono' }, s.id));
+    idCell.append(el('a', { href: links.sweep(s.id), class: 'mono' }, s.id));
     tr.append(idCell, el('td', {}, fmtTime(s.created)), el('td', {}, `${s.model} · ${datasetName(s.dataset)}`),
       el('td', {}, (s.fields || []).join(' x ') + (s.seeds > 1 ? ` · ${s.seeds} seeds` : '')), el('td', { class: 'num' }, s.points), st,
       el('td', { class: 'muted tiny' }, counts));
-    tr.addEventListener('click', (e) => e.target.tagName !== 'A' && go(expLinks.sweep(s.id)));
+    tr.addEventListener('click', (e) => e.target.tagName !== 'A' && go(links.sweep(s.id)));
     tbody.append(tr);
   }
   $('sweep-list-empty').hidden = sweeps.length > 0;
@@ -290,7 +288,7 @@ export function initSweeps() {
     renderParams();
     refreshList();
   });
-  bus.on('form', (f) => {
+  bus.on('form', () => {
     if (store.route.name !== 'sweeps') return;
     const names = numericFields(base()).map((x) => x.name);
     params = params.filter((p) => names.includes(p.field));
@@ -298,5 +296,4 @@ export function initSweeps() {
     renderBase();
     renderParams();
   });
-  bus.on('sweeps:refresh', refreshList);
 }

@@ -9,7 +9,7 @@ const COLORS = { train: '#4e79a7', dev: '#e8590c', mark: '#9c36b5', kn: '#0c8a5f
 const lossValue = (u, v) => (v == null ? '—' : fmtLoss(v));
 const sizeOf = (node, height) => ({ width: Math.max(200, Math.floor(node.clientWidth)), height });
 
-export class KPlot {
+export class NllVsKChart {
   constructor(node) {
     this.node = node;
     this.points = new Map(); // k -> {train, dev, explored}
