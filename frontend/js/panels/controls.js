@@ -230,6 +230,8 @@ export function initControls() {
     selectDataset($('dataset').value);
     announce('dataset', 'user');
   });
+  const { datasetMinItems, datasetMaxLineChars, datasetMaxBytes } = store.limits;
+  $('upload-btn').title = `One item per line, UTF-8: at least ${datasetMinItems} lines, each at most ${datasetMaxLineChars} characters, ${Math.round(datasetMaxBytes / 1048576)} MB in all`;
   $('upload-btn').addEventListener('click', () => $('upload-file').click());
   $('upload-file').addEventListener('change', () => $('upload-file').files[0] && upload($('upload-file').files[0]));
   $('train').addEventListener('click', train);

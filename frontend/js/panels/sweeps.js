@@ -85,8 +85,10 @@ function definition() {
   if ($('sweep-prune').checked) {
     const margin = Number($('sweep-margin').value);
     const minFinished = Number($('sweep-minfin').value);
-    if (!(margin >= 0)) return { error: 'pruning margin: a number >= 0 (nats)', at: -1 };
-    if (!Number.isInteger(minFinished) || minFinished < 1) return { error: 'pruning: finished points before pruning must be >= 1', at: -1 };
+    const { min, max } = store.limits.pruneMargin;
+    if (!(margin >= min && margin <= max)) return { error: `pruning margin: a number in [${min}, ${max}] (nats)`, at: -1 };
+    const runs = store.limits.sweepRuns;
+    if (!Number.isInteger(minFinished) || minFinished < 1 || minFinished > runs) return { error: `pruning: finished points before pruning must be in [1, ${runs}]`, at: -1 };
     def.prune = { margin, minFinished };
   }
   return { def };

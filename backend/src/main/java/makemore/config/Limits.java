@@ -2,6 +2,7 @@ package makemore.config;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import makemore.data.Dataset;
 
 /**
  * Every bound a config, a request or a run is held to, stated once here. The checks read these, and
@@ -47,6 +48,8 @@ public final class Limits {
     /** Runs in one sweep (points x seeds), and seeds per point. */
     public static final int SWEEP_RUNS = 500;
     public static final int SWEEP_SEEDS = 50;
+    /** A sweep's median pruning: how far (nats of dev NLL) above the median a point may be. */
+    public static final Range PRUNE_MARGIN = Range.closed(0, 10);
     /** Runs waiting for a trainer; more are refused with 429 rather than queued without bound. */
     public static final int QUEUED_RUNS = 1000;
     /** The smoothing-vs-L2 view: neural steps per point and points per curve. */
@@ -69,12 +72,16 @@ public final class Limits {
         m.put("maxChars", MAX_CHARS);
         m.put("sweepRuns", SWEEP_RUNS);
         m.put("sweepSeeds", SWEEP_SEEDS);
+        m.put("pruneMargin", PRUNE_MARGIN);
         m.put("queuedRuns", QUEUED_RUNS);
         m.put("smoothingL2Steps", SMOOTHING_L2_STEPS);
         m.put("smoothingL2Points", SMOOTHING_L2_POINTS);
         m.put("runName", RUN_NAME);
         m.put("runNote", RUN_NOTE);
         m.put("exportRuns", EXPORT_RUNS);
+        m.put("datasetMinItems", Dataset.MIN_ITEMS);
+        m.put("datasetMaxBytes", Dataset.MAX_BYTES);
+        m.put("datasetMaxLineChars", Dataset.MAX_LINE);
         return m;
     }
 }

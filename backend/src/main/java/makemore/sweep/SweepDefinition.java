@@ -99,9 +99,9 @@ public record SweepDefinition(RunConfig base, List<Param> params, int seeds, Pru
         JsonNode pr = root.path("prune");
         if (!pr.isMissingNode() && !pr.isNull()) {
             double margin = pr.path("margin").isNumber() ? pr.get("margin").asDouble() : Double.NaN;
-            if (!(margin >= 0 && margin <= 10)) {
-                throw new ConfigException("prune", "prune.margin must be a number in [0, 10] (nats of dev NLL), got "
-                        + pr.path("margin"));
+            if (!Limits.PRUNE_MARGIN.contains(margin)) {
+                throw new ConfigException("prune", "prune.margin must be a number in " + Limits.PRUNE_MARGIN
+                        + " (nats of dev NLL), got " + pr.path("margin"));
             }
             int min = pr.has("minFinished") ? pr.get("minFinished").asInt(-1) : 3;
             if (min < 1 || min > Limits.SWEEP_RUNS) {
