@@ -1,7 +1,6 @@
 package makemore.bench;
 
 import makemore.lab.TrainingRun;
-import makemore.cli.Args;
 import makemore.cli.Cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.BufferedReader;
@@ -32,21 +31,19 @@ import makemore.train.TrainResult;
 public final class Bench {
     private Bench() {}
 
-    public static int run(Args a, PrintStream out) throws IOException {
-        if (a.flag("transformer")) {
-            return TransformerBench.speed(a, out);
+    static int run(BenchCommand o, PrintStream out) throws IOException {
+        if (o.transformer) {
+            return TransformerBench.speed(o.makemore, o.runs, o.steps == null ? 300 : o.steps, out);
         }
-        if (a.flag("transformer-dev")) {
-            return TransformerBench.dev(a, out);
+        if (o.transformerDev) {
+            return TransformerBench.dev(o.config, o.target, out);
         }
-        String data = a.take("data");
-        int steps = a.intValue("steps", 200_000, 1, 5_000_000);
-        String ref = a.take("ref");
-        String only = a.take("only");
-        int speedSteps = a.intValue("speed-steps", 20_000, 100, 5_000_000);
-        int speedRuns = a.intValue("speed-runs", 5, 1, 99);
-        a.requireEmpty();
-        String dataset = data == null ? "names" : data;
+        int steps = o.steps == null ? 200_000 : o.steps;
+        String ref = o.ref;
+        String only = o.only;
+        int speedSteps = o.speedSteps;
+        int speedRuns = o.speedRuns;
+        String dataset = o.data;
         Corpus corpus = new Corpus(Cli.dataset(dataset));
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("dataset", dataset);

@@ -31,8 +31,26 @@ import makemore.store.RunRecord;
 public final class ServerBench {
     private ServerBench() {}
 
-    public static void main(String[] args) throws Exception {
-        int steps = args.length == 2 && args[0].equals("--steps") ? Integer.parseInt(args[1]) : 30000;
+    /** {@code ./lab bench-server}. */
+    @picocli.CommandLine.Command(name = "bench-server", mixinStandardHelpOptions = true,
+            description = "The lab's server under load: MLP steps/s with 0, 1, 10 and 50 WebSocket viewers (reading"
+                    + " and not), event latency, RSS, and 200 runs posted at once.")
+    public static final class Command implements java.util.concurrent.Callable<Integer> {
+        @picocli.CommandLine.Option(names = "--steps", paramLabel = "N", defaultValue = "30000",
+                description = "steps of each measured run (default ${DEFAULT-VALUE})")
+        int steps;
+
+        @Override
+        public Integer call() throws Exception {
+            if (steps < 100) {
+                throw new makemore.cli.LabCli.UsageException("--steps must be at least 100, got " + steps);
+            }
+            run(steps);
+            return 0;
+        }
+    }
+
+    static void run(int steps) throws Exception {
         Path dir = Files.createTempDirectory("lab-bench");
         // one evaluation at the end, so wall time is training time; samples stream every tenth
         String config = "{\"model\":\"mlp\",\"steps\":" + steps + ",\"evalEvery\":" + steps + ",\"sampleEvery\":"

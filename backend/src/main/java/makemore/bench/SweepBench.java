@@ -32,8 +32,27 @@ public final class SweepBench {
     static final String SWEEP = "{\"base\":{\"model\":\"ngram\",\"context\":2},\"params\":[{\"field\":\"smoothing\","
             + "\"range\":{\"lo\":0.001,\"hi\":100,\"points\":%d,\"scale\":\"log\"}}]}";
 
-    public static void main(String[] args) throws Exception {
-        int n = args.length == 2 && args[0].equals("--points") ? Integer.parseInt(args[1]) : 20;
+    /** {@code ./lab bench-sweep}. */
+    @picocli.CommandLine.Command(name = "bench-sweep", mixinStandardHelpOptions = true,
+            description = "A smoothing sweep end to end through the server against its runs alone, and an MLP"
+                    + " sweep's trainer occupancy and point latency.")
+    public static final class Command implements java.util.concurrent.Callable<Integer> {
+        @picocli.CommandLine.Option(names = "--points", paramLabel = "N", defaultValue = "20",
+                description = "points of the smoothing sweep (default ${DEFAULT-VALUE})")
+        int points;
+
+        @Override
+        public Integer call() throws Exception {
+            if (points < 1 || points > makemore.config.Limits.SWEEP_RUNS) {
+                throw new makemore.cli.LabCli.UsageException("--points must be in [1, "
+                        + makemore.config.Limits.SWEEP_RUNS + "], got " + points);
+            }
+            run(points);
+            return 0;
+        }
+    }
+
+    static void run(int n) throws Exception {
         Path dir = Files.createTempDirectory("lab-sweep-bench");
         String body = String.format(Locale.ROOT, SWEEP, n);
         try (LabServer server = LabServer.start(new LabOptions("127.0.0.1", 0, dir.resolve("b.db").toString(), dir, null))) {

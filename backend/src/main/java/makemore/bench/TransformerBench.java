@@ -1,7 +1,6 @@
 package makemore.bench;
 
 import makemore.lab.TrainingRun;
-import makemore.cli.Args;
 import makemore.cli.Cli;
 import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
@@ -62,11 +61,7 @@ final class TransformerBench {
 
     private static final Pattern STEP = Pattern.compile("^step (\\d+) \\| loss [0-9.]+ \\| step time ([0-9.]+)ms");
 
-    static int speed(Args a, PrintStream out) throws IOException {
-        String makemore = a.take("makemore");
-        int runs = a.intValue("runs", 5, 1, 100);
-        int steps = a.intValue("steps", 300, 10, 1_000_000);
-        a.requireEmpty();
+    static int speed(String makemore, int runs, int steps, PrintStream out) throws IOException {
         int warm = 20;
         Corpus corpus = new Corpus(Cli.dataset("names"));
         RunConfig cfg = Models.validate(RunConfig.fromJson("{\"model\":\"transformer\"}"));
@@ -192,10 +187,7 @@ final class TransformerBench {
      * The lab's transformer recipe from scratch on names: dev at every evaluation with the wall time so far, and
      * the wall time of the first evaluation at or below {@code target}.
      */
-    static int dev(Args a, PrintStream out) throws IOException {
-        String json = a.take("config");
-        double target = a.doubleValue("target", 1.95, 0, 100);
-        a.requireEmpty();
+    static int dev(String json, double target, PrintStream out) throws IOException {
         RunConfig cfg = Models.validate(RunConfig.fromJson(json == null ? RECIPE : json));
         Corpus corpus = new Corpus(Cli.dataset(cfg.dataset()));
         Models.checkFits(cfg, corpus);

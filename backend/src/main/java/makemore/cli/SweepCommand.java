@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -14,8 +12,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.Consumer;
+import java.util.concurrent.Callable;
+import makemore.config.ConfigException;
+import makemore.config.Limits;
+import makemore.config.RunConfig;
 import makemore.data.Corpus;
+import makemore.event.RunEvent;
+import makemore.event.RunStatus;
 import makemore.lab.Checkpoints;
 import makemore.lab.SweepJudge;
 import makemore.lab.TrainingRun;
@@ -25,66 +28,106 @@ import makemore.store.StoreWriter;
 import makemore.store.SweepStore;
 import makemore.sweep.SweepDefinition;
 import makemore.sweep.SweepView;
-import makemore.config.ConfigException;
-import makemore.config.RunConfig;
-import makemore.event.RunEvent;
-import makemore.event.RunStatus;
 import makemore.train.TrainResult;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code ./lab sweep}: every train flag sets the base config; {@code --param NAME} with {@code --values a,b,c} or
- * {@code --range lo:hi:n[:log]} (twice for a grid), {@code --seeds N}, {@code --prune MARGIN[:MIN_FINISHED]}. Points are stored
- * as runs of one sweep in the database ({@code --db}, as the lab's), their best-dev parameters in the lab's params
- * folder ({@code --params-dir}), so the lab samples and test-scores them. {@code --index I} (default: env
- * JOB_COMPLETION_INDEX) trains only point I, under the sweep named by {@code --sweep-id} or the definition's hash,
- * so N processes fill one sweep. Exit 0 done, 1 a point failed or the database cannot be reached, 2 bad usage.
+ * {@code --range lo:hi:n[:log]} (twice for a grid), {@code --seeds N}, {@code --prune MARGIN[:MIN_FINISHED]}. Points
+ * are stored as runs of one sweep in the database ({@code --db}, as the lab's), their best-dev parameters in the
+ * lab's params folder ({@code --params-dir}), so the lab samples and test-scores them. {@code --index I} (default:
+ * env JOB_COMPLETION_INDEX) trains only point I, under the sweep named by {@code --sweep-id} or the definition's
+ * hash, so N processes fill one sweep. Exit 0 done, 1 a point failed or the database cannot be reached, 2 bad usage.
  */
-final class SweepCommand {
-    private SweepCommand() {}
-
+@Command(name = "sweep", mixinStandardHelpOptions = true, sortOptions = false, abbreviateSynopsis = true,
+        description = {"Trains a grid of runs over one or two fields, stored as one sweep the lab shows.",
+            "Each point is an ordinary run; --index I trains only point I, so N processes (a cluster job) fill one"
+                    + " sweep."},
+        footer = {"", "Examples:",
+            "  ./lab sweep --model mlp --steps 2000 --param lr --range 0.01:1:5:log --json",
+            "  ./lab sweep --model ngram --context 3 --param smoothing --values 0.01,0.1,1 --param context --values 2,3"})
+final class SweepCommand implements Callable<Integer> {
     private static final String ID_CHARS = "abcdefghijkmnpqrstuvwxyz23456789";
+    private final LabCli.Io io;
 
-    static int run(String[] argv, Map<String, String> env, PrintStream out, PrintStream err) throws IOException {
-        List<String> rest = new ArrayList<>();
-        ArrayNode params = Cli.JSON.createArrayNode();
-        for (int i = 0; i < argv.length; i++) {
-            String a = argv[i];
-            if (a.equals("--param")) {
-                if (i + 3 >= argv.length || !(argv[i + 2].equals("--values") || argv[i + 2].equals("--range"))) {
-                    throw new Cli.UsageException("--param NAME must be followed by --values a,b,c or --range"
-                            + " lo:hi:n[:log]");
-                }
-                params.add(param(argv[i + 1], argv[i + 2], argv[i + 3]));
-                i += 3;
-            } else if (a.equals("--values") || a.equals("--range")) {
-                throw new Cli.UsageException(a + " belongs after --param NAME");
-            } else {
-                rest.add(a);
-            }
-        }
-        Args a = Args.parse(rest.toArray(String[]::new));
-        boolean json = a.flag("json");
-        boolean quiet = a.flag("quiet");
-        boolean plan = a.flag("plan");
-        String db = a.take("db");
-        String sweepId = a.take("sweep-id");
-        String indexArg = a.take("index");
-        String seeds = a.take("seeds");
-        String prune = a.take("prune");
-        String paramsDirArg = a.take("params-dir");
-        if (indexArg == null) {
-            indexArg = env.get("JOB_COMPLETION_INDEX");
-        }
-        RunConfig base = Cli.config(a);
-        a.requireEmpty();
-        if (params.isEmpty()) {
-            throw new Cli.UsageException("sweep needs --param NAME --values a,b,c (or --range lo:hi:n[:log])");
-        }
+    @Spec
+    CommandSpec spec;
+
+    /** One swept field: --param NAME then --values or --range. */
+    static final class Swept {
+        @Option(names = "--param", required = true, paramLabel = "FIELD", description = "a config field to sweep")
+        String field;
+
+        @ArgGroup(exclusive = true, multiplicity = "1")
+        Values values;
+    }
+
+    static final class Values {
+        @Option(names = "--values", paramLabel = "a,b,c", description = "its values, comma-separated")
+        String list;
+
+        @Option(names = "--range", paramLabel = "lo:hi:n[:log]", description = "n values from lo to hi, evenly or on a log scale")
+        String range;
+    }
+
+    @ArgGroup(exclusive = false, multiplicity = "1..2", heading = "%nWhat to sweep (once, or twice for a grid):%n")
+    List<Swept> params;
+
+    @Option(names = "--seeds", paramLabel = "N", description = "runs per point with seeds seed..seed+N-1, in [1, "
+            + Limits.SWEEP_SEEDS + "]")
+    Integer seeds;
+
+    @Option(names = "--prune", paramLabel = "MARGIN[:MIN]", description = "stop a point whose dev is worse than the"
+            + " median of MIN (default 3) finished points at the same step by more than MARGIN nats")
+    String prune;
+
+    @Option(names = "--db", paramLabel = "DB", description = "the lab's database: a SQLite file or a JDBC URL"
+            + " (MAKEMORE_DB; default data/lab/lab.db); a PostgreSQL password comes from MAKEMORE_DB_PASSWORD")
+    String db;
+
+    @Option(names = "--params-dir", paramLabel = "DIR", description = "where the points' best-dev parameters go"
+            + " (default: the params folder of the lab on this database)")
+    String paramsDir;
+
+    @Option(names = "--index", paramLabel = "I", description = "train only point I (env JOB_COMPLETION_INDEX)")
+    String index;
+
+    @Option(names = "--sweep-id", paramLabel = "ID", description = "the sweep's id (default: the definition's hash"
+            + " with --index, else a new one)")
+    String sweepId;
+
+    @Option(names = "--plan", description = "print {sweep, points} and train nothing (what a cluster job needs)")
+    boolean plan;
+
+    @Option(names = "--json", description = "print the sweep as one JSON object last")
+    boolean json;
+
+    @Option(names = "--quiet", description = "no per-point progress lines")
+    boolean quiet;
+
+    SweepCommand(LabCli.Io io) {
+        this.io = io;
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        PrintStream out = io.out();
+        PrintStream err = io.err();
+        Map<String, String> env = io.env();
+        String indexArg = index != null ? index : env.get("JOB_COMPLETION_INDEX");
+        RunConfig base = ConfigOptions.read(spec);
         ObjectNode def = Cli.JSON.createObjectNode();
         def.set("base", Cli.JSON.readTree(base.toJson()));
-        def.set("params", params);
+        ArrayNode ps = def.putArray("params");
+        for (Swept p : params) {
+            ps.add(p.values.list != null ? values(p.field, p.values.list) : range(p.field, p.values.range));
+        }
         if (seeds != null) {
-            def.set("seeds", number(seeds, "--seeds"));
+            def.put("seeds", seeds);
         }
         if (prune != null) { // MARGIN[:MIN_FINISHED]
             String[] pp = prune.split(":", 2);
@@ -109,53 +152,37 @@ final class SweepCommand {
                     "points", points.size())));
             return 0;
         }
-        Integer index = null;
+        Integer only = null;
         if (indexArg != null) {
             try {
-                index = Integer.parseInt(indexArg.strip());
+                only = Integer.parseInt(indexArg.strip());
             } catch (NumberFormatException e) {
-                throw new Cli.UsageException("--index must be an integer, got '" + indexArg + "'");
+                throw new LabCli.UsageException("--index must be an integer, got '" + indexArg + "'");
             }
-            if (index < 0 || index >= points.size()) {
-                throw new Cli.UsageException("--index " + index + " is out of range: this sweep has " + points.size()
-                        + " points, 0.." + (points.size() - 1));
+            if (only < 0 || only >= points.size()) {
+                throw new LabCli.UsageException("--index " + only + " is out of range: this sweep has "
+                        + points.size() + " points, 0.." + (points.size() - 1));
             }
         }
-        String id = sweepId != null ? sweepId : index != null ? sweep.hashId() : "s" + randomId();
+        String id = sweepId != null ? sweepId : only != null ? sweep.hashId() : "s" + randomId();
         if (!id.matches("[A-Za-z0-9_-]{1,32}")) {
-            throw new Cli.UsageException("--sweep-id must be 1..32 letters, digits, '-' or '_', got '" + id + "'");
+            throw new LabCli.UsageException("--sweep-id must be 1..32 letters, digits, '-' or '_', got '" + id + "'");
         }
-        String url = dbUrl(db != null ? db : env.getOrDefault("MAKEMORE_DB",
-                Path.of(env.getOrDefault("MAKEMORE_DATA_DIR", "data/lab")).resolve("lab.db").toString()), env);
-        Path paramsDir = paramsDir(paramsDirArg, url, env);
+        String url = Database.url(db, env);
+        Path params = Database.paramsDir(paramsDir, url, env);
         try {
-            Checkpoints.createDir(paramsDir);
+            Checkpoints.createDir(params);
         } catch (IllegalStateException e) {
-            err.println("error: cannot keep the points' parameters: " + e.getMessage());
-            return 1;
-        }
-        RunStore store;
-        try {
-            if (!url.startsWith("jdbc:") && Path.of(url).getParent() != null) {
-                Files.createDirectories(Path.of(url).getParent());
-            }
-            store = open(url);
-        } catch (RuntimeException | IOException e) {
-            Throwable root = e;
-            while (root.getCause() != null) {
-                root = root.getCause();
-            }
-            err.println("error: cannot reach the database " + redact(url) + ": " + root.getMessage());
-            return 1;
+            throw new IOException("cannot keep the points' parameters: " + e.getMessage());
         }
         int failed = 0;
-        try (store; StoreWriter writer = new StoreWriter(store)) {
-            SweepStore sweeps = retrying(() -> new SweepStore(store));
+        try (RunStore store = Database.open(url); StoreWriter writer = new StoreWriter(store)) {
+            SweepStore sweeps = Database.retrying(() -> new SweepStore(store));
             sweeps.ensure(id, sweep.hash(), sweep.toJson(), sweep.base().toJson(), points.size());
-            List<SweepDefinition.Point> mine = index == null ? points : List.of(points.get(index));
+            List<SweepDefinition.Point> mine = only == null ? points : List.of(points.get(only));
             int done = 0;
             for (SweepDefinition.Point p : mine) {
-                RunStatus s = runPoint(sweeps, writer, id, sweep, p, corpus, paramsDir, quiet ? null : err, done,
+                RunStatus s = runPoint(sweeps, writer, id, sweep, p, corpus, params, quiet ? null : err, done,
                         mine.size());
                 failed += s == RunStatus.FAILED || s == RunStatus.DIVERGED ? 1 : 0;
                 done++;
@@ -165,56 +192,6 @@ final class SweepCommand {
             print(v, json, out);
         }
         return failed == 0 ? 0 : 1;
-    }
-
-    /**
-     * Where the points' best-dev parameters go: {@code --params-dir}, else the params folder of the data directory a
-     * lab on this database would use ({@code MAKEMORE_DATA_DIR}, else the SQLite file's folder, as the lab keeps
-     * lab.db in its data directory, else data/lab).
-     */
-    static Path paramsDir(String flag, String url, Map<String, String> env) {
-        if (flag != null) {
-            return Path.of(flag);
-        }
-        if (env.get("MAKEMORE_DATA_DIR") != null) {
-            return Checkpoints.dir(Path.of(env.get("MAKEMORE_DATA_DIR")));
-        }
-        String file = url.startsWith("jdbc:sqlite:") ? url.substring("jdbc:sqlite:".length()).split("\\?", 2)[0]
-                : url.startsWith("jdbc:") ? null : url;
-        if (file == null || file.isEmpty() || file.startsWith(":memory:") || file.startsWith("file:")) {
-            return Checkpoints.dir(Path.of("data/lab"));
-        }
-        Path folder = Path.of(file).toAbsolutePath().getParent();
-        return Checkpoints.dir(folder);
-    }
-
-    /**
-     * Pods of one job start together on a fresh database: PostgreSQL may then refuse all but one concurrent
-     * CREATE TABLE IF NOT EXISTS with a duplicate-key error, and SQLite processes opening one new file together may
-     * meet SQLITE_BUSY. The tables exist after that, so opening again works.
-     */
-    private static RunStore open(String url) {
-        return retrying(() -> new RunStore(url));
-    }
-
-    private static <T> T retrying(java.util.function.Supplier<T> open) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return open.get();
-            } catch (RuntimeException e) {
-                String m = String.valueOf(e.getMessage());
-                if (attempt >= 5 || !(m.contains("duplicate key") || m.contains("already exists") || m.contains("SQLITE_BUSY")
-                        || m.contains("database is locked"))) {
-                    throw e;
-                }
-                try {
-                    Thread.sleep(50L * attempt + new SecureRandom().nextInt(100));
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    throw e;
-                }
-            }
-        }
     }
 
     /** Trains one point as a run of the sweep (or reports its finished run); returns how it ended. */
@@ -297,25 +274,27 @@ final class SweepCommand {
         return d == null ? "-" : String.format(Locale.ROOT, "%.4f", d);
     }
 
-    /** --param NAME --values a,b,c | --range lo:hi:n[:log] as the sweep's JSON. */
-    private static ObjectNode param(String name, String kind, String spec) {
+    private static ObjectNode values(String name, String list) {
         ObjectNode p = Cli.JSON.createObjectNode().put("field", name);
-        if (kind.equals("--values")) {
-            ArrayNode vs = p.putArray("values");
-            for (String v : spec.split(",")) {
-                vs.add(number(v, "--param " + name + " --values"));
-            }
-        } else if (kind.equals("--range")) {
-            String[] parts = spec.split(":");
-            if (parts.length < 3 || parts.length > 4 || (parts.length == 4 && !parts[3].matches("lin|log"))) {
-                throw new Cli.UsageException("--param " + name + " --range must be lo:hi:n or lo:hi:n:log, got '" + spec + "'");
-            }
-            ObjectNode r = p.putObject("range");
-            r.set("lo", number(parts[0], "--range lo"));
-            r.set("hi", number(parts[1], "--range hi"));
-            r.set("points", number(parts[2], "--range n"));
-            r.put("scale", parts.length == 4 ? parts[3] : "lin");
+        ArrayNode vs = p.putArray("values");
+        for (String v : list.split(",")) {
+            vs.add(number(v, "--param " + name + " --values"));
         }
+        return p;
+    }
+
+    private static ObjectNode range(String name, String spec) {
+        ObjectNode p = Cli.JSON.createObjectNode().put("field", name);
+        String[] parts = spec.split(":");
+        if (parts.length < 3 || parts.length > 4 || (parts.length == 4 && !parts[3].matches("lin|log"))) {
+            throw new LabCli.UsageException("--param " + name + " --range must be lo:hi:n or lo:hi:n:log, got '"
+                    + spec + "'");
+        }
+        ObjectNode r = p.putObject("range");
+        r.set("lo", number(parts[0], "--range lo"));
+        r.set("hi", number(parts[1], "--range hi"));
+        r.set("points", number(parts[2], "--range n"));
+        r.put("scale", parts.length == 4 ? parts[3] : "lin");
         return p;
     }
 
@@ -328,23 +307,7 @@ final class SweepCommand {
         } catch (IOException ignored) {
             // reported below
         }
-        throw new Cli.UsageException(what + " must be numbers, got '" + v + "'");
-    }
-
-    /**
-     * A PostgreSQL URL without a password takes it from MAKEMORE_DB_PASSWORD (in a cluster: from a Secret), so the
-     * password never appears on a command line.
-     */
-    static String dbUrl(String db, Map<String, String> env) {
-        String pw = env.get("MAKEMORE_DB_PASSWORD");
-        if (db.startsWith("jdbc:postgresql:") && pw != null && !pw.isEmpty() && !db.contains("password=")) {
-            return db + (db.contains("?") ? "&" : "?") + "password=" + URLEncoder.encode(pw, StandardCharsets.UTF_8);
-        }
-        return db;
-    }
-
-    static String redact(String url) {
-        return url.replaceAll("(?i)(password=)[^&]*", "$1***");
+        throw new LabCli.UsageException(what + " must be numbers, got '" + v + "'");
     }
 
     private static String randomId() {

@@ -91,6 +91,12 @@ public record FieldSpec(String name, String label, String type,
 
     /** A number as a person writes it: 1000, not 1000.0. */
     public static String fmt(double v) {
-        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
+        if (v == Math.rint(v) && Math.abs(v) < 1e15) {
+            return Long.toString((long) v);
+        }
+        if (Double.isFinite(v) && Math.abs(v) >= 1e-6 && Math.abs(v) < 1e15) { // 0.0005, not 5.0E-4
+            return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
+        }
+        return Double.toString(v);
     }
 }

@@ -82,6 +82,37 @@ public final class Sampler {
         return p;
     }
 
+    /**
+     * The summed negative log-likelihood of {@code words} (each character and the end, as a split's NLL counts them)
+     * and the number of such tokens, from the hook over every prefix, a few thousand prefixes a call.
+     */
+    public static double[] totalNll(LanguageModel model, List<String> words) {
+        int v = model.vocab().size();
+        List<int[]> prefixes = new ArrayList<>();
+        List<Integer> next = new ArrayList<>();
+        double sum = 0;
+        for (int w = 0; w < words.size(); w++) {
+            int[] ids = requireKnown(model, words.get(w));
+            for (int i = 0; i <= ids.length; i++) {
+                prefixes.add(Arrays.copyOf(ids, i));
+                next.add(i < ids.length ? ids[i] : 0);
+            }
+            if (prefixes.size() >= 4096 || w == words.size() - 1) {
+                double[] logp = model.nextLogProbs(prefixes.toArray(int[][]::new));
+                for (int k = 0; k < next.size(); k++) {
+                    sum -= logp[k * v + next.get(k)];
+                }
+                prefixes.clear();
+                next.clear();
+            }
+        }
+        long tokens = 0;
+        for (String w : words) {
+            tokens += w.codePointCount(0, w.length()) + 1;
+        }
+        return new double[] {sum, tokens};
+    }
+
     /** The word's character ids; a word the model cannot score is an IllegalArgumentException saying why. */
     static int[] requireKnown(LanguageModel model, String word) {
         if (word == null || word.isEmpty()) {

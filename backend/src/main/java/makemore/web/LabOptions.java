@@ -25,36 +25,28 @@ public record LabOptions(String host, int port, String db, Path dataDir, Path fr
         return RequestGuard.isLoopback(host);
     }
 
-    /** Flags win over environment variables, which win over the defaults. */
-    public static LabOptions parse(String[] args, java.util.Map<String, String> env) {
-        String host = env.getOrDefault("MAKEMORE_HOST", "127.0.0.1");
-        String port = env.getOrDefault("MAKEMORE_PORT", "7070");
-        String db = env.get("MAKEMORE_DB");
-        String dataDir = env.getOrDefault("MAKEMORE_DATA_DIR", "data/lab");
-        String frontend = env.get("MAKEMORE_FRONTEND_DIR");
-        String token = env.get("MAKEMORE_TOKEN");
+    /** What the command line gave; null (or empty) where it gave nothing. */
+    public record Flags(String host, Integer port, String db, String dataDir, String frontendDir, String token,
+            List<String> allowOrigins) {
+        public static Flags none() {
+            return new Flags(null, null, null, null, null, null, List.of());
+        }
+    }
+
+    /** Flags win over environment variables, which win over the defaults; a bad value is one line, no trace. */
+    public static LabOptions resolve(Flags f, java.util.Map<String, String> env) {
+        String host = f.host() != null ? f.host() : env.getOrDefault("MAKEMORE_HOST", "127.0.0.1");
+        String port = f.port() != null ? f.port().toString() : env.getOrDefault("MAKEMORE_PORT", "7070");
+        String db = f.db() != null ? f.db() : env.get("MAKEMORE_DB");
+        String dataDir = f.dataDir() != null ? f.dataDir() : env.getOrDefault("MAKEMORE_DATA_DIR", "data/lab");
+        String frontend = f.frontendDir() != null ? f.frontendDir() : env.get("MAKEMORE_FRONTEND_DIR");
+        String token = f.token() != null ? f.token() : env.get("MAKEMORE_TOKEN");
         List<String> origins = new ArrayList<>();
         if (env.get("MAKEMORE_ALLOW_ORIGIN") != null) {
             origins.addAll(List.of(env.get("MAKEMORE_ALLOW_ORIGIN").split(",")));
         }
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            String v = i + 1 < args.length ? args[i + 1] : null;
-            if (v == null) {
-                throw new IllegalArgumentException(a + " needs a value");
-            }
-            switch (a) {
-                case "--host" -> host = v;
-                case "--port" -> port = v;
-                case "--db" -> db = v;
-                case "--data-dir" -> dataDir = v;
-                case "--frontend-dir" -> frontend = v;
-                case "--token" -> token = v;
-                case "--allow-origin" -> origins.addAll(List.of(v.split(",")));
-                default -> throw new IllegalArgumentException("unknown option " + a + "; serve takes --host, --port,"
-                        + " --db, --data-dir, --frontend-dir, --token, --allow-origin");
-            }
-            i++;
+        for (String o : f.allowOrigins()) {
+            origins.addAll(List.of(o.split(",")));
         }
         int p;
         try {

@@ -179,33 +179,6 @@ public final class LabServer implements AutoCloseable {
         return store;
     }
 
-    public static void main(String[] args) {
-        LabOptions o;
-        try {
-            o = LabOptions.parse(args, System.getenv());
-        } catch (IllegalArgumentException e) {
-            System.err.println("error: " + e.getMessage());
-            System.exit(2);
-            return;
-        }
-        LabServer s;
-        try {
-            s = start(o);
-        } catch (IllegalStateException e) {
-            System.err.println("error: " + e.getMessage()); // one line: which path, and why
-            System.exit(1);
-            return;
-        }
-        Runtime.getRuntime().addShutdownHook(new Thread(s::close, "shutdown"));
-        if (!o.loopback()) {
-            System.err.println("warning: listening on " + o.host() + ", so other machines can reach this lab;"
-                    + " every request needs the token in the URL below");
-        }
-        String shown = o.host().contains(":") && !o.host().startsWith("[") ? "[" + o.host() + "]" : o.host();
-        System.out.println("Makemore Lab: http://" + shown + ":" + s.port() + "/"
-                + (s.token() != null ? "?token=" + s.token() : "") + "  (runs in " + o.db() + ")");
-    }
-
     /** Fails start-up with one line naming the folder when it cannot be created or written. */
     private static void writable(Path dir) {
         try {

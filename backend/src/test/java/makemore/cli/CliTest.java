@@ -9,6 +9,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,50 +17,58 @@ class CliTest {
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
-    private int train(String... args) throws Exception {
-        return Cli.train(Args.parse(args), new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
+    private int lab(String... argv) {
+        return CliAccess.run(Map.of(), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), argv);
+    }
+
+    private String errText() {
+        return err.toString(StandardCharsets.UTF_8);
     }
 
     @Test
-    void jsonModePrintsOneObjectLast(@TempDir Path dir) throws Exception {
+    void jsonModePrintsOneObjectLastWithEveryEvaluation(@TempDir Path dir) throws Exception {
         Path data = dir.resolve("pets.txt");
         Files.writeString(data, "rex\nfido\nbella\nmax\nluna\ncharlie\nlucy\ncooper\ndaisy\nmilo\nbuddy\nrocky\n");
-        int code = train("--model", "neural", "--steps", "50", "--data", data.toString(), "--json", "--quiet");
-        assertEquals(0, code, err.toString());
+        int code = lab("train", "--model", "neural", "--steps", "50", "--evalEvery", "25", "--data", data.toString(),
+                "--json", "--quiet");
+        assertEquals(0, code, errText());
         String[] lines = out.toString(StandardCharsets.UTF_8).strip().split("\n");
         JsonNode o = Cli.JSON.readTree(lines[lines.length - 1]);
         assertEquals("neural", o.get("model").asText());
         assertEquals(50, o.get("steps").asInt());
         assertTrue(o.get("train").asDouble() > 0 && o.get("dev").asDouble() > 0);
         assertEquals(20, o.get("samples").size());
+        assertEquals(4, o.get("evals").size(), "train and dev at steps 25 and 50: " + o.get("evals"));
+        JsonNode last = o.get("evals").get(3);
+        assertEquals(50, last.get("step").asInt());
+        assertEquals(o.get("dev").asDouble(), o.get("evals").get(2).get("split").asText().equals("dev")
+                ? o.get("evals").get(2).get("loss").asDouble() : last.get("loss").asDouble());
     }
 
     @Test
-    void saveThenSample(@TempDir Path dir) throws Exception {
+    void saveThenSample(@TempDir Path dir) {
         Path file = dir.resolve("m.bin");
-        assertEquals(0, train("--model", "mlp", "--steps", "200", "--hidden", "16", "--save", file.toString(), "--quiet"));
-        ByteArrayOutputStream s = new ByteArrayOutputStream();
-        int code = Cli.sample(Args.parse(new String[] {"--model-file", file.toString(), "--n", "5"}),
-                new PrintStream(s, true, StandardCharsets.UTF_8));
-        assertEquals(0, code);
-        assertEquals(5, s.toString(StandardCharsets.UTF_8).strip().split("\n").length);
+        assertEquals(0, lab("train", "--model", "mlp", "--steps", "200", "--hidden", "16", "--save", file.toString(),
+                "--quiet"), errText());
+        out.reset();
+        assertEquals(0, lab("sample", "--model-file", file.toString(), "--n", "5"), errText());
+        assertEquals(5, out.toString(StandardCharsets.UTF_8).strip().split("\n").length);
     }
 
     @Test
-    void badValuesExitTwoNamingTheField() {
-        PrintStream saved = System.err;
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-        try {
-            assertEquals(2, Cli.run("train", new String[] {"--lr", "-3"}));
-            assertTrue(e.toString().contains("lr") && e.toString().contains("(0, 1000]"), e.toString());
-            assertEquals(2, Cli.run("train", new String[] {"--learningRate", "0.1"}));
-            assertTrue(e.toString().contains("unknown option --learningRate"), e.toString());
-            assertEquals(2, Cli.run("train", new String[] {"--data", "/no/such/file.txt"}));
-            assertTrue(e.toString().contains("not found"), e.toString());
-        } finally {
-            System.setErr(saved);
-        }
+    void usageErrorsExitTwoOnOneLineNamingTheProblemAndTheHelp() {
+        assertEquals(2, lab("train", "--lr", "-3"));
+        assertTrue(errText().contains("lr") && errText().contains("(0, 1000]") && errText().contains("-3"), errText());
+        err.reset();
+        assertEquals(2, lab("train", "--learningRate", "0.1"));
+        assertTrue(errText().contains("--learningRate") && errText().contains("./lab train --help"), errText());
+        assertEquals(1, errText().strip().split("\n").length, errText());
+        err.reset();
+        assertEquals(2, lab("train", "--steps", "many"));
+        assertTrue(errText().contains("--steps") && errText().contains("many"), errText());
+        err.reset();
+        assertEquals(1, lab("train", "--data", "/no/such/file.txt"), "an unreadable --data file is exit 1");
+        assertTrue(errText().contains("/no/such/file.txt") && errText().contains("not found"), errText());
     }
 }

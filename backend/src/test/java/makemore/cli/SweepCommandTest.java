@@ -43,22 +43,20 @@ class SweepCommandTest {
         args.addAll(List.of(extra));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code;
-        try {
-            code = SweepCommand.run(args.toArray(String[]::new), env, new PrintStream(out, true, StandardCharsets.UTF_8),
-                    new PrintStream(err, true, StandardCharsets.UTF_8));
-        } catch (Cli.UsageException | makemore.config.ConfigException e) {
-            code = 2;
-            err.write(e.getMessage().getBytes(StandardCharsets.UTF_8));
-        }
+        args.add(0, "sweep");
+        int code = CliAccess.run(env, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), args.toArray(String[]::new));
         return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
     static Result inJvmArgs(Map<String, String> env, String... args) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = SweepCommand.run(args, env, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
+        String[] argv = new String[args.length + 1];
+        argv[0] = "sweep";
+        System.arraycopy(args, 0, argv, 1, args.length);
+        int code = CliAccess.run(env, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), argv);
         return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
@@ -88,7 +86,7 @@ class SweepCommandTest {
             "constant", "--param", "lr", "--values", "0.2,0.0001", "--prune", "0.05:1", "--sweep-id", "pr", "--db", db,
             "--json", "--quiet"};
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        assertEquals(0, SweepCommand.run(args, Map.of(), new PrintStream(out, true, StandardCharsets.UTF_8), System.err));
+        assertEquals(0, CliAccess.sweep(args, Map.of(), new PrintStream(out, true, StandardCharsets.UTF_8)));
         JsonNode o = lastLine(out.toString(StandardCharsets.UTF_8));
         assertEquals("finished", o.get("points").get(0).get("status").asText());
         assertEquals("pruned", o.get("points").get(1).get("status").asText(), o.toString());
@@ -96,9 +94,9 @@ class SweepCommandTest {
         // the same id with another definition is refused (pods of two jobs never mix)
         String[] other = args.clone();
         other[13] = "0.2,0.05";
-        ConfigException clash = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
-                () -> SweepCommand.run(other, Map.of(), new PrintStream(new ByteArrayOutputStream()), System.err));
-        assertTrue(clash.getMessage().contains("already exists with another definition"), clash.getMessage());
+        Result clash = inJvmArgs(Map.of(), other);
+        assertEquals(2, clash.code(), clash.err());
+        assertTrue(clash.err().contains("already exists with another definition"), clash.err());
         // a sweep stopped elsewhere (the page, another pod): a point started afterwards is stored as cancelled
         String[] st = {"--model", "ngram", "--param", "smoothing", "--values", "1,2,3", "--sweep-id", "st", "--db", db,
             "--json", "--quiet"};
@@ -126,7 +124,7 @@ class SweepCommandTest {
         assertTrue(r.err().contains("--index 3 is out of range: this sweep has 3 points, 0..2"), r.err());
         r = inJvm(Map.of("JOB_COMPLETION_INDEX", "-1"), "--db", dir.resolve("b.db").toString());
         assertEquals(2, r.code(), "the index comes from the environment too");
-        assertTrue(!Files.exists(dir.resolve("b.db")), "nothing was created for a bad index");
+        assertTrue(!Files.exists(dir.resolve("b.db")), "nothing was created for a bad index: " + r.err());
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
@@ -137,7 +135,7 @@ class SweepCommandTest {
         assertEquals(1, r.err().strip().split("\n").length, r.err());
         assertTrue(r.err().startsWith("error: cannot reach the database jdbc:postgresql://127.0.0.1:" + port
                 + "/lab?user=lab&password=***: "), r.err());
-        assertTrue(!r.err().contains("s3cret"));
+        assertTrue(!r.err().contains("s3cret"), r.err());
         r = inJvm(Map.of(), "--db", dir.resolve("c.db").toString(), "--param", "hidden", "--values", "1");
         assertEquals(2, r.code());
         assertTrue(r.err().contains("no field 'hidden'"), r.err());
@@ -237,12 +235,12 @@ class SweepCommandTest {
 
     @Test
     void theParamsFolderDefaultsToTheDataDirectoryALabOnThatDatabaseUses() {
-        assertEquals(Path.of("elsewhere"), SweepCommand.paramsDir("elsewhere", "x/lab.db", Map.of()));
-        assertEquals(Path.of("d", "params"), SweepCommand.paramsDir(null, "x/lab.db", Map.of("MAKEMORE_DATA_DIR", "d")));
-        assertEquals(Path.of("x").toAbsolutePath().resolve("params"), SweepCommand.paramsDir(null, "x/lab.db", Map.of()));
-        assertEquals(Path.of("/v/lab/params"), SweepCommand.paramsDir(null, "jdbc:sqlite:/v/lab/lab.db?x=1", Map.of()));
+        assertEquals(Path.of("elsewhere"), Database.paramsDir("elsewhere", "x/lab.db", Map.of()));
+        assertEquals(Path.of("d", "params"), Database.paramsDir(null, "x/lab.db", Map.of("MAKEMORE_DATA_DIR", "d")));
+        assertEquals(Path.of("x").toAbsolutePath().resolve("params"), Database.paramsDir(null, "x/lab.db", Map.of()));
+        assertEquals(Path.of("/v/lab/params"), Database.paramsDir(null, "jdbc:sqlite:/v/lab/lab.db?x=1", Map.of()));
         assertEquals(Path.of("data", "lab", "params"),
-                SweepCommand.paramsDir(null, "jdbc:postgresql://h:5432/lab?user=lab", Map.of()));
+                Database.paramsDir(null, "jdbc:postgresql://h:5432/lab?user=lab", Map.of()));
     }
 
     /**

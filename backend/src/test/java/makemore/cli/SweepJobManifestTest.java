@@ -59,8 +59,9 @@ class SweepJobManifestTest {
         args.subList(d, d + 2).clear();
         args.add("--plan");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int code = SweepCommand.run(args.toArray(String[]::new), Map.of(), new PrintStream(out, true,
-                StandardCharsets.UTF_8), System.err);
+        args.add(0, "sweep");
+        int code = CliAccess.run(Map.of(), new PrintStream(out, true, StandardCharsets.UTF_8), System.err,
+                args.toArray(String[]::new));
         assertEquals(0, code);
         var plan = Cli.JSON.readTree(out.toString(StandardCharsets.UTF_8));
         assertEquals((int) (Integer) at(job, "spec", "completions"), plan.get("points").asInt());
