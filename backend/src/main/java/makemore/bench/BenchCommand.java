@@ -8,8 +8,9 @@ import picocli.CommandLine.Option;
 
 /** {@code ./lab bench}: quality and speed of the lecture recipes here, against a PyTorch reference when given. */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Quality and speed on a dataset: the count models, the lecture's MLP, the fast recipe and the",
-            "cost of layer health (or one part with --only); --transformer and --transformer-dev time the transformer."},
+        description = {"Quality and speed of the lecture recipes on this machine (or one part with --only).",
+            "The count models, the lecture's MLP, the fast recipe and the cost of layer health;"
+                    + " --transformer and --transformer-dev time the transformer."},
         footer = {"", "Examples:", "  ./lab bench --only mlp --steps 20000",
             "  ./lab bench --only mlp --ref ../shared/bench/ref_mlp.py",
             "  ./lab bench --transformer --makemore ../makemore/makemore.py"})

@@ -7,7 +7,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code ./lab completion}: a bash/zsh completion script for the whole command tree. */
 @Command(name = "completion", mixinStandardHelpOptions = true,
-        description = {"Prints a completion script for bash and zsh. Load it with:", "  source <(./lab completion)"})
+        description = {"Prints a bash/zsh completion script: source <(./lab completion).",
+            "It completes the command named lab (alias lab=./lab, or put the jar's wrapper on PATH)."})
 final class CompletionCommand implements Runnable {
     @Spec
     CommandSpec spec;

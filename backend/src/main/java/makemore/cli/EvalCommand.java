@@ -23,8 +23,9 @@ import picocli.CommandLine.Option;
 
 /** {@code ./lab eval}: a trained model's NLL per token on any file, computed as the lab computes its dev loss. */
 @Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Scores a trained model on a file of items (one a line): the mean NLL per predicted character,",
-            "the end of each item included, as the lab computes dev. Its last line with --json is {nll, tokens, items}."},
+        description = {"Scores a trained model on a file of items: NLL per character, computed as the lab's dev.",
+            "The mean counts every predicted character and each item's end; with --json the last line is"
+                    + " {nll, tokens, items}."},
         footer = {"", "Examples:", "  ./lab split --data names --out /tmp/split",
             "  ./lab eval --model-file mlp.bin --data /tmp/split/dev.txt --json"})
 final class EvalCommand implements Callable<Integer> {
