@@ -13,7 +13,8 @@ import makemore.event.RunEvent;
 
 /**
  * Runs as one long table, one row per (run, step, split): run, name, sweep, every config field, step, split, loss,
- * lr. Split is {@code train_batch} (the mean minibatch loss since the previous point, with its lr), {@code train}
+ * lr_at_step (the learning rate in effect at a train_batch point; the config's {@code lr} column is the base rate, so
+ * every column name is unique and a swept lr reads on every row). Split is {@code train_batch} (the mean minibatch loss since the previous point, with its lr), {@code train}
  * and {@code dev} (whole-split NLL at an evaluation) or {@code test} (the one test score). The CSV opens in pandas
  * as is: a header, RFC 4180 quoting, empty cells for missing values, {@code inf} for an infinite NLL.
  */
@@ -28,7 +29,7 @@ public final class LongExport {
     public static List<String> columns() {
         List<String> c = new ArrayList<>(List.of("run", "name", "sweep"));
         c.addAll(configColumns());
-        c.addAll(List.of("step", "split", "loss", "lr"));
+        c.addAll(List.of("step", "split", "loss", "lr_at_step"));
         return c;
     }
 
@@ -64,7 +65,7 @@ public final class LongExport {
         m.put("step", step);
         m.put("split", split);
         m.put("loss", loss);
-        m.put("lr", lr);
+        m.put("lr_at_step", lr);
         return m;
     }
 
@@ -95,6 +96,9 @@ public final class LongExport {
             return v.toString().toLowerCase(Locale.ROOT);
         }
         String s = v.toString();
+        if (!s.isEmpty() && "=+-@\t\r".indexOf(s.charAt(0)) >= 0) {
+            s = "'" + s; // a spreadsheet would run it as a formula (OWASP CSV injection): make it text
+        }
         if (s.isEmpty() || s.chars().noneMatch(c -> c == ',' || c == '"' || c == '\n' || c == '\r')) {
             return s;
         }

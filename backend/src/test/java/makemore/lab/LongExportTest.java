@@ -39,4 +39,42 @@ class LongExportTest {
         assertTrue(lines[5].contains(",test,2.6,"), lines[5]);
         assertEquals("\"a,\"\"b\"\"\"", LongExport.cell("a,\"b\""));
     }
+
+    /**
+     * An lr sweep's CSV read as pandas and csv.DictReader read it (python3 itself): the header's names are unique,
+     * every train and dev row carries its point's swept lr, and a name a spreadsheet would run is inert.
+     */
+    @Test
+    void anLrSweepsCsvReadsBackWithDictReader(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        List<RunRecord> runs = new java.util.ArrayList<>();
+        for (double lr : new double[] {0.03, 0.3}) {
+            RunConfig cfg = Models.validate(RunConfig.fromJson("{\"model\":\"mlp\",\"steps\":20,\"evalEvery\":10,"
+                    + "\"lr\":" + lr + "}"));
+            runs.add(new RunRecord("lr" + lr, "2026-01-01T00:00:00Z", cfg, RunStatus.FINISHED, "done", 20, 100.0, 2.5,
+                    null, List.of(new RunRecord.Point(10, 3.0, lr), new RunRecord.Point(20, 2.8, lr / 10)),
+                    List.of(new RunEvent.Eval(10, "train", 2.6), new RunEvent.Eval(10, "dev", 2.7),
+                            new RunEvent.Eval(20, "train", 2.4), new RunEvent.Eval(20, "dev", 2.5)),
+                    null, null, List.of(), "=HYPERLINK(\"x\")", null));
+        }
+        java.nio.file.Path csv = dir.resolve("sweep.csv");
+        java.nio.file.Files.writeString(csv, LongExport.csv(LongExport.rows(runs, Map.of())));
+        String check = String.join("\n",
+                "import csv, sys",
+                "rows = list(csv.DictReader(open(sys.argv[1], newline='')))",
+                "names = csv.reader(open(sys.argv[1], newline='')).__next__()",
+                "assert len(names) == len(set(names)), 'duplicate columns: ' + str(names)",
+                "evals = [r for r in rows if r['split'] in ('train', 'dev')]",
+                "assert len(evals) == 8, len(evals)",
+                "for r in evals:",
+                "    assert r['lr'] == ('0.03' if r['run'] == 'lr0.03' else '0.3'), r",
+                "assert all(r['name'].startswith(\"'=\") for r in rows), rows[0]['name']",
+                "steps = [r for r in rows if r['split'] == 'train_batch']",
+                "assert [r['lr_at_step'] for r in steps] == ['0.03', '0.003', '0.3', '0.03'], steps",
+                "print('ok', len(rows))");
+        Process p = new ProcessBuilder("python3", "-c", check, csv.toString()).redirectErrorStream(true).start();
+        String said = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), "python3 csv.DictReader: " + said);
+        assertEquals("ok 12", said.strip());
+    }
 }
