@@ -76,12 +76,7 @@ public final class RunService implements AutoCloseable {
             throw new ConfigException("dataset", e.getMessage());
         }
         Models.checkFits(cfg, corpus); // limits that depend on the data: a 400 before anything is built
-        int waiting = queued.incrementAndGet();
-        if (waiting > Limits.QUEUED_RUNS) {
-            queued.decrementAndGet();
-            throw new LabException(429, (waiting - 1) + " runs are already queued (the limit is " + Limits.QUEUED_RUNS
-                    + "); wait for some to finish or stop them");
-        }
+        reserve(1);
         String id = newRunId();
         LiveRun run = new LiveRun(id, Instant.now().toString(), cfg);
         try {
@@ -103,6 +98,28 @@ public final class RunService implements AutoCloseable {
         }
     }
 
+    /**
+     * Holds {@code n} places under the one queue bound that runs, sweep points and re-runs share; a 429 with the
+     * count when they do not fit. The places are given back as each run leaves the queue (or by {@link #release}).
+     */
+    public void reserve(int n) {
+        while (true) {
+            int now = queued.get();
+            if (now + n > Limits.QUEUED_RUNS) {
+                throw new LabException(429, now + " runs are already queued (the limit is " + Limits.QUEUED_RUNS
+                        + (n > 1 ? "; these are " + n + " more" : "") + "); wait for some to finish or stop them");
+            }
+            if (queued.compareAndSet(now, now + n)) {
+                return;
+            }
+        }
+    }
+
+    /** Gives back places {@link #reserve} held for runs that were then not queued. */
+    public void release(int n) {
+        queued.addAndGet(-n);
+    }
+
     /** Runs waiting for a trainer now. */
     public int queuedCount() {
         return Math.max(0, queued.get());
@@ -120,7 +137,7 @@ public final class RunService implements AutoCloseable {
     }
 
     /**
-     * Queues a run the caller has already validated and stored as queued (in its own transaction); {@code tap}
+     * Queues a run the caller has already validated, given a place ({@link #reserve}) and stored as queued; {@code tap}
      * hears every event of the run, on the trainer thread, and must not block; {@code judge} may stop it after each
      * dev evaluation.
      */
@@ -129,7 +146,6 @@ public final class RunService implements AutoCloseable {
         LiveRun run = new LiveRun(id, created, cfg);
         run.subscribe(tap);
         live.put(id, run);
-        queued.incrementAndGet(); // counted, not refused: a sweep bounds its own points
         trainers.submit(() -> train(run, corpus, judge));
     }
 

@@ -85,7 +85,13 @@ public final class SweepService implements AutoCloseable {
         for (SweepDefinition.Point p : points) {
             newRuns.add(new SweepStore.NewRun(p.index(), runs.newRunId(), p.config()));
         }
-        store.create(id, created, def.hash(), def.toJson(), def.base().toJson(), points.size(), newRuns);
+        runs.reserve(points.size()); // the same bound as single runs: a sweep cannot queue past it
+        try {
+            store.create(id, created, def.hash(), def.toJson(), def.base().toJson(), points.size(), newRuns);
+        } catch (RuntimeException e) {
+            runs.release(points.size());
+            throw e;
+        }
         definitions.put(id, def);
         for (int i = 0; i < points.size(); i++) {
             SweepDefinition.Point p = points.get(i);

@@ -1,6 +1,6 @@
 package makemore.store;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A throwaway PostgreSQL 15 from Debian's server packages, started in a temporary folder on a free port and stopped
- * on close. Tests that need it are skipped (with the reason) on machines without the server.
+ * on close. A machine without the server fails the tests that need it, saying how to get it (./run-tests installs it).
  */
 public final class TestPostgres implements AutoCloseable {
     private static final Path BIN = Path.of("/usr/lib/postgresql/15/bin");
@@ -24,10 +24,10 @@ public final class TestPostgres implements AutoCloseable {
         this.url = url;
     }
 
-    /** Starts a server under {@code dir} (which it hands to the postgres user); skips the test where there is none. */
+    /** Starts a server under {@code dir} (which it hands to the postgres user); fails the test where there is none. */
     public static TestPostgres start(Path dir) throws IOException, InterruptedException {
-        assumeTrue(Files.isExecutable(BIN.resolve("initdb")) && Files.isExecutable(Path.of(RUNUSER)),
-                "no PostgreSQL server on this machine");
+        assertTrue(Files.isExecutable(BIN.resolve("initdb")) && Files.isExecutable(Path.of(RUNUSER)),
+                "no PostgreSQL 15 server at " + BIN + ": install Debian's postgresql-15 (./run-tests does)");
         Path data = dir.resolve("pg");
         Files.createDirectories(data);
         sh("chown", "-R", "postgres", dir.toString());

@@ -206,22 +206,42 @@ class LabServerTest extends ServerTestBase {
         assertEquals(first.get("scoredAt").asText(), again.get("scoredAt").asText());
     }
 
+    /**
+     * The real queue, filled: the trainers busy with long runs, then 1,000 queued runs. The next run is a 429 with the
+     * count, and so is a sweep, whose points share the same bound; a place that frees up takes a run again.
+     */
     @Test
-    void aFullTrainerQueueIsA429WithTheCount() throws Exception {
-        var runs = server.runs();
-        java.lang.reflect.Field f = makemore.lab.RunService.class.getDeclaredField("queued");
-        f.setAccessible(true);
-        var queued = (java.util.concurrent.atomic.AtomicInteger) f.get(runs);
-        queued.addAndGet(makemore.config.Limits.QUEUED_RUNS); // as if 1,000 runs were waiting
-        try {
-            HttpResponse<String> r = send("POST", "/api/runs", "{\"model\":\"ngram\"}");
-            assertEquals(429, r.statusCode(), r.body());
-            assertTrue(json(r).get("error").asText().contains("1000 runs are already queued"), r.body());
-            assertEquals(0, json(send("GET", "/api/runs", null)).size());
-        } finally {
-            queued.addAndGet(-makemore.config.Limits.QUEUED_RUNS);
+    void aFullTrainerQueueIsA429WithTheCountForRunsAndSweepsAlike() throws Exception {
+        String busy = "{\"model\":\"mlp\",\"hidden\":8,\"steps\":5000000,\"evalEvery\":1000000}";
+        List<String> long_ = new java.util.ArrayList<>();
+        for (int i = 0; i < makemore.lab.RunService.defaultConcurrency(); i++) {
+            long_.add(createRun(busy));
         }
-        createRun("{\"model\":\"ngram\"}");
+        for (String id : long_) {
+            waitFor(id, "running");
+        }
+        for (int i = 0; i < makemore.config.Limits.QUEUED_RUNS; i++) {
+            createRun("{\"model\":\"ngram\",\"context\":1}");
+        }
+        assertEquals(makemore.config.Limits.QUEUED_RUNS, server.runs().queuedCount());
+        int stored = json(send("GET", "/api/runs", null)).size();
+        HttpResponse<String> r = send("POST", "/api/runs", "{\"model\":\"ngram\"}");
+        assertEquals(429, r.statusCode(), r.body());
+        assertTrue(json(r).get("error").asText().contains("1000 runs are already queued"), r.body());
+        HttpResponse<String> sweep = send("POST", "/api/sweeps", "{\"base\":{\"model\":\"ngram\"},\"params\":"
+                + "[{\"field\":\"smoothing\",\"values\":[0.1,1]}]}");
+        assertEquals(429, sweep.statusCode(), sweep.body());
+        assertTrue(json(sweep).get("error").asText().contains("1000 runs are already queued"), sweep.body());
+        assertEquals(stored, json(send("GET", "/api/runs", null)).size(), "nothing refused was stored");
+        for (String id : long_) {
+            assertEquals(202, send("POST", "/api/runs/" + id + "/stop", null).statusCode());
+        }
+        long end = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        while (server.runs().queuedCount() > makemore.config.Limits.QUEUED_RUNS - 2 && System.nanoTime() < end) {
+            Thread.sleep(10);
+        }
+        assertEquals(201, send("POST", "/api/sweeps", "{\"base\":{\"model\":\"ngram\"},\"params\":"
+                + "[{\"field\":\"smoothing\",\"values\":[0.1,1]}]}").statusCode(), "two places freed up");
     }
 
     @Test
