@@ -113,7 +113,7 @@ final class RequestGuard {
         String given = ctx.queryParam("token");
         if (given != null && same(given, token)) {
             // the start-up URL: from now on the browser carries it as a cookie, on this host only
-            ctx.header("Set-Cookie", COOKIE + "=" + token + "; Path=/; HttpOnly; SameSite=RequestFields");
+            ctx.header("Set-Cookie", COOKIE + "=" + token + "; Path=/; HttpOnly; SameSite=Strict");
             return;
         }
         String cookie = ctx.cookie(COOKIE);

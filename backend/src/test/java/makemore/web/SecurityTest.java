@@ -236,7 +236,7 @@ class SecurityTest {
         r = request("GET", "/?token=s3cret-token-0123456789", self(), "", null);
         assertEquals(200, r.status());
         assertTrue(r.headers().contains("makemore_token=s3cret-token-0123456789"), r.headers());
-        assertTrue(r.headers().contains("HttpOnly") && r.headers().contains("SameSite=RequestFields"), r.headers());
+        assertTrue(r.headers().contains("HttpOnly") && r.headers().contains("SameSite=Strict"), r.headers());
         assertEquals(200, request("GET", "/api/runs", self(), "Cookie: makemore_token=s3cret-token-0123456789\r\n", null)
                 .status());
         assertEquals(200, request("GET", "/api/runs", self(), "Authorization: Bearer s3cret-token-0123456789\r\n", null)
