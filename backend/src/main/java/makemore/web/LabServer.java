@@ -41,6 +41,11 @@ public final class LabServer implements AutoCloseable {
     /** WebSocket viewers hold no thread; one silent this long (no event, no message) is closed. */
     static final Duration WS_IDLE = Duration.ofMinutes(10);
 
+    /** Scripts, styles, fonts, images and connections from this origin only; inline style attributes are the page's own. */
+    static final String CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self'"
+            + " data: blob:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self';"
+            + " frame-ancestors 'self'";
+
     private final Javalin app;
     private final RunStore store;
     private final RunService runs;
@@ -129,6 +134,12 @@ public final class LabServer implements AutoCloseable {
         });
         app.error(405, ctx -> error(ctx, 405, "method not allowed: " + ctx.method() + " " + clip(ctx.path()), null));
 
+        app.before(ctx -> {
+            // the page runs only its own scripts and cannot be framed by another site (clickjacking)
+            ctx.header("Content-Security-Policy", CSP);
+            ctx.header("X-Frame-Options", "SAMEORIGIN");
+            ctx.header("X-Content-Type-Options", "nosniff");
+        });
         app.before(guard::check);
         app.get("/api/models", safe(ctx -> ctx.json(makemore.model.Models.all())));
         app.get("/api/limits", safe(ctx -> ctx.json(Limits.asMap())));

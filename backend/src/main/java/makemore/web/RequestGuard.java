@@ -17,9 +17,11 @@ import java.util.function.IntSupplier;
  * <ul>
  * <li>the Host header must name this server (127.0.0.1, localhost, [::1] or --host, with its port): a DNS-rebinding
  * page has its own name there (421);</li>
- * <li>state-changing requests (POST, PUT, PATCH, DELETE) and WebSocket upgrades must come from this origin or an
- * --allow-origin one: the Origin header, and Sec-Fetch-Site where the browser sends it (403). Clients that send
- * neither (curl, scripts) are not browsers and pass;</li>
+ * <li>every API request, GET included (a GET may compute for minutes), and every WebSocket upgrade must come from
+ * this origin or an --allow-origin one: the Origin header, Sec-Fetch-Site where the browser sends it, else the
+ * Referer (403). An {@code <img src>} or a link on another site is refused before anything runs; clients that send
+ * none of them (curl, scripts) are not browsers and pass. Static files (the page itself) are served to anyone who
+ * names this host, so a share link opened from another site still loads the page;</li>
  * <li>a body must say what it is: JSON as application/json, uploads as multipart/form-data or
  * application/octet-stream (415), which a plain HTML form or a no-cors fetch cannot send;</li>
  * <li>off loopback, every request carries a token (the start-up URL's ?token=, then a cookie), as Jupyter does (401).</li>
@@ -73,14 +75,37 @@ final class RequestGuard {
         return scheme + "://" + u.getHost().toLowerCase(Locale.ROOT) + ":" + p;
     }
 
-    /** Host, token, and for writes Origin and content type; throws the refusal. */
+    /** Host, token, for the API where the request comes from, and for writes the content type; throws the refusal. */
     void check(Context ctx) {
         checkHost(ctx.header("Host"));
         checkToken(ctx);
-        String method = ctx.method().name();
-        if (WRITES.contains(method)) {
+        if (ctx.path().startsWith("/api/")) {
+            checkOrigin(ctx.header("Origin"), ctx.header("Sec-Fetch-Site"), ctx.header("Host"));
+            checkReferer(ctx.header("Origin"), ctx.header("Sec-Fetch-Site"), ctx.header("Referer"), ctx.header("Host"));
+        }
+        if (WRITES.contains(ctx.method().name())) {
             checkOrigin(ctx.header("Origin"), ctx.header("Sec-Fetch-Site"), ctx.header("Host"));
             checkContentType(ctx);
+        }
+    }
+
+    /** A browser that sends neither Origin nor Sec-Fetch-Site (an older one) still names the page it came from. */
+    private void checkReferer(String origin, String fetchSite, String referer, String host) {
+        if (origin != null || fetchSite != null || referer == null) {
+            return;
+        }
+        String from;
+        try {
+            URI u = URI.create(referer.strip());
+            from = normalizeOrigin(u.getScheme() + "://" + u.getRawAuthority());
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw refuse(403, "request refused: Referer '" + clip(referer) + "' is not this lab");
+        }
+        try {
+            checkOrigin(from, null, host);
+        } catch (HttpResponseException e) {
+            throw refuse(403, "cross-site request refused: it came from a page of " + clip(from)
+                    + " (Referer), not this lab");
         }
     }
 

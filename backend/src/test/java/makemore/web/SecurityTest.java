@@ -312,4 +312,43 @@ class SecurityTest {
         assertEquals(400, r.status());
         assertEquals("ids", json(r).get("field").asText());
     }
+
+    /**
+     * A GET may compute (a smoothing-vs-L2 comparison trains for minutes): another site's page, by script, link or
+     * {@code <img src>}, is refused before anything runs, whichever of Origin, Sec-Fetch-Site or Referer says so.
+     * The page itself (a static file) still loads from a share link opened on another site.
+     */
+    @Test
+    void computingGetsFromAnotherSiteAreRefusedBeforeAnythingRuns() throws Exception {
+        String heavy = "/api/experiments/smoothing-l2?steps=2000&points=41";
+        for (String from : List.of("Sec-Fetch-Site: cross-site\r\n", "Sec-Fetch-Site: same-site\r\n",
+                "Origin: http://evil.example\r\n", "Referer: http://evil.example/page.html\r\n",
+                "Origin: http://127.0.0.1:" + port() + "\r\nSec-Fetch-Site: cross-site\r\n")) {
+            long t0 = System.nanoTime();
+            RawHttp.Response r = request("GET", heavy, self(), from, null);
+            assertEquals(403, r.status(), from + r.body());
+            assertTrue((System.nanoTime() - t0) / 1e6 < 2000, "refused at once, nothing trained: " + from);
+        }
+        assertEquals(403, request("GET", "/api/ngram?context=2", self(), "Sec-Fetch-Site: cross-site\r\n", null)
+                .status());
+        assertEquals(403, request("GET", "/api/runs", self(), "Referer: http://evil.example/\r\n", null).status());
+        assertEquals(200, request("GET", "/api/ngram?context=2", self(), "Sec-Fetch-Site: same-origin\r\nReferer: http://"
+                + self() + "/\r\n", null).status(), "the page's own requests pass");
+        assertEquals(200, request("GET", "/api/runs", self(), "Referer: http://" + self() + "/#/runs\r\n", null)
+                .status());
+        assertEquals(200, request("GET", "/", self(), "Sec-Fetch-Site: cross-site\r\n", null).status(),
+                "a share link opened from another site loads the page");
+    }
+
+    /** The page cannot be framed by another site, and runs only its own scripts. */
+    @Test
+    void everyAnswerForbidsFramingByOtherSites() throws Exception {
+        for (String path : List.of("/", "/api/runs", "/js/main.js")) {
+            RawHttp.Response r = request("GET", path, self(), "", null);
+            String h = r.headers().toLowerCase(java.util.Locale.ROOT);
+            assertTrue(h.contains("content-security-policy: default-src 'self'") && h.contains("frame-ancestors 'self'")
+                    && h.contains("script-src 'self';"), path + ": " + r.headers());
+            assertTrue(h.contains("x-frame-options: sameorigin"), path);
+        }
+    }
 }
