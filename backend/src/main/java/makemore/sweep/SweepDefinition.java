@@ -44,12 +44,14 @@ public record SweepDefinition(RunConfig base, List<Param> params, int seeds, Pru
     /** One run of the sweep: its index, the swept values (and seed when repeated), and its full config. */
     public record Point(int index, int group, Map<String, Object> params, RunConfig config) {}
 
-    static final ObjectMapper JSON = JsonMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+    /** As strict as a run config: duplicate keys and anything after the object are refused. */
+    static final ObjectMapper JSON = JsonMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
 
     public static SweepDefinition parse(String json) {
         JsonNode root;
         try {
-            root = JSON.readTree(json == null ? "" : json);
+            root = JSON.readerFor(JsonNode.class).readValue(json == null ? "" : json);
         } catch (JsonProcessingException e) {
             throw new ConfigException("sweep", "the sweep is not valid JSON: " + e.getOriginalMessage().split("\n")[0]);
         }
@@ -70,7 +72,7 @@ public record SweepDefinition(RunConfig base, List<Param> params, int seeds, Pru
         if (!baseNode.isMissingNode() && !baseNode.isObject()) {
             throw new ConfigException("base", "base must be a run config object");
         }
-        RunConfig base = Models.validate(RunConfig.fromJson(baseNode.isMissingNode() ? "{}" : baseNode.toString()));
+        RunConfig base = Models.validate(baseNode.isMissingNode() ? RunConfig.fromJson("{}") : RunConfig.fromTree(baseNode));
         ModelSpec spec = Models.spec(base.model());
         JsonNode ps = root.path("params");
         if (!ps.isArray() || ps.size() < 1 || ps.size() > 2) {
@@ -98,6 +100,7 @@ public record SweepDefinition(RunConfig base, List<Param> params, int seeds, Pru
         Prune prune = null;
         JsonNode pr = root.path("prune");
         if (!pr.isMissingNode() && !pr.isNull()) {
+            only(pr, "prune", Set.of("margin", "minFinished"));
             double margin = pr.path("margin").isNumber() ? pr.get("margin").asDouble() : Double.NaN;
             if (!Limits.PRUNE_MARGIN.contains(margin)) {
                 throw new ConfigException("prune", "prune.margin must be a number in " + Limits.PRUNE_MARGIN
@@ -122,6 +125,20 @@ public record SweepDefinition(RunConfig base, List<Param> params, int seeds, Pru
                     + Limits.SWEEP_RUNS);
         }
         return new SweepDefinition(base, List.copyOf(params), seeds, prune);
+    }
+
+    /** A part of the sweep must be an object with only these keys: anything else is a 400 naming it. */
+    private static void only(JsonNode node, String where, Set<String> keys) {
+        if (!node.isObject()) {
+            throw new ConfigException(where, where + " must be an object with " + keys);
+        }
+        for (Iterator<String> it = node.fieldNames(); it.hasNext();) {
+            String k = it.next();
+            if (!keys.contains(k)) {
+                throw new ConfigException(where, "unknown key '" + k + "' in " + where + "; it takes "
+                        + String.join(", ", keys.stream().sorted().toList()));
+            }
+        }
     }
 
     private static Param param(JsonNode p, ModelSpec spec) {
@@ -169,6 +186,7 @@ public record SweepDefinition(RunConfig base, List<Param> params, int seeds, Pru
             }
         } else {
             JsonNode r = p.get("range");
+            only(r, field + ".range", Set.of("lo", "hi", "points", "scale"));
             double lo = r.path("lo").isNumber() ? r.get("lo").asDouble() : Double.NaN;
             double hi = r.path("hi").isNumber() ? r.get("hi").asDouble() : Double.NaN;
             int n = r.path("points").isInt() ? r.get("points").asInt() : -1;

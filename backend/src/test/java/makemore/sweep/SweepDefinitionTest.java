@@ -102,4 +102,20 @@ class SweepDefinitionTest {
         }
         assertTrue(stopped, "a loss that blows up stops the finder");
     }
+
+    /** A sweep body parses as strictly as a run config: trailing data and unknown keys anywhere are refused by name. */
+    @Test
+    void sweepBodiesAreStrict() {
+        String ok = "{\"base\":{\"model\":\"ngram\"},\"params\":[{\"field\":\"smoothing\",\"values\":[0.1,1]}]}";
+        assertEquals(2, SweepDefinition.parse(ok).expand().size());
+        assertTrue(bad(ok + " {\"a\":1}").getMessage().contains("not valid JSON"), "trailing object");
+        assertTrue(bad(ok + "]]]").getMessage().contains("not valid JSON"), "trailing brackets");
+        ConfigException range = bad("{\"base\":{\"model\":\"ngram\"},\"params\":[{\"field\":\"smoothing\","
+                + "\"range\":{\"lo\":0.1,\"hi\":1,\"points\":3,\"step\":2}}]}");
+        assertTrue(range.getMessage().contains("unknown key 'step' in smoothing.range"), range.getMessage());
+        ConfigException prune = bad("{\"base\":{\"model\":\"mlp\"},\"params\":[{\"field\":\"lr\",\"values\":"
+                + "[0.1,1]}],\"prune\":{\"margin\":0.1,\"patience\":3}}");
+        assertTrue(prune.getMessage().contains("unknown key 'patience' in prune"), prune.getMessage());
+        assertEquals("prune", prune.field());
+    }
 }

@@ -16,6 +16,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import makemore.config.RunConfig;
 import makemore.model.Models;
@@ -120,13 +121,23 @@ class OldDatabaseTest extends ServerTestBase {
         RunConfig cfg = Models.validate(RunConfig.fromJson(old.get("config").toString()));
         String again = createRun(cfg.toJson());
         JsonNode now = waitFor(again, "finished");
-        assertEquals(old.get("evals").size(), now.get("evals").size());
-        for (int i = 0; i < old.get("evals").size(); i++) {
-            JsonNode a = old.get("evals").get(i);
-            JsonNode b = now.get("evals").get(i);
+        List<JsonNode> was = sorted(old.get("evals"));
+        List<JsonNode> is = sorted(now.get("evals")); // a live record lists train before dev, the store by split
+        assertEquals(was.size(), is.size());
+        for (int i = 0; i < was.size(); i++) {
+            JsonNode a = was.get(i);
+            JsonNode b = is.get(i);
             assertEquals(a.get("step").asLong(), b.get("step").asLong());
             assertEquals(a.get("split").asText(), b.get("split").asText());
             assertEquals(a.get("loss").asDouble(), b.get("loss").asDouble(), 1e-6, "eval " + i + ": " + a + " vs " + b);
         }
+    }
+
+    private static List<JsonNode> sorted(JsonNode evals) {
+        List<JsonNode> out = new java.util.ArrayList<>();
+        evals.forEach(out::add);
+        out.sort(java.util.Comparator.comparingLong((JsonNode e) -> e.get("step").asLong())
+                .thenComparing(e -> e.get("split").asText()));
+        return out;
     }
 }
