@@ -27,6 +27,17 @@ public record RunRecord(
         String note,
         HealthHistory health) {
 
+    /**
+     * The config carries every learning-rate change the run recorded (planned or steered live), so the record's
+     * config, posted as a new run, replays the same run.
+     */
+    public RunRecord {
+        if (config != null && lrChanges != null && !lrChanges.isEmpty()) {
+            config = config.with("lrChanges", lrChanges.stream()
+                    .map(c -> new RunConfig.LrPoint(c.step(), c.lr())).toList());
+        }
+    }
+
     /** A record without layer health (models without layers, or built where health is not read). */
     public RunRecord(String id, String created, RunConfig config, RunStatus status, String message, long step,
             double stepsPerSec, Double bestDev, TestScore test, List<Point> progress, List<RunEvent.Eval> evals,

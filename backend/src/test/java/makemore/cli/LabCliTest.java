@@ -196,4 +196,18 @@ class LabCliTest {
                 && outText().contains("libtorch 2.5.1") && outText().contains("CPU"), outText());
         assertFalse(outText().isBlank());
     }
+
+    /** The lab takes its database password from MAKEMORE_DB_PASSWORD, and no output ever shows it. */
+    @Test
+    void serveMasksTheDatabasePassword(@TempDir Path dir) {
+        String db = "jdbc:postgresql://127.0.0.1:1/lab?user=lab";
+        assertEquals(1, lab(Map.of("MAKEMORE_DB_PASSWORD", "s3cret-pw"), "serve", "--port", "0", "--data-dir",
+                dir.toString(), "--db", db));
+        assertTrue(errText().contains("password=***") && !errText().contains("s3cret-pw")
+                && !outText().contains("s3cret-pw"), errText());
+        assertEquals(1, errText().strip().split("\n").length, errText());
+        assertEquals(1, lab(Map.of(), "serve", "--port", "0", "--data-dir", dir.toString(), "--db", db
+                + "&password=hunter2"));
+        assertTrue(!errText().contains("hunter2") && !outText().contains("hunter2"), errText());
+    }
 }

@@ -123,6 +123,28 @@ class LabServerTest extends ServerTestBase {
         assertEquals("finished", waitFor(id, "finished").get("status").asText());
     }
 
+    /** A run steered live: its record's config, posted as it is, trains the same run again, evaluation for evaluation. */
+    @Test
+    void aSteeredRunsRecordRepostsAsTheSameRun() throws Exception {
+        String id = createRun("{\"model\":\"mlp\",\"steps\":20000,\"hidden\":16,\"evalEvery\":5000,\"sampleEvery\":0}");
+        Listener l = new Listener();
+        connect(id, l);
+        l.nextOfType("snapshot");
+        l.nextOfType("progress");
+        connect(id, new Listener()).sendText("{\"type\":\"set\",\"lr\":0.03}", true);
+        JsonNode changed = l.nextOfType("lr");
+        JsonNode first = waitFor(id, "finished");
+        assertEquals(changed.get("step").asLong(), first.at("/config/lrChanges/0/step").asLong(), first.toString());
+        assertEquals(0.03, first.at("/config/lrChanges/0/lr").asDouble());
+        JsonNode again = waitFor(createRun(first.get("config").toString()), "finished");
+        assertEquals(first.get("config"), again.get("config"));
+        assertEquals(first.get("evals").size(), again.get("evals").size());
+        for (int i = 0; i < first.get("evals").size(); i++) {
+            assertEquals(first.get("evals").get(i).get("loss").asDouble(), again.get("evals").get(i).get("loss")
+                    .asDouble(), 1e-9, "eval " + i);
+        }
+    }
+
     @Test
     void disconnectingLeavesTheRunTrainingAndLrChangesAreRecorded() throws Exception {
         String id = createRun("{\"model\":\"mlp\",\"steps\":200000,\"hidden\":16,\"evalEvery\":100000}");
