@@ -240,8 +240,13 @@ public final class RunService implements AutoCloseable {
         return run != null ? withLabels(run.subscribe(subscriber)) : get(id);
     }
 
+    /** A live run with its stored name and note; while the database is unreachable, what the lab holds. */
     private RunRecord withLabels(RunRecord r) {
-        return store.labels(r.id()).map(r::withLabels).orElse(r);
+        try {
+            return store.labels(r.id()).map(r::withLabels).orElse(r);
+        } catch (makemore.store.StoreException e) {
+            return r;
+        }
     }
 
 

@@ -92,6 +92,9 @@ public final class RunStore implements AutoCloseable {
      * Nothing committed is touched; the next write starts clean.
      */
     private void recover() {
+        if (db == null) {
+            return; // already dropped: conn() reconnects on the next call
+        }
         try {
             db.rollback();
             try (Statement s = db.createStatement()) {
@@ -107,6 +110,7 @@ public final class RunStore implements AutoCloseable {
         } catch (SQLException ignored) {
             // it is being replaced
         }
+        db = null;
         try {
             connect();
         } catch (SQLException e) {

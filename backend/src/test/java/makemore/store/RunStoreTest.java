@@ -44,7 +44,8 @@ class RunStoreTest {
         assertEquals(List.of(new RunEvent.LrChange(15, 0.05)), r.lrChanges());
         assertEquals("bo", r.samples().names().get(0).text()); // the latest samples replace older ones
         assertEquals(".", r.embedding().points().get(0).ch());
-        assertEquals(cfg, r.config());
+        assertEquals(cfg.with("lrChanges", List.of(new RunConfig.LrPoint(15, 0.05))), r.config(),
+                "the stored config, with the change it recorded, so it re-posts as the same run");
         store.setTest("r1", 2.75);
         assertEquals(2.75, store.get("r1").orElseThrow().test().loss(), 1e-12);
         assertTrue(store.setLabels("r1", new RunRecord.Labels("wide MLP", "lr 0.1, then 0.05")));

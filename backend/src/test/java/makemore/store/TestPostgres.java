@@ -17,10 +17,12 @@ public final class TestPostgres implements AutoCloseable {
     private static final String RUNUSER = "/usr/sbin/runuser";
 
     private final Path data;
+    private final int port;
     public final String url;
 
-    private TestPostgres(Path data, String url) {
+    private TestPostgres(Path data, int port, String url) {
         this.data = data;
+        this.port = port;
         this.url = url;
     }
 
@@ -38,15 +40,29 @@ public final class TestPostgres implements AutoCloseable {
         }
         sh(RUNUSER, "-u", "postgres", "--", BIN.resolve("initdb").toString(), "-D", data.toString(), "-A", "trust",
                 "-U", "lab");
+        TestPostgres pg = new TestPostgres(data, port, "jdbc:postgresql://127.0.0.1:" + port + "/postgres?user=lab");
+        pg.startServer();
+        return pg;
+    }
+
+    /** Starts the server again on the same data and port (after {@link #stopServer}). */
+    public void startServer() throws IOException, InterruptedException {
         sh(RUNUSER, "-u", "postgres", "--", BIN.resolve("pg_ctl").toString(), "-D", data.toString(),
                 "-o", "-p " + port + " -k " + data + " -h 127.0.0.1", "-w", "-l", data.resolve("log").toString(), "start");
-        return new TestPostgres(data, "jdbc:postgresql://127.0.0.1:" + port + "/postgres?user=lab");
+    }
+
+    /** Stops the real server (fast shutdown: open connections are cut), as an outage would. */
+    public void stopServer() throws IOException, InterruptedException {
+        sh(RUNUSER, "-u", "postgres", "--", BIN.resolve("pg_ctl").toString(), "-D", data.toString(), "-m", "fast",
+                "-w", "stop");
     }
 
     @Override
     public void close() throws IOException, InterruptedException {
-        sh(RUNUSER, "-u", "postgres", "--", BIN.resolve("pg_ctl").toString(), "-D", data.toString(), "-m", "immediate",
-                "stop");
+        if (Files.exists(data.resolve("postmaster.pid"))) { // a test may have left it stopped
+            sh(RUNUSER, "-u", "postgres", "--", BIN.resolve("pg_ctl").toString(), "-D", data.toString(), "-m",
+                    "immediate", "stop");
+        }
     }
 
     private static void sh(String... cmd) throws IOException, InterruptedException {
