@@ -125,6 +125,20 @@ public record RunConfig(
         }
     }
 
+    /** Whether a model reads {@code f} given the other values: its showIf condition holds (or it has none). */
+    private static boolean read(FieldSpec f, Object[] values) {
+        if (f.showIf() == null) {
+            return true;
+        }
+        for (var e : f.showIf().entrySet()) {
+            Object other = values[ConfigValues.index(e.getKey())];
+            if (other == null || !e.getValue().contains(other.toString())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** The model a config without one trains. */
     public static final String DEFAULT_MODEL = "mlp";
 
@@ -146,6 +160,11 @@ public record RunConfig(
         for (FieldSpec f : spec.fields()) {
             int i = ConfigValues.index(f.name());
             out[i] = given[i] != null ? given[i] : ConfigValues.coerce(i, f.dflt());
+        }
+        for (FieldSpec f : spec.fields()) { // a field that matters only with another's value is dropped without it
+            if (!read(f, out)) {
+                out[ConfigValues.index(f.name())] = null;
+            }
         }
         int eval = ConfigValues.index("evalEvery");
         int steps = ConfigValues.index("steps");
@@ -170,6 +189,9 @@ public record RunConfig(
         Object[] values = ConfigValues.of(c);
         for (FieldSpec f : spec.fields()) {
             Object v = values[ConfigValues.index(f.name())];
+            if (v == null && !read(f, values)) {
+                continue; // not read with these settings (e.g. lrMin without the finder schedule)
+            }
             if (v == null) {
                 throw new ConfigException(f.name(), f.name() + " is required");
             }

@@ -87,8 +87,10 @@ public final class NgramExplorer implements AutoCloseable {
      * {@code discount} on the same counts, so a dev-vs-context plot can draw both.
      */
     public Map<String, Object> score(String dataset, int context, double smoothing, double discount) {
-        RunConfig cfg = Models.validate(RunConfig.fromJson("{\"model\":\"ngram\"}").with("dataset", dataset == null ? "names" : dataset)
-                .with("context", context).with("smoothing", smoothing).with("discount", discount));
+        RunConfig asked = RunConfig.fromJson("{\"model\":\"ngram\"}").with("dataset", dataset == null ? "names" : dataset)
+                .with("context", context).with("smoothing", smoothing).with("discount", discount);
+        RunConfig cfg = Models.validate(asked); // add-k: checks smoothing (a stored add-k config drops discount)
+        RunConfig knCfg = Models.validate(asked.with("method", CountNgram.KNESER_NEY)); // checks the discount
         Corpus corpus;
         try {
             corpus = datasets.corpus(cfg.dataset());
@@ -96,7 +98,7 @@ public final class NgramExplorer implements AutoCloseable {
             throw new ConfigException("dataset", e.getMessage());
         }
         // the count table's memory with Kneser-Ney's shorter-context tables, before anything is built
-        Models.checkFits(Models.validate(cfg.with("method", CountNgram.KNESER_NEY)), corpus);
+        Models.checkFits(knCfg, corpus);
         CountNgram base = table(cfg, corpus);
         CountNgram m = base.withSmoothing(smoothing);
         Map<String, Object> out = new LinkedHashMap<>();

@@ -17,7 +17,9 @@ public record OptimizerConfig(String name, double weightDecay, double beta1, dou
     }
 
     public static OptimizerConfig of(RunConfig cfg) {
-        return new OptimizerConfig(cfg.optimizer(), cfg.weightDecay(), cfg.beta1(), cfg.beta2(), cfg.clip());
+        // betas are read by AdamW only: an SGD config does not carry them
+        return new OptimizerConfig(cfg.optimizer(), cfg.weightDecay(), cfg.beta1() == null ? 0.9 : cfg.beta1(),
+                cfg.beta2() == null ? 0.99 : cfg.beta2(), cfg.clip());
     }
 
     /** The config fields of an autograd model's optimizer, with these defaults. */

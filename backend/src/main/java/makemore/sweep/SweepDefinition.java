@@ -79,8 +79,14 @@ public record SweepDefinition(RunConfig base, List<Param> params, int seeds, Pru
             throw new ConfigException("params", "params must list one or two fields to sweep (two make a grid)");
         }
         List<Param> params = new ArrayList<>();
+        JsonNode baseValues = JSON.valueToTree(base);
         for (JsonNode p : ps) {
             Param param = param(p, spec);
+            FieldSpec f = spec.field(param.field()).orElseThrow();
+            if (!baseValues.has(param.field()) && f.showIf() != null) { // every point would train the same
+                throw new ConfigException(param.field(), param.field() + " is read only when " + f.showIf()
+                        + "; set that in the base config to sweep it");
+            }
             if (params.stream().anyMatch(q -> q.field().equals(param.field()))) {
                 throw new ConfigException(param.field(), param.field() + " is swept twice; give each field once");
             }

@@ -4,6 +4,7 @@ import makemore.model.Models;
 import makemore.config.ConfigException;
 import makemore.config.RunConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -114,5 +115,34 @@ class RunConfigTest {
             }
             assertEquals(spec.name(), c.model());
         }
+    }
+
+    /** A stored config holds only what shaped the run: a field read only with another's value is dropped without it. */
+    @Test
+    void storedConfigsHoldOnlyTheFieldsTheModelReads() {
+        RunConfig mlp = Models.validate(RunConfig.fromJson("{\"model\":\"mlp\",\"schedule\":\"constant\",\"lrMin\":0.001}"));
+        assertEquals(null, mlp.lrMin());
+        assertEquals(null, mlp.lrMax());
+        assertEquals(null, mlp.decayAt());
+        assertEquals(null, mlp.decayFactor());
+        assertFalse(mlp.toJson().contains("lrMin") || mlp.toJson().contains("decayAt"), mlp.toJson());
+        RunConfig cosine = Models.validate(RunConfig.fromJson("{\"model\":\"mlp\",\"schedule\":\"cosine\"}"));
+        assertEquals(null, cosine.decayAt());
+        assertEquals(0.1, cosine.decayFactor());
+        RunConfig finder = Models.validate(RunConfig.fromJson("{\"model\":\"mlp\",\"schedule\":\"finder\"}"));
+        assertEquals(1e-4, finder.lrMin());
+        RunConfig kn = Models.validate(RunConfig.fromJson("{\"model\":\"ngram\",\"method\":\"kneser-ney\",\"smoothing\":3}"));
+        assertEquals(null, kn.smoothing());
+        assertEquals(0.75, kn.discount());
+        RunConfig addk = Models.validate(RunConfig.fromJson("{\"model\":\"ngram\",\"discount\":0.5}"));
+        assertEquals(null, addk.discount());
+        RunConfig sgd = Models.validate(RunConfig.fromJson("{\"model\":\"transformer\",\"optimizer\":\"sgd\"}"));
+        assertEquals(null, sgd.beta1());
+        assertEquals(sgd, Models.validate(RunConfig.fromJson(sgd.toJson())), "the stored config validates as it is");
+        ConfigException e = assertThrows(ConfigException.class, () -> makemore.sweep.SweepDefinition.parse(
+                "{\"base\":{\"model\":\"mlp\",\"schedule\":\"constant\"},\"params\":[{\"field\":\"decayAt\","
+                        + "\"values\":[0.3,0.6]}]}"));
+        assertEquals("decayAt", e.field());
+        assertTrue(e.getMessage().contains("schedule"), e.getMessage());
     }
 }
