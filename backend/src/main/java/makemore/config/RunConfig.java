@@ -77,9 +77,25 @@ public record RunConfig(
         try {
             return fromTree(JSON.readTree(json));
         } catch (JsonProcessingException e) {
-            String m = e.getOriginalMessage();
-            throw new ConfigException("config", "config is not valid JSON: " + m.split("\n")[0]);
+            throw new ConfigException("config", "config is not valid JSON: " + plainJson(e));
         }
+    }
+
+    /**
+     * What is wrong with some JSON, in plain words: Jackson's first phrase, without the class names, feature names
+     * and source excerpts it adds for programmers, then the line and column.
+     */
+    public static String plainJson(JsonProcessingException e) {
+        String m = String.valueOf(e.getOriginalMessage()).split("\n")[0];
+        for (String tail : new String[] {" (", ": enable", " at [Source", "; "}) {
+            int cut = m.indexOf(tail);
+            if (cut > 0) {
+                m = m.substring(0, cut);
+            }
+        }
+        m = m.replaceAll("`[^`]*`", "value").strip();
+        return m + (e.getLocation() != null ? " (line " + e.getLocation().getLineNr() + ", column "
+                + e.getLocation().getColumnNr() + ")" : "");
     }
 
     /** A config from JSON a request already parsed (strictly), read without parsing it again. */
@@ -96,17 +112,35 @@ public record RunConfig(
         } catch (JsonMappingException e) {
             String field = e.getPath().isEmpty() ? null : e.getPath().get(e.getPath().size() - 1).getFieldName();
             field = field == null ? "config" : field;
-            String why = e instanceof MismatchedInputException ? "has the wrong type" : "cannot be read";
-            throw new ConfigException(field, "'" + field + "' " + why + " (" + e.getOriginalMessage().split("\n")[0]
-                    + ")");
+            Class<?> type = e instanceof MismatchedInputException m ? m.getTargetType() : null;
+            JsonNode given = tree.get(field);
+            String shown = given == null ? "" : given.toString();
+            throw new ConfigException(field, "'" + field + "' has the wrong type: want " + plainType(type)
+                    + (given == null ? "" : ", got " + (shown.length() > 40 ? shown.substring(0, 40) + "..." : shown)));
         } catch (InputCoercionException e) {
             String field = e.getProcessor() == null ? null : currentName(e);
             field = field == null ? "config" : field;
             throw new ConfigException(field, "'" + field + "' is out of range for its type");
         } catch (JsonProcessingException e) {
-            String m = e.getOriginalMessage();
-            throw new ConfigException("config", "config is not valid JSON: " + m.split("\n")[0]);
+            throw new ConfigException("config", "config is not valid JSON: " + plainJson(e));
         }
+    }
+
+    /** A Java type in the words a config's author uses (error texts name no class). */
+    private static String plainType(Class<?> type) {
+        if (type == Integer.class || type == Long.class || type == int.class || type == long.class) {
+            return "a whole number";
+        }
+        if (type == Double.class || type == double.class) {
+            return "a number";
+        }
+        if (type == String.class) {
+            return "a string";
+        }
+        if (type == Boolean.class || type == boolean.class) {
+            return "true or false";
+        }
+        return type != null && List.class.isAssignableFrom(type) ? "a list" : "another kind of value";
     }
 
     private static String currentName(InputCoercionException e) {

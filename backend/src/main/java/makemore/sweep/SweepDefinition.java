@@ -53,7 +53,7 @@ public record SweepDefinition(RunConfig base, List<Param> params, int seeds, Pru
         try {
             root = JSON.readerFor(JsonNode.class).readValue(json == null ? "" : json);
         } catch (JsonProcessingException e) {
-            throw new ConfigException("sweep", "the sweep is not valid JSON: " + e.getOriginalMessage().split("\n")[0]);
+            throw new ConfigException("sweep", "the sweep is not valid JSON: " + RunConfig.plainJson(e));
         }
         if (root == null || !root.isObject()) {
             throw new ConfigException("sweep", "a sweep is a JSON object {base, params, seeds, prune}");

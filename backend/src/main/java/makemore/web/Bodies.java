@@ -22,6 +22,7 @@ import java.util.Arrays;
 import java.util.Locale;
 import makemore.data.Dataset;
 import makemore.config.ConfigException;
+import makemore.config.RunConfig;
 
 /**
  * Request bodies, counted while they are read (chunked or not), so no client can make the server hold more
@@ -173,9 +174,7 @@ final class Bodies {
             if (dup.find()) {
                 throw new ConfigException(dup.group(1), "'" + dup.group(1) + "' appears twice in the JSON");
             }
-            throw new ConfigException(field, "the request body is not valid JSON: " + clip(why)
-                    + (e.getLocation() != null ? " (line " + e.getLocation().getLineNr() + ", column "
-                    + e.getLocation().getColumnNr() + ")" : ""));
+            throw new ConfigException(field, "the request body is not valid JSON: " + clip(RunConfig.plainJson(e)));
         }
     }
 

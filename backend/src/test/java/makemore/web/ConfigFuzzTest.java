@@ -67,6 +67,11 @@ class ConfigFuzzTest {
         {"{\"model\":\"mlp\"", "config"}, {"{'model':'mlp'}", "config"},
     };
 
+    /** What an error text must not hold: class or package names, exception names, stack or source positions. */
+    static final java.util.regex.Pattern PROGRAMMER_TALK = java.util.regex.Pattern.compile(
+            "\\b(java|javax|jakarta|com\\.fasterxml|io\\.javalin|org\\.eclipse|makemore)\\.[a-z]|[A-Z]\\w*(Exception|Error)\\b"
+                    + "|\\bat [\\w$.]+\\(|\\[Source:|`[\\w.$]+`");
+
     @TempDir
     Path dir;
 
@@ -91,6 +96,9 @@ class ConfigFuzzTest {
                     field = j.path("field").asText(null);
                 } catch (Exception notJson) {
                     // reported below
+                }
+                if (PROGRAMMER_TALK.matcher(r.body()).find()) {
+                    wrong.add(c[0] + " -> an error text with class names or code positions: " + r.body());
                 }
                 if (r.statusCode() != 400 || !List.of(c).subList(1, c.length).contains(field)) {
                     wrong.add(c[0] + " -> " + r.statusCode() + " " + r.body());
