@@ -52,6 +52,8 @@ import picocli.CommandLine.Spec;
             "  ./lab sweep --model ngram --context 3 --param smoothing --values 0.01,0.1,1 --param context --values 2,3"})
 final class SweepCommand implements Callable<Integer> {
     private static final String ID_CHARS = "abcdefghijkmnpqrstuvwxyz23456789";
+    /** How long a point's lease lasts without a heartbeat (renewed every third of it). */
+    static final long LEASE_MS = 30_000;
     private final LabCli.Io io;
 
     @Spec
@@ -184,7 +186,7 @@ final class SweepCommand implements Callable<Integer> {
             for (SweepDefinition.Point p : mine) {
                 RunStatus s = runPoint(sweeps, writer, id, sweep, p, corpus, params, quiet ? null : err, done,
                         mine.size());
-                failed += s == RunStatus.FAILED || s == RunStatus.DIVERGED ? 1 : 0;
+                failed += s == RunStatus.FAILED || s == RunStatus.DIVERGED ? 1 : 0; // null: another process has it
                 done++;
             }
             writer.flush();
@@ -194,11 +196,21 @@ final class SweepCommand implements Callable<Integer> {
         return failed == 0 ? 0 : 1;
     }
 
-    /** Trains one point as a run of the sweep (or reports its finished run); returns how it ended. */
+    /**
+     * Trains one point as a run of the sweep (or reports its finished run, or who else trains it); returns how it
+     * ended, null when another process holds it. While it trains, a heartbeat keeps its lease alive, so no other
+     * process takes the point over; a process that dies stops beating and its point is free {@link #LEASE_MS} later.
+     */
     private static RunStatus runPoint(SweepStore sweeps, StoreWriter writer, String id, SweepDefinition sweep,
             SweepDefinition.Point p, Corpus corpus, Path paramsDir, PrintStream err, int done, int total) {
-        SweepStore.Claim claim = sweeps.claim(id, p.index(), "c" + randomId(), p.config());
+        String owner = ProcessHandle.current().pid() + "@" + host() + "/" + randomId();
+        SweepStore.Claim claim = sweeps.claim(id, p.index(), "c" + randomId(), p.config(), owner, LEASE_MS);
         String label = "point " + p.index() + " " + p.params();
+        if (claim.heldBy() != null) {
+            bar(err, done + 1, total, label + ": not trained here, process " + claim.heldBy() + " trains it (its lease"
+                    + " runs to " + java.time.Instant.ofEpochMilli(claim.heldUntil()) + " and is renewed while it lives)");
+            return null;
+        }
         if (claim.alreadyFinished()) {
             bar(err, done + 1, total, label + ": already done as run " + claim.run());
             return RunStatus.FINISHED;
@@ -219,10 +231,28 @@ final class SweepCommand implements Callable<Integer> {
             bar(err, done + 1, total, label + ": cancelled (the sweep was stopped)");
             return RunStatus.STOPPED;
         }
-        // best-dev parameters where a lab on this data directory looks, as its own trainers keep them
-        TrainResult r = TrainingRun.of(p.config(), corpus).keepBestDev(Checkpoints.file(paramsDir, run))
-                .judge(SweepJudge.of(sweeps, id, sweep.prune())).listener(e -> writer.offer(run, e)).run();
-        writer.flush(); // the next point's pruner, and other processes, see this one finished
+        java.util.concurrent.ScheduledExecutorService beat = java.util.concurrent.Executors
+                .newSingleThreadScheduledExecutor(t -> {
+                    Thread th = new Thread(t, "lease-" + p.index());
+                    th.setDaemon(true);
+                    return th;
+                });
+        beat.scheduleAtFixedRate(() -> {
+            try {
+                sweeps.heartbeat(id, p.index(), owner, LEASE_MS);
+            } catch (RuntimeException e) { // a missed beat is retried; a scheduled task must never throw
+                System.err.println("point " + p.index() + ": lease not renewed (" + e.getMessage() + ")");
+            }
+        }, LEASE_MS / 3, LEASE_MS / 3, java.util.concurrent.TimeUnit.MILLISECONDS);
+        TrainResult r;
+        try {
+            // best-dev parameters where a lab on this data directory looks, as its own trainers keep them
+            r = TrainingRun.of(p.config(), corpus).keepBestDev(Checkpoints.file(paramsDir, run))
+                    .judge(SweepJudge.of(sweeps, id, sweep.prune())).listener(e -> writer.offer(run, e)).run();
+            writer.flush(); // the next point's pruner, and other processes, see this one finished
+        } finally {
+            beat.shutdownNow();
+        }
         bar(err, done + 1, total, String.format(Locale.ROOT, "%s: %s, train %.4f dev %.4f", label, r.status().label(),
                 r.train(), r.dev()));
         return r.status();
@@ -308,6 +338,14 @@ final class SweepCommand implements Callable<Integer> {
             // reported below
         }
         throw new LabCli.UsageException(what + " must be numbers, got '" + v + "'");
+    }
+
+    private static String host() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            return "unknown-host";
+        }
     }
 
     private static String randomId() {

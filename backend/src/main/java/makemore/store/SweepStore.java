@@ -38,8 +38,15 @@ public final class SweepStore {
     /** A run to insert as queued with its point. */
     public record NewRun(int point, String id, RunConfig config) {}
 
-    /** What a process that asked for a point got: the run to train, or the point's finished run. */
-    public record Claim(String run, boolean alreadyFinished, String replaced) {}
+    /**
+     * What a process that asked for a point got: the run to train, or the point's finished run, or (with
+     * {@code heldBy}) nothing, because another process holds a live lease on it until {@code heldUntil} (epoch ms).
+     */
+    public record Claim(String run, boolean alreadyFinished, String replaced, String heldBy, long heldUntil) {
+        Claim(String run, boolean alreadyFinished, String replaced) {
+            this(run, alreadyFinished, replaced, null, 0);
+        }
+    }
 
     public SweepStore(RunStore store) {
         this.store = store;
@@ -52,9 +59,22 @@ public final class SweepStore {
                 s.execute("CREATE TABLE IF NOT EXISTS sweep_points (sweep_id VARCHAR(32) NOT NULL, point INTEGER NOT NULL,"
                         + " run_id VARCHAR(32) NOT NULL, PRIMARY KEY (sweep_id, point))");
                 s.execute("CREATE INDEX IF NOT EXISTS sweep_points_run ON sweep_points (run_id)");
+                addColumn(c, s, "lease_owner", "VARCHAR(100)");
+                addColumn(c, s, "lease_until", "BIGINT");
             }
             return null;
         });
+    }
+
+    /** A column a database made before it existed lacks (portable: no ADD COLUMN IF NOT EXISTS). */
+    private static void addColumn(java.sql.Connection c, Statement s, String column, String type)
+            throws java.sql.SQLException {
+        try (ResultSet r = c.getMetaData().getColumns(null, null, "sweep_points", column)) {
+            if (r.next()) {
+                return;
+            }
+        }
+        s.execute("ALTER TABLE sweep_points ADD COLUMN " + column + " " + type);
     }
 
     /** A new sweep and all its runs (queued), in one transaction. */
@@ -93,26 +113,39 @@ public final class SweepStore {
     }
 
     /**
-     * Gives point {@code point} a run to train: a new queued run, unless the point's run already finished (then
-     * that one, nothing is trained twice). A run left unfinished by a dead process is replaced (its rows deleted).
+     * Gives point {@code point} a run to train, leased to {@code owner} for {@code leaseMs}: a new queued run,
+     * unless the point's run already finished (then that one, nothing is trained twice) or another process holds a
+     * live lease on it (then nothing: the claim says who, and until when). A run whose lease has expired was left by
+     * a process that stopped, and is replaced (its rows deleted). The holder keeps its lease with
+     * {@link #heartbeat}.
      */
-    public Claim claim(String sweepId, int point, String newRunId, RunConfig cfg) {
+    public Claim claim(String sweepId, int point, String newRunId, RunConfig cfg, String owner, long leaseMs) {
         return store.transaction(c -> {
             touch(c, sweepId); // take the write lock first (see the class comment)
             String existing = null;
-            try (PreparedStatement p = c.prepareStatement("SELECT run_id FROM sweep_points WHERE sweep_id = ? AND point = ?")) {
+            String holder = null;
+            long until = 0;
+            try (PreparedStatement p = c.prepareStatement("SELECT run_id, lease_owner, lease_until FROM sweep_points"
+                    + " WHERE sweep_id = ? AND point = ?")) {
                 p.setString(1, sweepId);
                 p.setInt(2, point);
                 try (ResultSet r = p.executeQuery()) {
                     if (r.next()) {
                         existing = r.getString(1);
+                        holder = r.getString(2);
+                        until = r.getLong(3);
                     }
                 }
             }
+            long now = System.currentTimeMillis();
             if (existing != null) {
                 String status = runStatus(c, existing);
                 if (RunStatus.FINISHED.label().equals(status) || RunStatus.PRUNED.label().equals(status)) {
                     return new Claim(existing, true, null);
+                }
+                boolean ended = status != null && RunStatus.parse(status).terminal();
+                if (!ended && holder != null && until > now) {
+                    return new Claim(null, false, null, holder, until);
                 }
                 deleteRunRows(c, List.of(existing));
                 try (PreparedStatement p = c.prepareStatement("DELETE FROM sweep_points WHERE sweep_id = ? AND point = ?")) {
@@ -123,7 +156,29 @@ public final class SweepStore {
             }
             insertRun(c, newRunId, Instant.now().toString(), cfg);
             link(c, sweepId, point, newRunId);
+            try (PreparedStatement p = c.prepareStatement("UPDATE sweep_points SET lease_owner = ?, lease_until = ?"
+                    + " WHERE sweep_id = ? AND point = ?")) {
+                p.setString(1, owner);
+                p.setLong(2, now + leaseMs);
+                p.setString(3, sweepId);
+                p.setInt(4, point);
+                p.executeUpdate();
+            }
             return new Claim(newRunId, false, existing);
+        });
+    }
+
+    /** Extends {@code owner}'s lease on a point it trains; false when it holds it no more. */
+    public boolean heartbeat(String sweepId, int point, String owner, long leaseMs) {
+        return store.transaction(c -> {
+            try (PreparedStatement p = c.prepareStatement("UPDATE sweep_points SET lease_until = ? WHERE sweep_id = ?"
+                    + " AND point = ? AND lease_owner = ?")) {
+                p.setLong(1, System.currentTimeMillis() + leaseMs);
+                p.setString(2, sweepId);
+                p.setInt(3, point);
+                p.setString(4, owner);
+                return p.executeUpdate() == 1;
+            }
         });
     }
 

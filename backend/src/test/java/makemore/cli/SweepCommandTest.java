@@ -322,4 +322,60 @@ class SweepCommandTest {
             }
         }
     }
+
+    /**
+     * The same point started twice: the second process sees the first one's live lease, says who holds the point and
+     * trains nothing; a point whose holder died (its lease ran out) is taken over.
+     */
+    @Test
+    void aLivePointIsNeverReplacedAndADeadOnesIsTakenOver() throws Exception {
+        String db = dir.resolve("lease.db").toString();
+        String[] args = {"--model", "mlp", "--hidden", "16", "--steps", "60000", "--evalEvery", "20000", "--param",
+            "lr", "--values", "0.1,0.2", "--sweep-id", "lease", "--db", db, "--json", "--params-dir",
+            dir.resolve("p").toString()};
+        Result[] first = new Result[1];
+        Thread a = new Thread(() -> {
+            try {
+                first[0] = inJvmArgs(Map.of("JOB_COMPLETION_INDEX", "0"), args);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        a.start();
+        long end = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        String running = null;
+        while (running == null && System.nanoTime() < end) {
+            Thread.sleep(20);
+            if (Files.exists(Path.of(db))) {
+                try (RunStore store = new RunStore(db)) {
+                    running = store.list().stream().filter(r -> r.status() == RunStatus.RUNNING)
+                            .map(RunRecord.Summary::id).findFirst().orElse(null);
+                } catch (RuntimeException notYet) {
+                    // tables being made
+                }
+            }
+        }
+        assertTrue(running != null, "the first process trains point 0");
+        Result second = inJvmArgs(Map.of("JOB_COMPLETION_INDEX", "0"), args);
+        assertEquals(0, second.code(), second.err());
+        assertTrue(second.err().contains("not trained here, process ") && second.err().contains("trains it"),
+                second.err());
+        a.join(120_000);
+        assertEquals(0, first[0].code(), first[0].err());
+        JsonNode point = lastLine(first[0].out()).get("points").get(0);
+        assertEquals(running, point.get("run").asText());
+        assertEquals("finished", point.get("status").asText());
+        try (RunStore store = new RunStore(db)) {
+            assertEquals(1, store.list().size(), "one run for the point, none orphaned: " + store.list());
+            // a holder that died: its lease runs out, and the next process takes the point over
+            SweepStore sweeps = new SweepStore(store);
+            SweepStore.Claim dead = sweeps.claim("lease", 1, "deadrun001", makemore.model.Models.validate(
+                    makemore.config.RunConfig.fromJson("{\"model\":\"mlp\",\"hidden\":16}")), "4242@gone/x", 1);
+            assertEquals("deadrun001", dead.run());
+        }
+        Thread.sleep(5);
+        Result taker = inJvmArgs(Map.of("JOB_COMPLETION_INDEX", "1"), args);
+        assertEquals(0, taker.code(), taker.err());
+        assertTrue(taker.err().contains("replacing run deadrun001"), taker.err());
+    }
 }
