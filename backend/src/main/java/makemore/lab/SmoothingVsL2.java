@@ -17,15 +17,21 @@ import makemore.config.RunConfig;
  * k = 0 dev. Count points come from cached counts; the neural points are short full-batch runs (lr 50), cached per
  * dataset, context, steps and grid.
  */
-public final class SmoothingVsL2 {
+public final class SmoothingVsL2 implements AutoCloseable {
     private final RunService runs;
     private final Map<String, Map<String, Object>> cache = new ConcurrentHashMap<>();
+    private final BoundedJob job = new BoundedJob("smoothing-vs-L2 comparison");
 
     public SmoothingVsL2(RunService runs) {
         this.runs = runs;
     }
 
-    public Map<String, Object> compare(String dataset, int context, int steps, int points) {
+    /**
+     * The comparison, from the cache or computed as a {@link BoundedJob}: one at a time, stopped when
+     * {@code clientGone} says the asker left.
+     */
+    public Map<String, Object> compare(String dataset, int context, int steps, int points,
+            java.util.function.BooleanSupplier clientGone) {
         Limits.SMOOTHING_L2_POINTS.check("points", points);
         Limits.SMOOTHING_L2_STEPS.check("steps", steps);
         RunConfig neural = Models.validate(RunConfig.fromJson("{\"model\":\"neural\",\"batch\":0,\"evalEvery\":" + steps + "}")
@@ -33,7 +39,18 @@ public final class SmoothingVsL2 {
         Corpus corpus = runs.corpus(neural.dataset());
         Models.checkFits(neural, corpus);
         String key = neural.dataset() + "/" + context + "/" + steps + "/" + points;
-        return cache.computeIfAbsent(key, k -> compute(neural, corpus, points));
+        Map<String, Object> known = cache.get(key);
+        if (known != null) {
+            return known;
+        }
+        Map<String, Object> computed = job.run(() -> compute(neural, corpus, points), clientGone);
+        cache.put(key, computed);
+        return computed;
+    }
+
+    @Override
+    public void close() {
+        job.close();
     }
 
     private static Map<String, Object> compute(RunConfig neural, Corpus corpus, int points) {
@@ -41,6 +58,7 @@ public final class SmoothingVsL2 {
                 .with("context", neural.context()));
         List<Map<String, Object>> kCurve = new ArrayList<>();
         for (double k : logGrid(1e-3, 1e3, points)) {
+            BoundedJob.checkStop();
             try (LanguageModel m = CountCache.create(Models.validate(count.with("smoothing", k)), corpus)) {
                 kCurve.add(point("k", k, m.nll(Corpus.Part.DEV)));
             }
@@ -54,6 +72,7 @@ public final class SmoothingVsL2 {
             RunConfig c = Models.validate(neural.with("l2", l2));
             try (LanguageModel m = Models.create(c, corpus)) {
                 for (int s = 0; s < c.steps(); s++) {
+                    BoundedJob.checkStop();
                     m.step(c.lr());
                 }
                 l2Curve.add(point("l2", l2, m.nll(Corpus.Part.DEV)));

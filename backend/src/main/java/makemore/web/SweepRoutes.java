@@ -54,7 +54,8 @@ final class SweepRoutes implements AutoCloseable {
                 "runs")); // de-duplicated and capped, as /api/export
         app.get("/api/runs/{id}/lr-finder", ctx -> ctx.json(lrFinder(ctx.pathParam("id"))));
         app.get("/api/experiments/smoothing-l2", ctx -> ctx.json(smoothing.compare(ctx.queryParam("dataset"),
-                integer(ctx, "context", 1), integer(ctx, "steps", 200), integer(ctx, "points", 11))));
+                integer(ctx, "context", 1), integer(ctx, "steps", 200), integer(ctx, "points", 11),
+                () -> ClientWatch.gone(ctx))));
         app.ws("/ws/sweeps/{id}", ws -> {
             ws.onConnect(ctx -> {
                 ctx.session.setIdleTimeout(java.time.Duration.ofHours(1));
@@ -140,6 +141,7 @@ final class SweepRoutes implements AutoCloseable {
 
     @Override
     public void close() {
+        smoothing.close();
         sweeps.close();
         clients.values().forEach(SweepOutbox::close);
     }
