@@ -348,6 +348,25 @@ public final class RunService implements AutoCloseable {
 
     public record Probe(String word, List<Map<String, Object>> chars, double nll) {}
 
+    /**
+     * Why the run scores {@code text} as it does: the next-character distribution at each position, from its best-dev
+     * parameters; {@code parametersFromStep} says which evaluation those are (a run still training has later steps).
+     */
+    public Map<String, Object> explain(String id, String text) {
+        RunRecord r = get(id);
+        makemore.model.Sampler.Explanation e = saved.explain(r, text);
+        Map<String, Object> out = new java.util.LinkedHashMap<>();
+        out.put("run", id);
+        out.put("text", e.text());
+        out.put("vocab", e.vocab());
+        out.put("positions", e.positions());
+        out.put("nll", e.nll());
+        out.put("status", r.status().label());
+        out.put("parametersFromStep", r.evals().stream().filter(v -> v.split().equals("dev") && Double.isFinite(v.loss()))
+                .min(java.util.Comparator.comparingDouble(RunEvent.Eval::loss)).map(RunEvent.Eval::step).orElse(null));
+        return out;
+    }
+
     public Probe probe(String id, String word) {
         return saved.probe(get(id), word);
     }

@@ -71,6 +71,16 @@ final class SavedModels implements AutoCloseable {
         return new RunService.Probe(w, chars, nll / p.length);
     }
 
+    /** Every position's next-character distribution for {@code text}, from the run's saved parameters. */
+    makemore.model.Sampler.Explanation explain(RunRecord r, String text) {
+        String t = text == null ? "" : text.strip();
+        try {
+            return withModel(r, m -> makemore.model.Sampler.explain(m, t));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("text", e.getMessage());
+        }
+    }
+
     /** Closes and forgets every cached model of run {@code id} (cached per parameter file version: id@mtime). */
     void forget(String id) {
         synchronized (loaded) {

@@ -68,18 +68,47 @@ public final class Sampler {
      * call of the hook over every prefix of the word.
      */
     public static double[] probabilities(LanguageModel model, String word) {
-        int[] ids = requireKnown(model, word);
+        Explanation e = explain(model, word);
+        double[] p = new double[e.positions().size()];
+        for (int i = 0; i < p.length; i++) {
+            p[i] = Math.exp(-e.positions().get(i).nll());
+        }
+        return p;
+    }
+
+    /** One position of a text: the character that came next, the whole distribution it came from, -ln p(next). */
+    public record Position(String next, double[] p, double nll) {}
+
+    /** A text as the model sees it: a position per character and the end; {@code nll} is their mean. */
+    public record Explanation(String text, List<String> vocab, List<Position> positions, double nll) {}
+
+    /** The next-character distribution at every position of {@code text}, from one call of the hook. */
+    public static Explanation explain(LanguageModel model, String text) {
+        int[] ids = requireKnown(model, text);
         int v = model.vocab().size();
         int[][] prefixes = new int[ids.length + 1][];
         for (int i = 0; i <= ids.length; i++) {
             prefixes[i] = Arrays.copyOf(ids, i);
         }
         double[] logp = model.nextLogProbs(prefixes);
-        double[] p = new double[ids.length + 1];
+        List<Position> positions = new ArrayList<>(ids.length + 1);
+        double sum = 0;
         for (int i = 0; i <= ids.length; i++) {
-            p[i] = Math.exp(logp[i * v + (i < ids.length ? ids[i] : 0)]);
+            int next = i < ids.length ? ids[i] : 0;
+            double[] p = new double[v];
+            double total = 0;
+            for (int j = 0; j < v; j++) {
+                p[j] = Math.exp(logp[i * v + j]);
+                total += p[j];
+            }
+            for (int j = 0; j < v && total > 0; j++) {
+                p[j] /= total; // float log-softmax sums to 1 within 1e-7; make it exact for the reader
+            }
+            double nll = -Math.log(p[next]);
+            sum += nll;
+            positions.add(new Position(model.vocab().symbol(next), p, nll));
         }
-        return p;
+        return new Explanation(text, model.vocab().symbols(), positions, sum / positions.size());
     }
 
     /**

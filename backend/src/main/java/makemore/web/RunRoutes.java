@@ -45,6 +45,14 @@ final class RunRoutes {
             ctx.json(Map.of("names", runs.samples(ctx.pathParam("id"), RequestFields.intField(b, "n", 20),
                     RequestFields.doubleField(b, "temperature", 1.0), RequestFields.longField(b, "seed", 1))));
         }));
+        app.get("/api/runs/{id}/explain", safe(ctx -> {
+            String text = ctx.queryParam("text");
+            if (text == null || text.length() > 4 * Limits.MAX_CHARS) {
+                throw new ConfigException("text", "text must be given (?text=...) and at most " + Limits.MAX_CHARS
+                        + " characters");
+            }
+            ctx.json(runs.explain(ctx.pathParam("id"), text));
+        }));
         app.post("/api/runs/{id}/probe", safe(ctx -> {
             JsonNode b = bodies.json(ctx);
             RequestFields.only(b, Set.of("word"));

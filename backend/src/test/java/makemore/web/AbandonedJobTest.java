@@ -11,11 +11,20 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Heavy GETs that their clients abandon leave nothing computing: the CPU is idle a moment later. */
+/**
+ * Heavy GETs that their clients abandon leave nothing computing: the comparison's worker is idle a moment later.
+ * (The worker's own CPU time is measured, so other work in this test JVM cannot blur it.)
+ */
 class AbandonedJobTest extends ServerTestBase {
     private static long cpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-                .getProcessCpuTime();
+        var mx = ManagementFactory.getThreadMXBean();
+        long sum = 0;
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().startsWith("job-smoothing")) {
+                sum += Math.max(0, mx.getThreadCpuTime(t.getId()));
+            }
+        }
+        return sum;
     }
 
     @Test
@@ -41,7 +50,7 @@ class AbandonedJobTest extends ServerTestBase {
         long t0 = cpuNanos();
         Thread.sleep(3000);
         double idle = (cpuNanos() - t0) / 1e9;
-        assertTrue(idle < 0.5, "CPU seconds used in the 3 s after: " + idle);
+        assertTrue(idle < 0.1, "the comparison's CPU seconds in the 3 s after: " + idle);
         // the job's place is free again: a small comparison is computed and answered
         var small = send("GET", "/api/experiments/smoothing-l2?context=1&steps=5&points=2", null);
         assertEquals(200, small.statusCode(), small.body());
