@@ -367,6 +367,38 @@ public final class RunService implements AutoCloseable {
         return out;
     }
 
+    private final BoundedJob byPosition = new BoundedJob("loss by position");
+
+    /**
+     * Dev NLL by character position (the first character, the second, ..., the end), from the run's best-dev
+     * parameters, as a bounded job stopped when {@code clientGone}. The positions' weighted mean is the dev NLL.
+     */
+    public Map<String, Object> lossByPosition(String id, java.util.function.BooleanSupplier clientGone) {
+        RunRecord r = get(id);
+        double[][] sc = byPosition.run(() -> saved.devByPosition(r), clientGone);
+        List<Map<String, Object>> rows = new ArrayList<>();
+        double sum = 0;
+        double count = 0;
+        for (int i = 0; i < sc[0].length; i++) {
+            if (sc[1][i] == 0) {
+                continue;
+            }
+            Map<String, Object> row = new java.util.LinkedHashMap<>();
+            row.put("position", i == sc[0].length - 1 ? "end" : Integer.toString(i + 1));
+            row.put("nll", sc[0][i] / sc[1][i]);
+            row.put("tokens", (long) sc[1][i]);
+            rows.add(row);
+            sum += sc[0][i];
+            count += sc[1][i];
+        }
+        Map<String, Object> out = new java.util.LinkedHashMap<>();
+        out.put("run", id);
+        out.put("split", "dev");
+        out.put("positions", rows);
+        out.put("nll", sum / count);
+        return out;
+    }
+
     public Probe probe(String id, String word) {
         return saved.probe(get(id), word);
     }
@@ -399,5 +431,6 @@ public final class RunService implements AutoCloseable {
         }
         writer.close();
         saved.close();
+        byPosition.close();
     }
 }

@@ -81,6 +81,12 @@ final class SavedModels implements AutoCloseable {
         }
     }
 
+    /** Dev NLL by character position (see {@link makemore.model.Sampler#nllByPosition}) from the saved parameters. */
+    double[][] devByPosition(RunRecord r) {
+        Corpus corpus = datasets.corpus(r.config().dataset());
+        return withModel(r, m -> makemore.model.Sampler.nllByPosition(m, corpus.words(Corpus.Part.DEV)));
+    }
+
     /** Closes and forgets every cached model of run {@code id} (cached per parameter file version: id@mtime). */
     void forget(String id) {
         synchronized (loaded) {

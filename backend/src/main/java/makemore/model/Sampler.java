@@ -76,6 +76,44 @@ public final class Sampler {
         return p;
     }
 
+    /**
+     * NLL by position over {@code words}: entry i sums -ln p over the i-th characters (0 = the first) and the end
+     * symbol gets its own entry, the last; with the count of each. The weighted mean of the sums is the words' NLL per
+     * token, as {@link #totalNll} gives it.
+     */
+    public static double[][] nllByPosition(LanguageModel model, List<String> words) {
+        int v = model.vocab().size();
+        int longest = 0;
+        for (String w : words) {
+            longest = Math.max(longest, w.codePointCount(0, w.length()));
+        }
+        double[] sum = new double[longest + 1];
+        double[] count = new double[longest + 1];
+        List<int[]> prefixes = new ArrayList<>();
+        List<int[]> targets = new ArrayList<>(); // {next id, position bucket}
+        for (int w = 0; w < words.size(); w++) {
+            int[] ids = requireKnown(model, words.get(w));
+            for (int i = 0; i <= ids.length; i++) {
+                prefixes.add(Arrays.copyOf(ids, i));
+                targets.add(new int[] {i < ids.length ? ids[i] : 0, i < ids.length ? i : longest});
+            }
+            if (prefixes.size() >= 4096 || w == words.size() - 1) {
+                if (Thread.currentThread().isInterrupted()) { // a job whose client left (lab/BoundedJob)
+                    throw new java.util.concurrent.CancellationException("stopped: its client left");
+                }
+                double[] logp = model.nextLogProbs(prefixes.toArray(int[][]::new));
+                for (int k = 0; k < targets.size(); k++) {
+                    int[] t = targets.get(k);
+                    sum[t[1]] -= logp[k * v + t[0]];
+                    count[t[1]]++;
+                }
+                prefixes.clear();
+                targets.clear();
+            }
+        }
+        return new double[][] {sum, count};
+    }
+
     /** One position of a text: the character that came next, the whole distribution it came from, -ln p(next). */
     public record Position(String next, double[] p, double nll) {}
 

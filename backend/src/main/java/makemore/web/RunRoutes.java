@@ -53,6 +53,8 @@ final class RunRoutes {
             }
             ctx.json(runs.explain(ctx.pathParam("id"), text));
         }));
+        app.get("/api/runs/{id}/loss-by-position", safe(ctx -> ctx.json(runs.lossByPosition(ctx.pathParam("id"),
+                () -> ClientWatch.gone(ctx)))));
         app.post("/api/runs/{id}/probe", safe(ctx -> {
             JsonNode b = bodies.json(ctx);
             RequestFields.only(b, Set.of("word"));

@@ -78,4 +78,30 @@ class ExplainTest extends ServerTestBase {
         }
         throw new AssertionError(ch + " not in " + vocab);
     }
+
+    /** Dev NLL by position: its weighted mean is the run's own dev NLL, from the same parameters. */
+    @Test
+    void lossByPositionAddsUpToTheDevNll() throws Exception {
+        for (String cfg : new String[] {"{\"model\":\"ngram\",\"context\":2}",
+            "{\"model\":\"mlp\",\"hidden\":32,\"steps\":400,\"evalEvery\":200}"}) {
+            String id = createRun(cfg);
+            JsonNode run = waitFor(id, "finished");
+            var r = send("GET", "/api/runs/" + id + "/loss-by-position", null);
+            assertEquals(200, r.statusCode(), r.body());
+            JsonNode b = json(r);
+            JsonNode rows = b.get("positions");
+            assertEquals("1", rows.get(0).get("position").asText());
+            assertEquals("end", rows.get(rows.size() - 1).get("position").asText());
+            double sum = 0;
+            long tokens = 0;
+            for (JsonNode row : rows) {
+                sum += row.get("nll").asDouble() * row.get("tokens").asLong();
+                tokens += row.get("tokens").asLong();
+            }
+            assertEquals(b.get("nll").asDouble(), sum / tokens, 1e-9);
+            assertEquals(run.get("bestDev").asDouble(), b.get("nll").asDouble(), 1e-4, cfg + ": the dev NLL itself");
+            assertEquals(rows.get(0).get("tokens").asLong(), rows.get(rows.size() - 1).get("tokens").asLong(),
+                    "every dev item has a first character and an end");
+        }
+    }
 }
