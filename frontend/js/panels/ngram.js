@@ -40,12 +40,16 @@ async function score() {
     return;
   }
   if (mine !== seq) return; // a newer move has been answered or is on its way
-  $('ngram-dev').textContent = fmtLoss(r.dev);
-  $('ngram-train').textContent = fmtLoss(r.train);
-  $('ngram-k').textContent = fmtNum(k);
+  // the readouts show the method the form holds: Kneser-Ney's own numbers and discount when it is chosen
+  const knChosen = config.method === 'kneser-ney' && r.kneserNey;
+  const shown = knChosen ? r.kneserNey : r;
+  $('ngram-dev').textContent = fmtLoss(shown.dev);
+  $('ngram-train').textContent = fmtLoss(shown.train);
+  $('ngram-k-label').textContent = knChosen ? 'discount D' : 'k';
+  $('ngram-k').textContent = fmtNum(knChosen ? num(r.kneserNey.discount) : k);
   $('ngram-uniform').textContent = Math.log(r.vocab.length).toFixed(4);
-  $('ngram-note').textContent = `${ctx === 1 ? 'bigram' : ctx + 1 + '-gram'} on ${datasetName(dataset)}`
-    + (num(r.dev) === Infinity ? ' · dev NLL is infinite: a pair unseen in train gets probability 0, raise k' : '');
+  $('ngram-note').textContent = `${ctx === 1 ? 'bigram' : ctx + 1 + '-gram'}${knChosen ? ', Kneser-Ney,' : ''} on ${datasetName(dataset)}`
+    + (!knChosen && num(r.dev) === Infinity ? ' · dev NLL is infinite: a pair unseen in train gets probability 0, raise k' : '');
   renderSampleList($('ngram-samples'), r.samples);
   $('ngram-novelty').textContent = noveltyText(r.samples);
   kChart.add(k, num(r.train), num(r.dev), true);

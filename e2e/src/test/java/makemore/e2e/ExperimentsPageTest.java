@@ -345,6 +345,15 @@ class ExperimentsPageTest extends PageHarness {
                 page.waitForTimeout(20);
             }
             assertEquals(kn02, shown, 1e-12, "the chart's reference line follows the discount");
+            // with Kneser-Ney chosen, the readouts are its numbers, as a saved Kneser-Ney run scores
+            JsonNode kn02All = get("/api/ngram?dataset=names&context=2&smoothing=1&discount=0.2").path("kneserNey");
+            assertThat(page.locator("#ngram-dev")).hasText(String.format("%.4f", kn02All.path("dev").asDouble()));
+            assertThat(page.locator("#ngram-train")).hasText(String.format("%.4f", kn02All.path("train").asDouble()));
+            assertThat(page.locator("#ngram-k-label")).hasText("discount D");
+            assertThat(page.locator("#ngram-k")).hasText("0.2");
+            page.locator("#val-method").selectOption("addk");
+            assertThat(page.locator("#ngram-k-label")).hasText("k");
+            assertThat(page.locator("#ngram-dev")).hasText(String.format("%.4f", r.path("dev").asDouble()));
         } else {
             assertThat(page.locator("#kplot")).hasAttribute("data-reference", "");
             assertThat(page.locator("#ngram-kn")).hasText("");
