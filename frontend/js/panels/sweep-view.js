@@ -15,6 +15,7 @@ let openId = null;
 let sweep = null; // the sweep view, points kept current by index
 let chart = null;
 let deleteArmed = null;
+let stopArmed = null;
 
 function normPoint(p) {
   return { ...p, train: num(p.train), dev: num(p.dev), bestDev: num(p.bestDev) };
@@ -216,6 +217,24 @@ async function act(fn, what) {
   }
 }
 
+/** Stop asks first, naming how many points it will stop, then stops. */
+async function onStop() {
+  const btn = $('sw-stop');
+  if (!stopArmed) {
+    const left = sweep ? sweep.points.filter((p) => p.status === 'running' || p.status === 'queued' || p.status === 'pending').length : 0;
+    btn.textContent = `Stop the sweep (${left} point${left === 1 ? '' : 's'} not finished)? click again`;
+    stopArmed = setTimeout(() => {
+      stopArmed = null;
+      btn.textContent = 'Stop sweep…';
+    }, 4000);
+    return;
+  }
+  clearTimeout(stopArmed);
+  stopArmed = null;
+  btn.textContent = 'Stop sweep…';
+  await act(() => api.stopSweep(openId), 'Cannot stop');
+}
+
 async function onDelete() {
   const btn = $('sw-delete');
   if (!deleteArmed) {
@@ -268,14 +287,19 @@ function build() {
   actions.append(
     el('button', { type: 'button', class: 'small', id: 'sw-copy', onclick: copyLink }, 'Copy link'),
     el('a', { class: 'btn-link small', id: 'sw-rerun', href: '#', title: 'the same definition in the sweep form: change anything, run it again' }, 'Re-run…'),
-    el('button', { type: 'button', class: 'small', id: 'sw-stop', onclick: () => act(() => api.stopSweep(openId), 'Cannot stop') }, 'Stop sweep'),
-    el('button', { type: 'button', class: 'small danger', id: 'sw-delete', onclick: onDelete }, 'Delete…'),
     el('a', { class: 'btn-link small', id: 'sw-csv', href: '#', download: '', title: 'every point: run, name, config columns, step, split, loss, lr' }, 'Export CSV'),
     el('a', { class: 'btn-link small', id: 'sw-json', href: '#', download: '' }, 'Export JSON'),
     el('a', { class: 'btn-link small', href: links.sweeps() }, 'All sweeps'));
   const share = el('div', { class: 'notice share', id: 'sw-share-box', hidden: true });
   share.append(el('input', { id: 'sw-share', readonly: true, spellcheck: 'false', 'aria-label': 'share link' }), el('span', { class: 'muted', id: 'sw-share-note' }));
-  head.append(top, el('div', { class: 'muted', id: 'sw-what' }), actions, share,
+  // a shared link opens the sweep to look at: what stops, deletes or scores it sits behind one more step, and
+  // each of those asks once more, naming what it will do
+  const control = el('details', { class: 'control', id: 'sw-control' });
+  const controls = el('div', { class: 'row wrap sweep-actions' });
+  controls.append(el('button', { type: 'button', class: 'small', id: 'sw-stop', onclick: onStop }, 'Stop sweep…'),
+    el('button', { type: 'button', class: 'small danger', id: 'sw-delete', onclick: onDelete }, 'Delete…'));
+  control.append(el('summary', { id: 'sw-control-open' }, 'Control this sweep…'), controls);
+  head.append(top, el('div', { class: 'muted', id: 'sw-what' }), actions, control, share,
     el('div', { class: 'sw-best strong', id: 'sw-best' }), el('div', { class: 'muted tiny', id: 'sw-rule' }), el('div', { class: 'err', id: 'sw-err', role: 'alert' }));
   const test = el('section', { class: 'test-box', id: 'sw-test' });
   const warn = el('div', { class: 'warn', id: 'sw-test-warn', hidden: true });
@@ -283,8 +307,11 @@ function build() {
   wr.append(el('button', { type: 'button', class: 'danger', id: 'sw-test-confirm', onclick: onTest }, 'Score test set'),
     el('button', { type: 'button', id: 'sw-test-cancel', onclick: () => ($('sw-test-warn').hidden = true) }, 'Cancel'));
   warn.append(document.createTextNode('Score the best point on the test split once, at the very end: the sweep keeps this first score even if the best changes.'), wr);
-  test.append(el('h2', {}, 'Test set'), el('div', { id: 'sw-test-result', class: 'muted' }, 'not scored'),
-    el('button', { type: 'button', id: 'sw-test-btn', onclick: () => ($('sw-test-warn').hidden = false) }, 'Score the best point on test…'), warn);
+  test.append(el('h2', {}, 'Test set'), el('div', { id: 'sw-test-result', class: 'muted' }, 'not scored'));
+  const testRow = el('div', { class: 'row' });
+  testRow.append(el('button', { type: 'button', id: 'sw-test-btn', onclick: () => ($('sw-test-warn').hidden = false) },
+    'Score the best point on test…'));
+  control.append(testRow, warn);
   head.append(test);
 
   const plot = el('div', { class: 'panel' });

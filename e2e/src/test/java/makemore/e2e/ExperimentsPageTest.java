@@ -120,6 +120,7 @@ class ExperimentsPageTest extends PageHarness {
         assertEquals(new HashSet<>(two), exported);
 
         // the best point on test, once: the score is kept and the button goes
+        page.locator("#sw-control-open").click();
         page.locator("#sw-test-btn").click();
         page.locator("#sw-test-confirm").click();
         assertThat(page.locator("#sw-test-result")).containsText("test ");
@@ -141,6 +142,19 @@ class ExperimentsPageTest extends PageHarness {
             assertTrue(p.locator("#sweep-form").isHidden(), "the share link shows no sweep form");
             assertEquals(0, p.locator("#sweep-view input:not([readonly]), #sweep-view select, #sweep-view textarea").count(),
                     "nothing in the sweep view is editable");
+            // nothing destructive by one click: stop, delete and test-scoring sit behind "Control this sweep"
+            for (String b : List.of("#sw-stop", "#sw-delete", "#sw-test-btn")) {
+                assertTrue(p.locator(b).isHidden(), b + " is not on the shared view");
+            }
+            int visible = p.locator("#sweep-view button:visible").count();
+            for (int i = 0; i < visible; i++) {
+                String label = p.locator("#sweep-view button:visible").nth(i).textContent();
+                assertFalse(label.matches("(?i).*(stop|delete|score|test).*"), "a visible button: " + label);
+            }
+            p.locator("#sw-control-open").click();
+            p.locator("#sw-delete").click();
+            assertThat(p.locator("#sw-delete")).containsText("click again");
+            assertEquals(id, get("/api/sweeps/" + id).path("id").asText(), "one click deleted nothing");
             // the re-run link carries the definition into the sweep form
             p.locator("#sw-rerun").click();
             assertThat(p.locator("#sweep-values-0")).hasValue("0.01, 0.3, 30");
@@ -199,6 +213,10 @@ class ExperimentsPageTest extends PageHarness {
         String id = sweepOver("lr", lrs.toString(), "1");
         assertThat(page.locator("#sw-points tr[data-status=running]").first()).isVisible(slowVisible());
         assertThat(page.locator("#sw-points tr[data-status=queued]").first()).isVisible();
+        page.locator("#sw-control-open").click();
+        page.locator("#sw-stop").click();
+        assertThat(page.locator("#sw-stop")).containsText("click again"); // it names what it stops, then stops
+        assertEquals("running", get("/api/sweeps/" + id).path("status").asText(), "one click stopped nothing");
         page.locator("#sw-stop").click();
         assertThat(page.locator("#sw-status")).hasText("stopped", slow());
         assertThat(page.locator("#sw-points tr[data-status=queued]")).hasCount(0);
