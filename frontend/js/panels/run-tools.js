@@ -1,16 +1,21 @@
 // What any opened run offers once it has parameters: samples at any temperature ("Sample 20 more" appends),
 // a word probe, and the test score (once, stored). They use the run's best-dev parameters, and say which step
 // those are from; a finished count run's parameters are its counts (the server recounts them when needed).
+// Hovering or focusing a sample, or the probed word, explains it position by position (explain-strip.js).
 
 import { api, ApiError } from '../api.js';
 import { bus, store, model, TERMINAL } from '../state.js';
 import { renderSampleList, noveltyText } from '../samples.js';
+import { ExplainStrip, explainOn } from '../explain-strip.js';
 import { inRange, rangeText } from '../fields.js';
 import { $, el, clear, num, fmtLoss, fmtNum, fmtInt, fmtTime } from '../util.js';
 
 let extra = []; // samples drawn on request, appended under the run's own
 let extraFor = null;
 let scoredBefore = null; // the run whose test score the server already had when asked again
+let probed = null; // the word the probe last answered for, as the server read it
+let sampleStrip;
+let probeStrip;
 
 /** The step whose parameters the run keeps: its first best dev evaluation. */
 export function bestStep(r) {
@@ -31,10 +36,9 @@ function render(r) {
   if (!r || r.id !== extraFor) {
     extra = [];
     extraFor = r && r.id;
-    clear($('probe-out'));
-    $('probe-nll').textContent = '';
-    $('err-probe').textContent = '';
     $('test-warn').hidden = true;
+    sampleStrip.clear();
+    clearProbe();
   }
   const best = r && bestStep(r);
   const counts = counted(r);
@@ -43,13 +47,14 @@ function render(r) {
   $('probe-btn').disabled = !has;
   const own = r && r.samples ? r.samples.names : [];
   const all = [...own, ...extra.flatMap((b) => b.names)];
-  renderSampleList($('samples'), all);
+  renderSampleList($('samples'), all, { focusable: true });
   const parts = [];
   if (r && r.samples) parts.push(counts ? `${own.length} when counted` : `${own.length} at step ${fmtInt(r.samples.step)} (last step)`);
   for (const b of extra) parts.push(`+${b.names.length} at T=${fmtNum(b.temperature)}`);
   $('samples-note').textContent = r ? `${parts.join(' · ') || 'samples arrive at each evaluation'}${all.length ? ' · ' + noveltyText(all) : ''}` : '';
   $('samples-note').dataset.novelty = all.length ? String(all.filter((s) => !s.seen).length / all.length) : '';
   $('samples').dataset.count = String(all.length);
+  $('samples-hint').hidden = !all.length;
   $('probe-note').textContent = counts
     ? 'uses the counts of the train split, as do "Sample 20 more" and the test score'
     : has
@@ -107,13 +112,31 @@ async function moreSamples() {
   }
 }
 
+/** The version of a run's parameters, for the explain strips' cache: they change while it trains. */
+function paramsVersion(r) {
+  return TERMINAL.includes(r.status) ? 'final' : `step ${bestStep(r)?.step ?? 'none'}`;
+}
+
+function explain(strip, text) {
+  const r = store.run;
+  if (r) strip.show(r.id, paramsVersion(r), text);
+}
+
+/** A result is only ever shown next to the word it belongs to. */
+function clearProbe() {
+  probed = null;
+  clear($('probe-out')).removeAttribute('tabindex');
+  $('probe-hint').hidden = true;
+  $('probe-nll').textContent = '';
+  $('err-probe').textContent = '';
+  probeStrip.clear();
+}
+
 async function probe(ev) {
   ev.preventDefault();
   const r = store.run;
   const typed = $('probe-word').value.trim();
-  clear($('probe-out'));
-  $('probe-nll').textContent = '';
-  $('err-probe').textContent = '';
+  clearProbe();
   if (!r || !typed) {
     $('err-probe').textContent = typed ? 'open a run first' : 'type a word';
     return;
@@ -146,21 +169,25 @@ async function probe(ev) {
     cell.append(bar, el('div', { class: 'ch mono' }, c.ch), el('div', { class: 'p' }, p >= 0.01 ? p.toFixed(2) : p.toExponential(0)));
     out.append(cell);
   }
+  probed = res.word ?? word;
+  out.tabIndex = 0;
+  out.setAttribute('aria-label', `"${probed}": focus to explain it position by position`);
+  $('probe-hint').hidden = false;
   $('probe-nll').textContent = `NLL ${fmtLoss(res.nll)} per character${word !== typed ? ` (probed as "${word}")` : ''}`;
 }
 
 export function initRunTools() {
+  sampleStrip = new ExplainStrip($('samples-explain'));
+  probeStrip = new ExplainStrip($('probe-explain'));
+  explainOn($('samples'), 'li[data-text]', (li) => explain(sampleStrip, li.dataset.text));
+  explainOn($('probe-out'), null, () => probed != null && explain(probeStrip, probed));
   $('probe-word').maxLength = store.limits.maxChars;
   $('test-btn').addEventListener('click', () => ($('test-warn').hidden = false));
   $('test-cancel').addEventListener('click', () => ($('test-warn').hidden = true));
   $('test-confirm').addEventListener('click', scoreTest);
   $('more-samples').addEventListener('click', moreSamples);
   $('probe-form').addEventListener('submit', probe);
-  $('probe-word').addEventListener('input', () => {
-    clear($('probe-out')); // a result is only ever shown next to the word it belongs to
-    $('probe-nll').textContent = '';
-    $('err-probe').textContent = '';
-  });
+  $('probe-word').addEventListener('input', clearProbe);
   bus.on('run', render);
   render(null);
 }
