@@ -65,6 +65,27 @@ async function draw() {
   node.dataset.lrChanges = String(r ? r.lrChanges.length : 0);
   node.dataset.penaltyPoints = String(series.find((s) => s.key === 'penalty')?.points.length || 0);
   $('loss-empty').hidden = !!(r && (r.progress.length || r.evals.length));
+  initNote(r);
+}
+
+/**
+ * Lecture 3's first check: at initialisation every character should be about equally likely, a loss near the
+ * uniform ln V. The first progress point is the first step's batch loss, taken before any update.
+ */
+function initNote(r) {
+  const note = $('init-note');
+  const info = r && datasetInfo(r.config.dataset);
+  const first = r && r.progress.length ? r.progress[0] : null;
+  const uniform = info ? Math.log(info.characters + 1) : null;
+  const loss = first ? num(first.trainLoss) : null;
+  note.hidden = !(first && first.step <= 1 && uniform != null && loss != null && loss > uniform + 0.5);
+  note.dataset.initLoss = loss == null ? '' : String(loss);
+  if (!note.hidden) {
+    note.textContent = `The loss at initialisation is ${fmtNum(loss)}, far above ${uniform.toFixed(2)} (ln ${info.characters + 1},`
+      + ' a uniform guess): the initial logits are overconfident, so the first steps only undo that (lecture 3).'
+      + ' Fix: start the output layer small (weights near 0, bias 0) so the first predictions are near uniform;'
+      + (r.config.init === 'naive' ? ' init "kaiming" here does that.' : ' lower the initial weight scale.');
+  }
 }
 
 function renderHead(r) {

@@ -92,7 +92,8 @@ public final class Trainer {
                 done = step + 1;
                 windowSteps++;
                 boolean last = done == cfg.steps();
-                if (done % every == 0 || last) {
+                // the first step's batch loss is the loss at initialisation (lecture 3's first check): its own point
+                if (done % every == 0 || last || done == 1) {
                     double loss = model.drainLoss();
                     if (Double.isNaN(firstLoss)) {
                         firstLoss = loss;

@@ -54,7 +54,7 @@ class FaultTest extends ServerTestBase {
         var stored = server.store().get(id).orElseThrow();
         assertEquals("finished", stored.status().label());
         assertEquals(3000, stored.step());
-        assertEquals(1500, stored.progress().size()); // a point every 2 steps
+        assertEquals(1 + 1500, stored.progress().size()); // the first step (the loss at init), then every 2 steps
         assertEquals(6, stored.evals().size());
         // and the lab goes on: the next run trains and is stored too
         String next = createRun("{\"model\":\"ngram\"}");

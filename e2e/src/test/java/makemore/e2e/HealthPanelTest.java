@@ -222,4 +222,27 @@ class HealthPanelTest extends PageHarness {
         }
         throw new AssertionError("no tanh layer at step 0: " + health);
     }
+
+    /**
+     * Lecture 3's first check: a naive-init MLP starts far above the uniform loss (overconfident logits) and the run
+     * view says so and how to fix it; Kaiming init starts near uniform and gets no note.
+     */
+    @Test
+    void aLossFarAboveUniformAtInitGetsLecture3sNote() throws Exception {
+        String naive = trainedRun("{\"model\":\"mlp\",\"init\":\"naive\",\"hidden\":64,\"steps\":200,\"evalEvery\":200}");
+        String kaiming = trainedRun("{\"model\":\"mlp\",\"init\":\"kaiming\",\"hidden\":64,\"steps\":200,\"evalEvery\":200}");
+        JsonNode first = get("/api/runs/" + naive).path("progress").path(0);
+        assertEquals(1, first.path("step").asLong(), "the first point is the first step's batch: the loss at init");
+        assertTrue(first.path("trainLoss").asDouble() > Math.log(27) + 0.5, first.toString());
+        open(page, base + "/#/runs/" + naive);
+        assertThat(page.locator("#init-note")).isVisible();
+        assertThat(page.locator("#init-note")).containsText("overconfident");
+        assertThat(page.locator("#init-note")).containsText("kaiming");
+        assertThat(page.locator("#init-note")).containsText(String.format(java.util.Locale.ROOT, "%.2f", Math.log(27)));
+        open(page, base + "/#/runs/" + kaiming);
+        assertThat(page.locator("#run-status")).hasText("finished");
+        double k0 = get("/api/runs/" + kaiming).path("progress").path(0).path("trainLoss").asDouble();
+        assertTrue(k0 < Math.log(27) + 0.5, "Kaiming starts near uniform: " + k0);
+        assertThat(page.locator("#init-note")).isHidden();
+    }
 }
