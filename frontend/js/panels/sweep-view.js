@@ -14,8 +14,7 @@ let socket = null;
 let openId = null;
 let sweep = null; // the sweep view, points kept current by index
 let chart = null;
-let deleteArmed = null;
-let stopArmed = null;
+const armed = new Map(); // button -> the timer that disarms its confirmation
 
 function normPoint(p) {
   return { ...p, train: num(p.train), dev: num(p.dev), bestDev: num(p.bestDev) };
@@ -217,37 +216,33 @@ async function act(fn, what) {
   }
 }
 
-/** Stop asks first, naming how many points it will stop, then stops. */
-async function onStop() {
-  const btn = $('sw-stop');
-  if (!stopArmed) {
-    const left = sweep ? sweep.points.filter((p) => p.status === 'running' || p.status === 'queued' || p.status === 'pending').length : 0;
-    btn.textContent = `Stop the sweep (${left} point${left === 1 ? '' : 's'} not finished)? click again`;
-    stopArmed = setTimeout(() => {
-      stopArmed = null;
-      btn.textContent = 'Stop sweep…';
-    }, 4000);
-    return;
+/**
+ * A destructive button asks once more, naming what it will do (`question`); a second click within 4 s confirms.
+ * True when this click is the confirming one.
+ */
+function confirmed(btn, label, question) {
+  if (!armed.has(btn)) {
+    btn.textContent = `${question()}? click again`;
+    armed.set(btn, setTimeout(() => {
+      armed.delete(btn);
+      btn.textContent = label;
+    }, 4000));
+    return false;
   }
-  clearTimeout(stopArmed);
-  stopArmed = null;
-  btn.textContent = 'Stop sweep…';
+  clearTimeout(armed.get(btn));
+  armed.delete(btn);
+  btn.textContent = label;
+  return true;
+}
+
+async function onStop() {
+  const left = () => (sweep ? sweep.points.filter((p) => ['running', 'queued', 'pending'].includes(p.status)).length : 0);
+  if (!confirmed($('sw-stop'), 'Stop sweep…', () => `Stop the sweep (${left()} point${left() === 1 ? '' : 's'} not finished)`)) return;
   await act(() => api.stopSweep(openId), 'Cannot stop');
 }
 
 async function onDelete() {
-  const btn = $('sw-delete');
-  if (!deleteArmed) {
-    btn.textContent = `Delete the sweep and its ${sweep ? sweep.points.length : ''} runs? click again`;
-    deleteArmed = setTimeout(() => {
-      deleteArmed = null;
-      btn.textContent = 'Delete…';
-    }, 4000);
-    return;
-  }
-  clearTimeout(deleteArmed);
-  deleteArmed = null;
-  btn.textContent = 'Delete…';
+  if (!confirmed($('sw-delete'), 'Delete…', () => `Delete the sweep and its ${sweep ? sweep.points.length : ''} runs`)) return;
   const id = openId;
   const ok = await act(() => api.deleteSweep(id).then(() => true), 'Cannot delete');
   if (ok) {
