@@ -15,6 +15,7 @@ import makemore.event.RunEvent;
 import makemore.event.RunStatus;
 import makemore.lab.TrainingRun;
 import makemore.model.Models;
+import makemore.train.LrFinder;
 import makemore.train.TrainResult;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -53,10 +54,13 @@ final class TrainCommand implements Callable<Integer> {
         Models.checkFits(cfg, corpus);
         ProgressBar bar = new ProgressBar(cfg, quiet ? null : io.err());
         List<RunEvent.Eval> evals = new ArrayList<>();
+        List<double[]> curve = new ArrayList<>(); // (lr, loss) at each progress point: the LR finder's reading
         TrainResult r = TrainingRun.of(cfg, corpus).listener(e -> {
             bar.accept(e);
             if (e instanceof RunEvent.Eval ev) {
                 evals.add(ev);
+            } else if (e instanceof RunEvent.Progress p) {
+                curve.add(new double[] {p.lr(), p.trainLoss()});
             }
         }).atEnd((model, result) -> {
             if (save != null && result.status() == RunStatus.FINISHED) {
@@ -71,6 +75,10 @@ final class TrainCommand implements Callable<Integer> {
         bar.done();
         if (!json) {
             io.out().printf("%s: %s%n", r.status().label(), r.message());
+            if ("finder".equals(cfg.schedule())) {
+                LrFinder.Analysis a = LrFinder.analyse(curve);
+                io.out().println("suggested lr " + a.suggestion() + ": " + a.rule());
+            }
             io.out().printf("train %.4f  dev %.4f  (%d steps in %.1f s, %.0f steps/s)%n", r.train(), r.dev(),
                     r.steps(), r.seconds(), r.stepsPerSec());
             for (RunEvent.Sample s : r.samples()) {
@@ -81,8 +89,16 @@ final class TrainCommand implements Callable<Integer> {
             o.put("model", cfg.model());
             o.put("status", r.status().label());
             o.put("steps", r.steps());
-            o.put("train", Cli.finite(r.train()));
-            o.put("dev", Cli.finite(r.dev()));
+            if (Double.isFinite(r.train())) { // an LR finder stops without a whole-split evaluation
+                o.put("train", r.train());
+                o.put("dev", r.dev());
+            }
+            if ("finder".equals(cfg.schedule())) {
+                LrFinder.Analysis a = LrFinder.analyse(curve);
+                o.put("suggestedLr", a.suggestion());
+                o.put("minLr", a.minLr());
+                o.put("rule", a.rule());
+            }
             o.put("seconds", r.seconds());
             o.put("stepsPerSec", r.stepsPerSec());
             o.put("evals", evals.stream().map(e -> Map.of("step", e.step(), "split", e.split(),

@@ -12,9 +12,15 @@ import java.util.List;
 public final class LrFinder {
     public static final double BETA = 0.98;
     public static final double STOP_FACTOR = 4;
-    public static final String RULE = "a decade below the learning rate where the smoothed loss is lowest"
+    /**
+     * Chosen by measurement on names (README, "The LR finder's rule"): training at this rate lands within 0.03 dev of
+     * the best of a 7-point log grid over 1e-3..1, for the MLP at 3,000 steps and the transformer at 1,000. "A decade
+     * below" the minimum, the usual rule of thumb, missed by 0.14 for the MLP.
+     */
+    public static final String RULE = "the learning rate where the smoothed loss is lowest"
             + " (smoothed = debiased moving average, beta " + BETA + "; the run stops once it exceeds "
-            + (int) STOP_FACTOR + "x its minimum)";
+            + (int) STOP_FACTOR + "x its minimum); on names, training there lands within 0.03 dev of the best"
+            + " rate of a log grid, for the MLP and the transformer";
 
     private double avg;
     private int n;
@@ -55,7 +61,7 @@ public final class LrFinder {
                 bestLr = p[0];
             }
         }
-        return new Analysis(out, bestLr == null ? null : bestLr / 10, bestLr,
+        return new Analysis(out, bestLr, bestLr,
                 bestLr == null ? null : best, RULE);
     }
 }

@@ -80,7 +80,7 @@ class SweepDefinitionTest {
         assertNull(Pruner.verdict(p, 100, 2.14, List.of(2.0, 2.1, 2.3)));
         assertTrue(Pruner.verdict(p, 100, 2.16, List.of(2.0, 2.1, 2.3)).contains("median 2.1000"));
         assertEquals(2.05, Pruner.median(List.of(2.1, 2.0)), 1e-12);
-        // a loss falling to its minimum at lr 0.1 then rising: the suggestion is a decade below, 0.01
+        // a loss falling to its minimum at lr 0.1 then rising: the suggestion is where the smoothed loss is lowest
         List<double[]> curve = new java.util.ArrayList<>();
         for (int i = 0; i < 1000; i++) {
             double lr = makemore.config.RunConfig.finderLr(1e-4, 10, i, 1000); // as the finder schedule gives it
@@ -90,7 +90,7 @@ class SweepDefinitionTest {
         LrFinder.Analysis a = LrFinder.analyse(curve);
         assertEquals(1000, a.points().size());
         assertTrue(a.minLr() >= 0.1 && a.minLr() <= 0.3, "smoothing lags the raw minimum a little: " + a.minLr());
-        assertEquals(a.minLr() / 10, a.suggestion(), 1e-15);
+        assertEquals(a.minLr(), a.suggestion(), 1e-15);
         assertEquals(1e-4, makemore.config.RunConfig.finderLr(1e-4, 10, 0, 1000), 1e-18);
         assertEquals(10, makemore.config.RunConfig.finderLr(1e-4, 10, 999, 1000), 1e-9);
         LrFinder f = new LrFinder();

@@ -184,7 +184,7 @@ class ExperimentsPageTest extends PageHarness {
         assertThat(page.locator("#fd-chart")).hasAttribute("data-points", String.valueOf(finder.path("points").size()));
         assertTrue(finder.path("points").size() >= 50, "the curve has points: " + finder.path("points").size());
         assertThat(page.locator("#fd-chart canvas").first()).isVisible();
-        assertThat(page.locator("#fd-rule")).containsText("a decade below");
+        assertThat(page.locator("#fd-rule")).containsText("where the smoothed loss is lowest");
         double suggestion = finder.path("suggestion").asDouble();
         String shown = fmt(Double.parseDouble(String.format("%.1e", suggestion)));
         assertThat(page.locator("#fd-suggest")).containsText("suggested learning rate " + shown);
