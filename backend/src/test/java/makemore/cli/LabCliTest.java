@@ -210,4 +210,17 @@ class LabCliTest {
                 + "&password=hunter2"));
         assertTrue(!errText().contains("hunter2") && !outText().contains("hunter2"), errText());
     }
+
+    /** An LR finder from the terminal: its suggestion and rule, and no losses it never computed. */
+    @Test
+    void trainWithTheFinderPrintsItsSuggestion() throws Exception {
+        assertEquals(0, lab("train", "--model", "mlp", "--hidden", "16", "--schedule", "finder", "--steps", "1000",
+                "--json", "--quiet"), errText());
+        String[] lines = outText().strip().split("\n");
+        JsonNode o = Cli.JSON.readTree(lines[lines.length - 1]);
+        assertTrue(o.get("suggestedLr").isNumber() && o.get("suggestedLr").asDouble() > 1e-4, o.toString());
+        assertTrue(o.get("rule").asText().contains("smoothed loss is lowest"), o.toString());
+        assertFalse(o.toString().contains("NaN"), o.toString());
+        assertTrue(!o.has("dev") || o.get("dev").isNumber(), "a finder stopped early has no dev to print: " + o);
+    }
 }
