@@ -150,6 +150,9 @@ export const runSocket = (id, onMessage, onGone) => new LiveSocket(`/ws/runs/${e
   onMessage, onGone, (m) => (m.type === 'status' && !LIVE.includes(m.status))
     || (m.type === 'snapshot' && m.run && !LIVE.includes(m.run.status)));
 
+/** The lists' feed: {type: 'runs'|'sweeps'} when that list changed anywhere (another tab, a run ending). */
+export const listFeed = (onMessage) => new LiveSocket('/ws/list', 'list feed', onMessage, () => {});
+
 /** A sweep's socket: a snapshot first, then 'point' (replace by index), 'summary' and 'deleted'. */
 export const sweepSocket = (id, onMessage, onGone) =>
   new LiveSocket(`/ws/sweeps/${encodeURIComponent(id)}`, `sweep ${id}`, onMessage, onGone);

@@ -2,9 +2,15 @@
 // kept current from the stream and announced as 'run' (at most once a frame). Control goes to the server (stop,
 // learning rate), so any tab, also after a reload, can steer any run that trains.
 
-import { runSocket } from './api.js';
+import { runSocket, listFeed } from './api.js';
 import { bus, store, setOpenRun, TERMINAL } from './state.js';
 import { num, frameThrottle } from './util.js';
+
+// every tab keeps its run and sweep lists current: the server says when either changed, the list panels reload
+listFeed((m) => {
+  if (m.type === 'runs') bus.emit('runs:refresh');
+  if (m.type === 'runs' || m.type === 'sweeps') bus.emit('sweeps:refresh'); // a sweep's counts follow its runs
+});
 
 let socket = null;
 let openId = null;

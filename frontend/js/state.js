@@ -9,7 +9,9 @@
 //   'view' name: the center view now on show, e.g. 'run', 'ngram', 'sweeps' (main.js -> ngram)
 //   'datasets' [dataset]: store.datasets was reloaded (reloadDatasets -> controls, ngram, run-view)
 //   'runs' [run]: store.runs was reloaded, newest first (setRuns, by runs.js -> runs, runbar, sweep-view)
-//   'runs:refresh' (none): a run was created, changed or deleted, so the list is stale (anyone -> runs)
+//   'runs:refresh' (none): a run was created, changed or deleted, so the list is stale (anyone, live.js on the
+//       server's list feed -> runs)
+//   'sweeps:refresh' (none): the sweep list is stale (live.js on the server's list feed -> sweeps)
 //   'run' record|null: the open run's record (store.run) changed; null when none is open (live.js -> run panels,
 //       controls, lr-finder, health)
 //   'run:stored' {id, name?, note?, test?}: the server stored these fields of run id; the open run's record takes

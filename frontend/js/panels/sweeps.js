@@ -290,6 +290,7 @@ export function initSweeps() {
     renderParams();
     refreshList();
   });
+  bus.on('sweeps:refresh', () => store.route.name === 'sweeps' && refreshList());
   bus.on('form', () => {
     if (store.route.name !== 'sweeps') return;
     const names = numericFields(base()).map((x) => x.name);

@@ -39,6 +39,7 @@ public final class RunService implements AutoCloseable {
     private final SavedModels saved;
     private final ExecutorService trainers;
     private final Map<String, LiveRun> live = new ConcurrentHashMap<>();
+    private final ListFeed feed = new ListFeed();
     private final SecureRandom random = new SecureRandom();
     private final java.util.concurrent.atomic.AtomicInteger queued = new java.util.concurrent.atomic.AtomicInteger();
     private volatile boolean closing;
@@ -87,6 +88,7 @@ public final class RunService implements AutoCloseable {
         }
         live.put(id, run);
         trainers.submit(() -> train(run, corpus, null));
+        feed.changed("runs");
         return id;
     }
 
@@ -118,6 +120,11 @@ public final class RunService implements AutoCloseable {
     /** Gives back places {@link #reserve} held for runs that were then not queued. */
     public void release(int n) {
         queued.addAndGet(-n);
+    }
+
+    /** Where open pages hear that the run or sweep list changed. */
+    public ListFeed feed() {
+        return feed;
     }
 
     /** Runs waiting for a trainer now. */
@@ -200,6 +207,9 @@ public final class RunService implements AutoCloseable {
         }
         run.onEvent(e);
         writer.offer(run.id, e);
+        if (e instanceof RunEvent.Status) {
+            feed.changed("runs");
+        }
     }
 
     /** Stored summaries, with what live runs know now (the store lags by up to a write batch). */
@@ -263,6 +273,7 @@ public final class RunService implements AutoCloseable {
         }
         RunRecord.Labels l = new RunRecord.Labels(n == null || n.isEmpty() ? null : n, t == null || t.isEmpty() ? null : t);
         store.setLabels(id, l);
+        feed.changed("runs");
         return l;
     }
 
@@ -300,6 +311,7 @@ public final class RunService implements AutoCloseable {
             throw LabException.notFound("no run " + id);
         }
         saved.forget(id);
+        feed.changed("runs");
         try {
             Files.deleteIfExists(paramsFile(id));
         } catch (IOException ignored) {

@@ -106,6 +106,8 @@ public final class SweepService implements AutoCloseable {
                 }
             }, SweepJudge.of(store, id, def.prune()));
         }
+        runs.feed().changed("sweeps");
+        runs.feed().changed("runs");
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("id", id);
         out.put("points", points.size());
@@ -191,6 +193,7 @@ public final class SweepService implements AutoCloseable {
     public Map<String, Object> stop(String id) {
         SweepView v = get(id);
         store.setStatus(id, "stopped"); // processes training points elsewhere see this at their next evaluation
+        runs.feed().changed("sweeps");
         int n = 0;
         for (SweepView.Point p : v.points()) {
             if (p.run() != null && !RunStatus.parse(p.status()).terminal() && runs.requestStop(p.run(), RunStatus.STOPPED,
@@ -226,6 +229,7 @@ public final class SweepService implements AutoCloseable {
         store.delete(id);
         definitions.remove(id);
         expanded.remove(id);
+        runs.feed().changed("sweeps");
     }
 
     /** Scores the best point's test split once; the sweep keeps its first score even if the best point changes. */

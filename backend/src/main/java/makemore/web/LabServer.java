@@ -152,6 +152,7 @@ public final class LabServer implements AutoCloseable {
 
         app.wsBeforeUpgrade("/ws/*", guard::checkUpgrade);
         sockets = new RunSocket(app, runs);
+        new ListSocket(app, runs.feed());
         sweeps = new SweepRoutes(app, store, runs); // sweeps, LR finder, smoothing vs L2, long export
         DatasetRoutes.cleanSpool(spoolDir);
         try {
