@@ -330,7 +330,7 @@ class SweepCommandTest {
     @Test
     void aLivePointIsNeverReplacedAndADeadOnesIsTakenOver() throws Exception {
         String db = dir.resolve("lease.db").toString();
-        String[] args = {"--model", "mlp", "--hidden", "16", "--steps", "60000", "--evalEvery", "20000", "--param",
+        String[] args = {"--model", "mlp", "--hidden", "16", "--steps", "120000", "--evalEvery", "40000", "--param",
             "lr", "--values", "0.1,0.2", "--sweep-id", "lease", "--db", db, "--json", "--params-dir",
             dir.resolve("p").toString()};
         Result[] first = new Result[1];

@@ -43,7 +43,7 @@ class DatabaseOutageTest {
         try (TestPostgres pg = TestPostgres.start(dir);
                 LabServer s = LabServer.start(new LabOptions("127.0.0.1", 0, pg.url, dir.resolve("lab"), null))) {
             HttpResponse<String> created = send(s, "POST", "/api/runs", "{\"model\":\"mlp\",\"hidden\":16,"
-                    + "\"steps\":400000,\"evalEvery\":10000,\"sampleEvery\":0}");
+                    + "\"steps\":1000000,\"evalEvery\":10000,\"sampleEvery\":0}"); // far longer than the test: it is stopped
             assertEquals(201, created.statusCode(), created.body());
             String id = json(created).get("id").asText();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);

@@ -164,8 +164,9 @@ class ExplainPageTest extends PageHarness {
 
     @Test
     void aRunStillTrainingSaysWhichStepItsParametersAreFrom() throws Exception {
-        String id = send("POST", "/api/runs", "{\"model\":\"mlp\",\"steps\":200000,\"evalEvery\":200,\"hidden\":16}")
-                .path("id").asText();
+        // live samples every 20,000 steps (a second or so): the list is not redrawn under the pointer many times a second
+        String id = send("POST", "/api/runs", "{\"model\":\"mlp\",\"steps\":200000,\"evalEvery\":2000,"
+                + "\"sampleEvery\":20000,\"hidden\":16}").path("id").asText();
         long deadline = System.currentTimeMillis() + (long) TIMEOUT_MS;
         while (true) { // the first evaluation saves the first parameters
             try {
