@@ -40,6 +40,7 @@ public final class RunService implements AutoCloseable {
     private final ExecutorService trainers;
     private final Map<String, LiveRun> live = new ConcurrentHashMap<>();
     private final ListFeed feed = new ListFeed();
+    private final RunInsights insights;
     private final SecureRandom random = new SecureRandom();
     private final java.util.concurrent.atomic.AtomicInteger queued = new java.util.concurrent.atomic.AtomicInteger();
     private volatile boolean closing;
@@ -50,6 +51,7 @@ public final class RunService implements AutoCloseable {
         this.datasets = datasets;
         Path paramsDir = Checkpoints.dir(dataDir);
         this.saved = new SavedModels(datasets, paramsDir);
+        this.insights = new RunInsights(this::get, saved);
         Checkpoints.createDir(paramsDir);
         int[] n = {0};
         this.trainers = Executors.newFixedThreadPool(maxConcurrent, r -> {
@@ -352,67 +354,9 @@ public final class RunService implements AutoCloseable {
         return Map.of("loss", t.loss(), "scoredAt", t.scoredAt(), "alreadyScored", already);
     }
 
-    public List<RunEvent.Sample> samples(String id, int n, double temperature, long seed) {
-        Limits.SAMPLES.check("n", n);
-        Limits.TEMPERATURE.check("temperature", temperature);
-        return saved.samples(get(id), n, temperature, seed);
-    }
-
-    public record Probe(String word, List<Map<String, Object>> chars, double nll) {}
-
-    /**
-     * Why the run scores {@code text} as it does: the next-character distribution at each position, from its best-dev
-     * parameters; {@code parametersFromStep} says which evaluation those are (a run still training has later steps).
-     */
-    public Map<String, Object> explain(String id, String text) {
-        RunRecord r = get(id);
-        makemore.model.Sampler.Explanation e = saved.explain(r, text);
-        Map<String, Object> out = new java.util.LinkedHashMap<>();
-        out.put("run", id);
-        out.put("text", e.text());
-        out.put("vocab", e.vocab());
-        out.put("positions", e.positions());
-        out.put("nll", e.nll());
-        out.put("status", r.status().label());
-        out.put("parametersFromStep", r.evals().stream().filter(v -> v.split().equals("dev") && Double.isFinite(v.loss()))
-                .min(java.util.Comparator.comparingDouble(RunEvent.Eval::loss)).map(RunEvent.Eval::step).orElse(null));
-        return out;
-    }
-
-    private final BoundedJob byPosition = new BoundedJob("loss by position");
-
-    /**
-     * Dev NLL by character position (the first character, the second, ..., the end), from the run's best-dev
-     * parameters, as a bounded job stopped when {@code clientGone}. The positions' weighted mean is the dev NLL.
-     */
-    public Map<String, Object> lossByPosition(String id, java.util.function.BooleanSupplier clientGone) {
-        RunRecord r = get(id);
-        double[][] sc = byPosition.run(() -> saved.devByPosition(r), clientGone);
-        List<Map<String, Object>> rows = new ArrayList<>();
-        double sum = 0;
-        double count = 0;
-        for (int i = 0; i < sc[0].length; i++) {
-            if (sc[1][i] == 0) {
-                continue;
-            }
-            Map<String, Object> row = new java.util.LinkedHashMap<>();
-            row.put("position", i == sc[0].length - 1 ? "end" : Integer.toString(i + 1));
-            row.put("nll", sc[0][i] / sc[1][i]);
-            row.put("tokens", (long) sc[1][i]);
-            rows.add(row);
-            sum += sc[0][i];
-            count += sc[1][i];
-        }
-        Map<String, Object> out = new java.util.LinkedHashMap<>();
-        out.put("run", id);
-        out.put("split", "dev");
-        out.put("positions", rows);
-        out.put("nll", sum / count);
-        return out;
-    }
-
-    public Probe probe(String id, String word) {
-        return saved.probe(get(id), word);
+    /** What the run's saved parameters answer: samples, probes, explanations, loss by position. */
+    public RunInsights insights() {
+        return insights;
     }
 
     private Path paramsFile(String id) {
@@ -443,6 +387,6 @@ public final class RunService implements AutoCloseable {
         }
         writer.close();
         saved.close();
-        byPosition.close();
+        insights.close();
     }
 }

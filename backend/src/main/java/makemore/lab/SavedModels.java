@@ -52,7 +52,7 @@ final class SavedModels implements AutoCloseable {
         return out;
     }
 
-    RunService.Probe probe(RunRecord r, String word) {
+    RunInsights.Probe probe(RunRecord r, String word) {
         String w = word == null ? "" : word.strip();
         double[] p;
         try {
@@ -68,7 +68,7 @@ final class SavedModels implements AutoCloseable {
             chars.add(Map.of("ch", ch, "p", p[i]));
             nll -= Math.log(p[i]);
         }
-        return new RunService.Probe(w, chars, nll / p.length);
+        return new RunInsights.Probe(w, chars, nll / p.length);
     }
 
     /** Every position's next-character distribution for {@code text}, from the run's saved parameters. */

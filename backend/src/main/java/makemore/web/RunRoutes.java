@@ -42,7 +42,7 @@ final class RunRoutes {
         app.post("/api/runs/{id}/samples", safe(ctx -> {
             JsonNode b = bodies.json(ctx);
             RequestFields.only(b, Set.of("n", "temperature", "seed"));
-            ctx.json(Map.of("names", runs.samples(ctx.pathParam("id"), RequestFields.intField(b, "n", 20),
+            ctx.json(Map.of("names", runs.insights().samples(ctx.pathParam("id"), RequestFields.intField(b, "n", 20),
                     RequestFields.doubleField(b, "temperature", 1.0), RequestFields.longField(b, "seed", 1))));
         }));
         app.get("/api/runs/{id}/explain", safe(ctx -> {
@@ -51,14 +51,14 @@ final class RunRoutes {
                 throw new ConfigException("text", "text must be given (?text=...) and at most " + Limits.MAX_CHARS
                         + " characters");
             }
-            ctx.json(runs.explain(ctx.pathParam("id"), text));
+            ctx.json(runs.insights().explain(ctx.pathParam("id"), text));
         }));
-        app.get("/api/runs/{id}/loss-by-position", safe(ctx -> ctx.json(runs.lossByPosition(ctx.pathParam("id"),
+        app.get("/api/runs/{id}/loss-by-position", safe(ctx -> ctx.json(runs.insights().lossByPosition(ctx.pathParam("id"),
                 () -> ClientWatch.gone(ctx)))));
         app.post("/api/runs/{id}/probe", safe(ctx -> {
             JsonNode b = bodies.json(ctx);
             RequestFields.only(b, Set.of("word"));
-            ctx.json(runs.probe(ctx.pathParam("id"), RequestFields.stringField(b, "word", Limits.MAX_CHARS)));
+            ctx.json(runs.insights().probe(ctx.pathParam("id"), RequestFields.stringField(b, "word", Limits.MAX_CHARS)));
         }));
         app.get("/api/runs/{id}/export", safe(ctx -> Exports.one(ctx, runs, ctx.pathParam("id"))));
         app.get("/api/export", safe(ctx -> Exports.write(ctx, runs,

@@ -21,7 +21,6 @@ import java.util.concurrent.TimeUnit;
 import makemore.store.RunRecord;
 import makemore.store.RunStore;
 import makemore.store.SweepStore;
-import makemore.config.ConfigException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

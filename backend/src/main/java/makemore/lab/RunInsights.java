@@ -1,0 +1,91 @@
+package makemore.lab;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import makemore.config.Limits;
+import makemore.event.RunEvent;
+import makemore.store.RunRecord;
+
+/**
+ * What a run's saved (best-dev) parameters answer, for any stored run and a run still training: samples, a word's
+ * probabilities, the next-character distribution at each position of a text, dev NLL by position. All of it goes
+ * through the one sampling and scoring routine ({@link makemore.model.Sampler}).
+ */
+public final class RunInsights implements AutoCloseable {
+    private final Function<String, RunRecord> runs;
+    private final SavedModels saved;
+    private final BoundedJob byPosition = new BoundedJob("loss by position");
+
+    RunInsights(Function<String, RunRecord> runs, SavedModels saved) {
+        this.runs = runs;
+        this.saved = saved;
+    }
+
+    public List<RunEvent.Sample> samples(String id, int n, double temperature, long seed) {
+        Limits.SAMPLES.check("n", n);
+        Limits.TEMPERATURE.check("temperature", temperature);
+        return saved.samples(runs.apply(id), n, temperature, seed);
+    }
+
+    public record Probe(String word, List<Map<String, Object>> chars, double nll) {}
+
+    /**
+     * Why the run scores {@code text} as it does: the next-character distribution at each position, from its best-dev
+     * parameters; {@code parametersFromStep} says which evaluation those are (a run still training has later steps).
+     */
+    public Map<String, Object> explain(String id, String text) {
+        RunRecord r = runs.apply(id);
+        makemore.model.Sampler.Explanation e = saved.explain(r, text);
+        Map<String, Object> out = new java.util.LinkedHashMap<>();
+        out.put("run", id);
+        out.put("text", e.text());
+        out.put("vocab", e.vocab());
+        out.put("positions", e.positions());
+        out.put("nll", e.nll());
+        out.put("status", r.status().label());
+        out.put("parametersFromStep", r.evals().stream().filter(v -> v.split().equals("dev") && Double.isFinite(v.loss()))
+                .min(java.util.Comparator.comparingDouble(RunEvent.Eval::loss)).map(RunEvent.Eval::step).orElse(null));
+        return out;
+    }
+
+    /**
+     * Dev NLL by character position (the first character, the second, ..., the end), from the run's best-dev
+     * parameters, as a bounded job stopped when {@code clientGone}. The positions' weighted mean is the dev NLL.
+     */
+    public Map<String, Object> lossByPosition(String id, java.util.function.BooleanSupplier clientGone) {
+        RunRecord r = runs.apply(id);
+        double[][] sc = byPosition.run(() -> saved.devByPosition(r), clientGone);
+        List<Map<String, Object>> rows = new ArrayList<>();
+        double sum = 0;
+        double count = 0;
+        for (int i = 0; i < sc[0].length; i++) {
+            if (sc[1][i] == 0) {
+                continue;
+            }
+            Map<String, Object> row = new java.util.LinkedHashMap<>();
+            row.put("position", i == sc[0].length - 1 ? "end" : Integer.toString(i + 1));
+            row.put("nll", sc[0][i] / sc[1][i]);
+            row.put("tokens", (long) sc[1][i]);
+            rows.add(row);
+            sum += sc[0][i];
+            count += sc[1][i];
+        }
+        Map<String, Object> out = new java.util.LinkedHashMap<>();
+        out.put("run", id);
+        out.put("split", "dev");
+        out.put("positions", rows);
+        out.put("nll", sum / count);
+        return out;
+    }
+
+    public Probe probe(String id, String word) {
+        return saved.probe(runs.apply(id), word);
+    }
+
+    @Override
+    public void close() {
+        byPosition.close();
+    }
+}
