@@ -19,6 +19,7 @@ import makemore.store.RunRecord;
 import makemore.store.RunStore;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code ./lab eval}: a trained model's NLL per token on any file, computed as the lab computes its dev loss. */
@@ -45,8 +46,8 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--data", required = true, paramLabel = "FILE", description = "the items to score, one a line")
     String data;
 
-    @Option(names = "--db", paramLabel = "DB", description = "with --run: the lab's database (default as the lab's)")
-    String db;
+    @Mixin
+    DbOption db; // with --run
 
     @Option(names = "--params-dir", paramLabel = "DIR", description = "with --run: where its parameters are (default:"
             + " the params folder of the lab on this database)")
@@ -64,7 +65,7 @@ final class EvalCommand implements Callable<Integer> {
         RunConfig cfg;
         Path params;
         if (source.run != null) {
-            String url = Database.url(db, io.env());
+            String url = db.url(io.env());
             try (RunStore store = Database.open(url)) {
                 RunRecord r = store.get(source.run).orElseThrow(() -> new LabCli.UsageException("no run "
                         + source.run + " in " + Database.redact(url)));

@@ -47,11 +47,10 @@ final class RunsCommand {
         return runs;
     }
 
-    /** --db and --json, as every runs command takes them. */
+    /** --db and --json, as ls and show take them. */
     static final class Common {
-        @Option(names = "--db", paramLabel = "DB", description = "a SQLite file or a JDBC URL (MAKEMORE_DB; default"
-                + " data/lab/lab.db, the lab's); a PostgreSQL password comes from MAKEMORE_DB_PASSWORD")
-        String db;
+        @Mixin
+        DbOption db;
 
         @Option(names = "--json", description = "print JSON")
         boolean json;
@@ -93,7 +92,7 @@ final class RunsCommand {
                 throw new LabCli.UsageException("--top must be 1 or more, got " + top);
             }
             List<RunRecord.Summary> rows;
-            try (RunStore store = Database.open(Database.url(common.db, io.env()))) {
+            try (RunStore store = Database.open(common.db.url(io.env()))) {
                 Set<String> inSweep = sweep == null ? null : new SweepStore(store).points(sweep).stream()
                         .map(SweepStore.PointRun::run).collect(Collectors.toSet());
                 rows = store.list().stream()
@@ -140,7 +139,7 @@ final class RunsCommand {
         @Override
         public Integer call() throws IOException {
             RunRecord r;
-            try (RunStore store = Database.open(Database.url(common.db, io.env()))) {
+            try (RunStore store = Database.open(common.db.url(io.env()))) {
                 r = store.get(id).orElseThrow(() -> new LabCli.UsageException("no run " + id));
             }
             Map<String, Object> o = new LinkedHashMap<>();
@@ -175,8 +174,8 @@ final class RunsCommand {
     static final class Export implements Callable<Integer> {
         private final LabCli.Io io;
 
-        @Option(names = "--db", paramLabel = "DB", description = "a SQLite file or a JDBC URL (default as the lab's)")
-        String db;
+        @Mixin
+        DbOption db;
 
         @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "csv", description = "csv or json (default"
                 + " ${DEFAULT-VALUE})")
@@ -196,7 +195,7 @@ final class RunsCommand {
             }
             List<RunRecord> records = new ArrayList<>();
             Map<String, String> sweepOf = new HashMap<>();
-            try (RunStore store = Database.open(Database.url(db, io.env()))) {
+            try (RunStore store = Database.open(db.url(io.env()))) {
                 SweepStore sweeps = new SweepStore(store);
                 for (String id : ids) {
                     records.add(store.get(id).orElseThrow(() -> new LabCli.UsageException("no run " + id)));

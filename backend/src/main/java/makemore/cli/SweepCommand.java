@@ -32,6 +32,7 @@ import makemore.train.TrainResult;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -87,9 +88,8 @@ final class SweepCommand implements Callable<Integer> {
             + " median of MIN (default 3) finished points at the same step by more than MARGIN nats")
     String prune;
 
-    @Option(names = "--db", paramLabel = "DB", description = "the lab's database: a SQLite file or a JDBC URL"
-            + " (MAKEMORE_DB; default data/lab/lab.db); a PostgreSQL password comes from MAKEMORE_DB_PASSWORD")
-    String db;
+    @Mixin
+    DbOption db;
 
     @Option(names = "--params-dir", paramLabel = "DIR", description = "where the points' best-dev parameters go"
             + " (default: the params folder of the lab on this database)")
@@ -170,7 +170,7 @@ final class SweepCommand implements Callable<Integer> {
         if (!id.matches("[A-Za-z0-9_-]{1,32}")) {
             throw new LabCli.UsageException("--sweep-id must be 1..32 letters, digits, '-' or '_', got '" + id + "'");
         }
-        String url = Database.url(db, env);
+        String url = db.url(env);
         Path params = Database.paramsDir(paramsDir, url, env);
         try {
             Checkpoints.createDir(params);

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
+import makemore.config.Limits;
 import makemore.data.Corpus;
 import makemore.data.Vocabulary;
 
@@ -53,7 +54,7 @@ public interface LanguageModel extends AutoCloseable {
 
     /** Most characters an item may have (a sequence model has positions for its block size less the end). */
     default int maxChars() {
-        return Sampler.MAX_CHARS;
+        return Limits.MAX_CHARS;
     }
 
     /** {@code n} items drawn one character at a time, the distribution sharpened or flattened by temperature. */

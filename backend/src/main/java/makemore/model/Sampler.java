@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import makemore.config.Limits;
 import makemore.data.Vocabulary;
 
 /**
@@ -154,28 +153,12 @@ public final class Sampler {
      * and the number of such tokens, from the hook over every prefix, a few thousand prefixes a call.
      */
     public static double[] totalNll(LanguageModel model, List<String> words) {
-        int v = model.vocab().size();
-        List<int[]> prefixes = new ArrayList<>();
-        List<Integer> next = new ArrayList<>();
+        double[][] byPosition = nllByPosition(model, words);
         double sum = 0;
-        for (int w = 0; w < words.size(); w++) {
-            int[] ids = requireKnown(model, words.get(w));
-            for (int i = 0; i <= ids.length; i++) {
-                prefixes.add(Arrays.copyOf(ids, i));
-                next.add(i < ids.length ? ids[i] : 0);
-            }
-            if (prefixes.size() >= 4096 || w == words.size() - 1) {
-                double[] logp = model.nextLogProbs(prefixes.toArray(int[][]::new));
-                for (int k = 0; k < next.size(); k++) {
-                    sum -= logp[k * v + next.get(k)];
-                }
-                prefixes.clear();
-                next.clear();
-            }
-        }
-        long tokens = 0;
-        for (String w : words) {
-            tokens += w.codePointCount(0, w.length()) + 1;
+        double tokens = 0;
+        for (int i = 0; i < byPosition[0].length; i++) {
+            sum += byPosition[0][i];
+            tokens += byPosition[1][i];
         }
         return new double[] {sum, tokens};
     }
@@ -231,7 +214,4 @@ public final class Sampler {
         }
         return 0;
     }
-
-    /** Most characters an item may have when nothing else bounds it. */
-    static final int MAX_CHARS = Limits.MAX_CHARS;
 }

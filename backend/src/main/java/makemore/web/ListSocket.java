@@ -26,7 +26,9 @@ final class ListSocket {
     });
 
     private final ListFeed feed;
-    private final Map<WsContext, Consumer<String>> clients = new ConcurrentHashMap<>();
+    private record Client(Consumer<String> listener, SweepOutbox box) {}
+
+    private final Map<WsContext, Client> clients = new ConcurrentHashMap<>();
 
     ListSocket(Javalin app, ListFeed feed) {
         this.feed = feed;
@@ -43,7 +45,7 @@ final class ListSocket {
                         }, COALESCE_MS, TimeUnit.MILLISECONDS);
                     }
                 };
-                clients.put(ctx, listener);
+                clients.put(ctx, new Client(listener, box));
                 feed.subscribe(listener);
                 box.start(Map.of("type", "hello"));
             });
@@ -53,9 +55,10 @@ final class ListSocket {
     }
 
     private void drop(WsContext ctx) {
-        Consumer<String> listener = clients.remove(ctx);
-        if (listener != null) {
-            feed.unsubscribe(listener);
+        Client c = clients.remove(ctx);
+        if (c != null) {
+            feed.unsubscribe(c.listener());
+            c.box().close(); // a hint already scheduled for this page is dropped, not sent to a closed socket
         }
     }
 }

@@ -64,6 +64,12 @@ class ExplainTest extends ServerTestBase {
         JsonNode longer = explain(id, "a".repeat(16), 400);
         assertTrue(longer.get("error").asText().contains("15 characters"), longer.toString());
         assertEquals(404, send("GET", "/api/runs/nosuchrun1/explain?text=emma", null).statusCode());
+        String counts = createRun("{\"model\":\"ngram\"}"); // no block size: the lab's item length bounds it
+        waitFor(counts, "finished");
+        assertEquals(64 + 1, explain(counts, "a".repeat(makemore.config.Limits.MAX_CHARS), 200).get("positions").size());
+        JsonNode over = explain(counts, "a".repeat(makemore.config.Limits.MAX_CHARS + 1), 400);
+        assertEquals("text", over.get("field").asText());
+        assertTrue(over.get("error").asText().contains("64 characters"), over.toString());
         String diverged = createRun("{\"model\":\"mlp\",\"lr\":1000,\"steps\":300,\"evalEvery\":300}");
         waitFor(diverged, "diverged");
         JsonNode none = explain(diverged, "emma", 409);
