@@ -17,7 +17,9 @@ public record Contexts(int block, int[] x, int[] y) {
         int[] y = new int[n];
         int row = 0;
         int[] ctx = new int[block];
+        int item = 0;
         for (String w : words) {
+            Interruption.check(item++);
             java.util.Arrays.fill(ctx, 0);
             int[] ids = vocab.encode(w);
             for (int i = 0; i <= ids.length; i++) {

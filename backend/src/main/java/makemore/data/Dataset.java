@@ -72,6 +72,7 @@ public record Dataset(String name, List<String> words) {
         int lineNo = 0;
         for (String raw : text.split("\r\n|\n|\r", -1)) {
             lineNo++;
+            Interruption.check(lineNo);
             for (int i = 0; i < raw.length(); i++) {
                 char ch = raw.charAt(i);
                 if (ch < 0x20 && ch != '\t' || ch == 0x7f) {

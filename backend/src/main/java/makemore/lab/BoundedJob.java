@@ -21,11 +21,21 @@ public final class BoundedJob implements AutoCloseable {
     private static final long POLL_MS = 200;
 
     private final String kind;
+    private final long patienceMs;
     private final Semaphore one = new Semaphore(1);
     private final ExecutorService worker;
 
     public BoundedJob(String kind) {
+        this(kind, 0);
+    }
+
+    /**
+     * @param patienceMs how long a request waits for the running job before its 429: for quick jobs that a slider
+     *                   asks for on every move, so two tabs or one fast hand queue briefly instead of failing
+     */
+    public BoundedJob(String kind, long patienceMs) {
         this.kind = kind;
+        this.patienceMs = patienceMs;
         this.worker = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "job-" + kind.replace(' ', '-'));
             t.setDaemon(true);
@@ -47,7 +57,14 @@ public final class BoundedJob implements AutoCloseable {
 
     /** Runs {@code work} and waits for it, checking {@code clientGone} meanwhile; the work's own exceptions pass. */
     public <T> T run(Callable<T> work, BooleanSupplier clientGone) {
-        if (!one.tryAcquire()) {
+        boolean got;
+        try {
+            got = one.tryAcquire(patienceMs, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            got = false;
+        }
+        if (!got) {
             throw new LabException(429, "another " + kind + " is being computed; try again when it is done");
         }
         Future<T> f;

@@ -4,13 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 import makemore.data.Corpus;
 import makemore.model.CountNgram;
 import makemore.model.Models;
@@ -18,21 +12,18 @@ import makemore.config.ConfigException;
 import makemore.config.RunConfig;
 
 /**
- * Count models answered from cached counts, so a smoothing slider can re-score on every move. Tables are built
- * off the request threads, one at a time, within {@link Models#checkFits}'s memory limit; a few recent ones stay
- * cached.
+ * Count models answered from cached counts, so a smoothing slider can re-score on every move. Building and scoring
+ * run as one {@link BoundedJob}: off the request threads, one at a time (a request waits up to 3 s for the one before
+ * it, then gets a 429), within {@link Models#checkFits}'s memory limit, and stopped when the client leaves. A few
+ * recent tables stay cached.
  */
 public final class NgramExplorer implements AutoCloseable {
     private static final int CACHED = 6;
 
     private final DatasetLibrary datasets;
-    private final Map<String, Future<CountNgram>> cache = new LinkedHashMap<>(8, 0.75f, true);
-    private final ThreadPoolExecutor builder = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
-            new ArrayBlockingQueue<>(4), r -> {
-                Thread t = new Thread(r, "count-tables");
-                t.setDaemon(true);
-                return t;
-            });
+    private final BoundedJob job = new BoundedJob("count table", 3000);
+    /** Tables by dataset and context, most recently used last; touched only on the job's one worker. */
+    private final Map<String, CountNgram> cache = new LinkedHashMap<>(8, 0.75f, true);
 
     public NgramExplorer(DatasetLibrary datasets) {
         this.datasets = datasets;
@@ -40,57 +31,45 @@ public final class NgramExplorer implements AutoCloseable {
 
     private CountNgram table(RunConfig cfg, Corpus corpus) {
         String key = cfg.dataset() + "/" + cfg.context();
-        Future<CountNgram> f;
-        synchronized (cache) {
-            f = cache.get(key);
-            if (f == null) {
-                try {
-                    f = builder.submit(() -> (CountNgram) Models.create(cfg, corpus));
-                } catch (RejectedExecutionException e) {
-                    throw new LabException(429, "count tables are being built for other requests; try again shortly");
-                }
-                cache.put(key, f);
-                while (cache.size() > CACHED) {
-                    cache.remove(cache.keySet().iterator().next());
-                }
+        CountNgram t = cache.get(key);
+        if (t == null) {
+            t = (CountNgram) Models.create(cfg, corpus);
+            cache.put(key, t);
+            while (cache.size() > CACHED) {
+                cache.remove(cache.keySet().iterator().next());
             }
         }
-        try {
-            return f.get(120, TimeUnit.SECONDS);
-        } catch (ExecutionException | TimeoutException | InterruptedException e) {
-            synchronized (cache) {
-                cache.remove(key, f);
-            }
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-            }
-            Throwable c = e.getCause() != null ? e.getCause() : e;
-            if (c instanceof RuntimeException r && !(e instanceof TimeoutException)) {
-                throw r;
-            }
-            throw new LabException(503, "the count table could not be built ("
-                    + (c instanceof OutOfMemoryError ? "out of memory" : "took too long") + ")");
-        }
+        return t;
     }
 
     @Override
     public void close() {
-        builder.shutdownNow();
+        job.close();
     }
 
     public Map<String, Object> score(String dataset, int context, double smoothing) {
-        return score(dataset, context, smoothing, 0.75);
+        return score(dataset, context, smoothing, 0.75, () -> false);
+    }
+
+    public Map<String, Object> score(String dataset, int context, double smoothing, double discount) {
+        return score(dataset, context, smoothing, discount, () -> false);
     }
 
     /**
      * Add-k with {@code smoothing} (its samples and counts), and next to it interpolated Kneser-Ney with
      * {@code discount} on the same counts, so a dev-vs-context plot can draw both.
      */
-    public Map<String, Object> score(String dataset, int context, double smoothing, double discount) {
+    public Map<String, Object> score(String dataset, int context, double smoothing, double discount,
+            BooleanSupplier clientGone) {
         RunConfig asked = RunConfig.fromJson("{\"model\":\"ngram\"}").with("dataset", dataset == null ? "names" : dataset)
                 .with("context", context).with("smoothing", smoothing).with("discount", discount);
         RunConfig cfg = Models.validate(asked); // add-k: checks smoothing (a stored add-k config drops discount)
         RunConfig knCfg = Models.validate(asked.with("method", CountNgram.KNESER_NEY)); // checks the discount
+        // loading an uploaded corpus is work too, so it runs in the job
+        return job.run(() -> scores(cfg, knCfg, smoothing, discount), clientGone);
+    }
+
+    private Map<String, Object> scores(RunConfig cfg, RunConfig knCfg, double smoothing, double discount) {
         Corpus corpus;
         try {
             corpus = datasets.corpus(cfg.dataset());
@@ -99,6 +78,7 @@ public final class NgramExplorer implements AutoCloseable {
         }
         // the count table's memory with Kneser-Ney's shorter-context tables, before anything is built
         Models.checkFits(knCfg, corpus);
+        int context = cfg.context();
         CountNgram base = table(cfg, corpus);
         CountNgram m = base.withSmoothing(smoothing);
         Map<String, Object> out = new LinkedHashMap<>();

@@ -30,7 +30,7 @@ final class DatasetRoutes {
         }));
         app.get("/api/ngram", safe(ctx -> ctx.json(ngrams.score(ctx.queryParam("dataset"),
                 RequestFields.intParam(ctx, "context", 1), RequestFields.doubleParam(ctx, "smoothing", 1.0),
-                RequestFields.doubleParam(ctx, "discount", 0.75)))));
+                RequestFields.doubleParam(ctx, "discount", 0.75), () -> ClientWatch.gone(ctx)))));
     }
 
     static void cleanSpool(Path spoolDir) {

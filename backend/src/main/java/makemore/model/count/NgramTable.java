@@ -3,6 +3,7 @@ package makemore.model.count;
 import java.util.HashMap;
 import java.util.Map;
 import makemore.data.Contexts;
+import makemore.data.Interruption;
 
 /**
  * How often each (context, next character) pair occurs in some words, keyed by {@code contextIndex * V + next}
@@ -17,6 +18,7 @@ public final class NgramTable {
     public NgramTable(Contexts ctx, int vocab) {
         this.vocab = vocab;
         for (int i = 0; i < ctx.size(); i++) {
+            Interruption.check(i);
             long c = context(ctx, i, vocab);
             pairs.merge(c * vocab + ctx.y()[i], 1, Integer::sum);
             rows.merge(c, 1, Integer::sum);
