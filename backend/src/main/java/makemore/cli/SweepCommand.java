@@ -172,14 +172,14 @@ final class SweepCommand implements Callable<Integer> {
         }
         String url = db.url(env);
         Path params = Database.paramsDir(paramsDir, url, env);
-        try {
-            Checkpoints.createDir(params);
-        } catch (IllegalStateException e) {
-            throw new IOException("cannot keep the points' parameters: " + e.getMessage());
-        }
         int failed = 0;
         try (RunStore store = Database.open(url); StoreWriter writer = new StoreWriter(store)) {
             SweepStore sweeps = Database.retrying(() -> new SweepStore(store));
+            try { // only once the database has let us in: a failed login leaves nothing behind
+                Checkpoints.createDir(params);
+            } catch (IllegalStateException e) {
+                throw new IOException("cannot keep the points' parameters: " + e.getMessage());
+            }
             sweeps.ensure(id, sweep.hash(), sweep.toJson(), sweep.base().toJson(), points.size());
             List<SweepDefinition.Point> mine = only == null ? points : List.of(points.get(only));
             int done = 0;

@@ -129,8 +129,9 @@ class SweepCommandTest {
             port = s.getLocalPort();
         }
         r = inJvm(Map.of("MAKEMORE_DB_PASSWORD", "s3cret"), "--db", "jdbc:postgresql://127.0.0.1:" + port + "/lab?user=lab",
-                "--index", "0");
+                "--index", "0", "--params-dir", dir.resolve("params-of-a-failed-login").toString());
         assertEquals(1, r.code());
+        assertTrue(!Files.exists(dir.resolve("params-of-a-failed-login")), "a database that refused creates nothing");
         assertEquals(1, r.err().strip().split("\n").length, r.err());
         assertTrue(r.err().startsWith("error: cannot reach the database jdbc:postgresql://127.0.0.1:" + port
                 + "/lab?user=lab&password=***: "), r.err());
