@@ -140,9 +140,9 @@ public final class Bench {
         // each pair ran back to back under about the same load: the median of the pairs' ratios is the headline
         double ratio = median(ratios);
         out.printf(Locale.ROOT, "mlp steps/s, batch 32, %d interleaved pairs: lab/pytorch = %.2fx (median of the pairs'"
-                + " ratios; medians: lab %.0f, pytorch %.0f = %.2fx) | lab: libtorch %s, 1 thread | pytorch: torch %s,"
-                + " %d thread(s), BLAS %s%n", runs, ratio, labMedian, pyMedian, labMedian / pyMedian,
-                ai.djl.engine.Engine.getEngine("PyTorch").getVersion(), last.path("torch").asText(),
+                + " ratios; medians: lab %.0f, pytorch %.0f = %.2fx) | lab: libtorch %s, 1 thread, BLAS %s | pytorch: torch"
+                + " %s, %d thread(s), BLAS %s%n", runs, ratio, labMedian, pyMedian, labMedian / pyMedian,
+                ai.djl.engine.Engine.getEngine("PyTorch").getVersion(), BlasProbe.describe(), last.path("torch").asText(),
                 last.path("threads").asInt(), last.path("blas").toString());
         result.put("speed", Map.of("runs", runs, "steps", steps, "labStepsPerSec", labMedian, "pytorchStepsPerSec",
                 pyMedian, "ratio", ratio, "ratioOfMedians", labMedian / pyMedian, "torch", last.path("torch").asText(),

@@ -72,8 +72,8 @@ final class TransformerBench {
         out.printf(Locale.ROOT, "transformer, makemore.py's config (layers %d, heads %d, embDim %d, batch %d, AdamW lr %s,"
                 + " wd %s): %d runs of %d steps after %d warm-up steps, interleaved%n", cfg.layers(), cfg.heads(),
                 cfg.embDim(), cfg.batch(), cfg.lr(), cfg.weightDecay(), runs, steps, warm);
-        out.printf(Locale.ROOT, "lab: libtorch %s via DJL, BLAS: MKL (inside libtorch_cpu), threads %d intra-op / %d"
-                + " inter-op%n", Engine.getEngine("PyTorch").getVersion(), JniUtils.getNumThreads(),
+        out.printf(Locale.ROOT, "lab: libtorch %s via DJL, BLAS: %s, threads %d intra-op / %d inter-op%n",
+                Engine.getEngine("PyTorch").getVersion(), BlasProbe.describe(), JniUtils.getNumThreads(),
                 JniUtils.getNumInteropThreads());
         List<Double> lab = new ArrayList<>();
         List<Double> ref = new ArrayList<>();

@@ -169,8 +169,8 @@ class HealthPanelTest extends PageHarness {
     /**
      * Layer health of a real run, streamed while it trains: an MLP with naive init trained from the page gets one
      * health point per evaluation (and step 0) on the chart, the legend shows the server's numbers, and its tanh
-     * layer starts far more saturated than a Kaiming-initialised twin's. Needs the backend's layer health (the
-     * mlp's `init` field); skipped with the reason where the server has none.
+     * layer starts far more saturated than a Kaiming-initialised twin's. A server without the MLP's `init` field
+     * fails it.
      */
     @Test
     void layerHealthOfARealRunStreamsAndShowsNaiveInitSaturating() throws Exception {
