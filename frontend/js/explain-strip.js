@@ -1,40 +1,23 @@
 // The explain strip: why the open run scores a text as it does, one cell per position (each character, then the
 // end '.'): a bar as tall as p(next), coloured by the surprise −ln p, and the five likeliest next characters.
 // Not a panel: the panels that list texts (samples, the probe) each give it a box, so the strip shows up next to
-// what was hovered or focused; the answers are shared between them through the cache below.
+// what was hovered or focused. The answers are shared with the compare mode and the explorer (explain-client.js);
+// the compare mode (panels/explain-compare.js) stacks these cells, one row per run.
 
-import { api, ApiError } from './api.js';
+import { explainText } from './explain-client.js';
+import { links } from './state.js';
 import { el, clear, num, fmtLoss, fmtInt } from './util.js';
 
 const LIVE = ['queued', 'running'];
-const KEEP = 200; // answers kept: a few runs' worth of sample lists
 const TOP = 5;
 
-// `${run}\n${version}\n${text}` -> the pending or settled answer. Hovering back and forth over a list asks the
-// server once per text; `version` names the parameters (a run still training gets better ones at each evaluation).
-const cache = new Map();
-
-function explained(runId, version, text) {
-  const key = `${runId}\n${version}\n${text}`;
-  let answer = cache.get(key);
-  if (!answer) {
-    answer = api.explain(runId, text);
-    cache.set(key, answer);
-    if (cache.size > KEEP) cache.delete(cache.keys().next().value);
-    // a 400 (a character outside the vocabulary) stays true for the run; anything else may not, so ask again
-    answer.catch((e) => {
-      if (!(e instanceof ApiError && e.status === 400)) cache.delete(key);
-    });
-  }
-  return answer;
-}
-
 /** A space would be an empty cell: show it. */
-const glyph = (ch) => (ch === ' ' ? '␣' : ch);
+export const glyph = (ch) => (ch === ' ' ? '␣' : ch);
 
 /** Short enough for a 44 px cell: .42, 3e-3. */
-function fmtP(p) {
+export function fmtP(p) {
   if (p == null || Number.isNaN(p)) return '—';
+  if (p === 0) return '0'; // top-k, or a count model without smoothing, rules the character out
   return p >= 0.01 ? p.toFixed(2).replace(/^0\./, '.') : p.toExponential(0);
 }
 
@@ -67,12 +50,12 @@ export class ExplainStrip {
     this.box.style.minHeight = keep;
     let res;
     try {
-      res = await explained(runId, version, text);
+      res = await explainText(runId, version, text);
     } catch (e) {
       if (token === this.token) this.draw('error', head(text), el('p', { class: 'x-msg err', role: 'alert' }, `Cannot explain it: ${e.message}`));
       return;
     }
-    if (token === this.token) this.draw('shown', ...strip(res));
+    if (token === this.token) this.draw('shown', ...strip(res, runId));
   }
 
   draw(state, ...parts) {
@@ -91,44 +74,59 @@ export class ExplainStrip {
   }
 }
 
-function head(text, ...rest) {
+export function head(text, ...rest) {
   const h = el('div', { class: 'x-head' });
   h.append(el('span', { class: 'x-text mono' }, text === '' ? '(empty)' : `"${text}"`), ...rest);
   return h;
 }
 
-/** The whole strip for one answer: its head, the cells, the legend. */
-function strip(res) {
+/** The whole strip for one answer: its head (with a link comparing the text under other runs), the cells, the legend. */
+function strip(res, runId) {
+  const cells = el('div', { class: 'x-cells' });
+  res.positions.forEach((pos, i) => cells.append(positionCell(res, i)));
+  const extra = [el('span', { class: 'x-nll strong' }, `mean NLL ${fmtLoss(res.nll)}`),
+    el('span', { class: 'muted' }, `over ${res.positions.length} positions`)];
+  const step = stepNote(res);
+  if (step) extra.push(el('span', { class: 'x-step' }, step));
+  extra.push(el('a', { class: 'x-compare', href: links.explain([runId], res.text) }, 'compare runs…'));
+  return [head(res.text, ...extra), cells, legendFor(res.vocab.length)];
+}
+
+/** Which evaluation's parameters a run still training answered with; null once it has ended. */
+export function stepNote(res) {
+  return LIVE.includes(res.status) && res.parametersFromStep != null
+    ? `parameters from step ${fmtInt(res.parametersFromStep)} (best dev so far; still training)` : null;
+}
+
+/** Position `i` of an answer: a bar as tall as p(next) coloured by surprise, the character, p, the likeliest five. */
+export function positionCell(res, i) {
   const vocab = res.vocab;
   const lnV = Math.log(vocab.length);
   const chars = Array.from(res.text);
-  const cells = el('div', { class: 'x-cells' });
-  res.positions.forEach((pos, i) => {
-    const p = num(pos.p[vocab.indexOf(pos.next)]) ?? 0;
-    const nll = num(pos.nll);
-    const before = i === 0 ? 'at the start' : `after "${chars.slice(0, i).join('')}"`;
-    const cell = el('div', { class: 'pos', title: `${before}: p(${glyph(pos.next)}) = ${p.toPrecision(3)}, −ln p = ${fmtLoss(nll)}` });
-    const bar = el('div', { class: 'bar' });
-    bar.append(el('div', { class: 'fill', style: `height:${Math.round(p * 100)}%;background:${surpriseColour(nll, lnV)}` }));
-    const alts = el('ol', { class: 'alts', 'aria-label': `the ${TOP} likeliest ${before}` });
-    const order = vocab.map((ch, k) => [ch, num(pos.p[k])]).sort((a, b) => b[1] - a[1]).slice(0, TOP);
-    for (const [ch, q] of order) {
-      const li = el('li', { class: ch === pos.next ? 'hit' : null });
-      li.append(el('span', { class: 'mono' }, glyph(ch)), ` ${fmtP(q)}`);
-      alts.append(li);
-    }
-    cell.append(bar, el('div', { class: 'ch mono' }, glyph(pos.next)), el('div', { class: 'p' }, fmtP(p)), alts);
-    cells.append(cell);
-  });
-  const extra = [el('span', { class: 'x-nll strong' }, `mean NLL ${fmtLoss(res.nll)}`),
-    el('span', { class: 'muted' }, `over ${res.positions.length} positions`)];
-  if (LIVE.includes(res.status) && res.parametersFromStep != null) {
-    extra.push(el('span', { class: 'x-step' }, `parameters from step ${fmtInt(res.parametersFromStep)} (best dev so far; still training)`));
+  const pos = res.positions[i];
+  const p = num(pos.p[vocab.indexOf(pos.next)]) ?? 0;
+  const nll = num(pos.nll);
+  const before = i === 0 ? 'at the start' : `after "${chars.slice(0, i).join('')}"`;
+  const cell = el('div', { class: 'pos', dataset: { p: String(p) }, title: `${before}: p(${glyph(pos.next)}) = ${p.toPrecision(3)}, −ln p = ${fmtLoss(nll)}` });
+  const bar = el('div', { class: 'bar' });
+  bar.append(el('div', { class: 'fill', style: `height:${Math.round(p * 100)}%;background:${surpriseColour(nll, lnV)}` }));
+  const alts = el('ol', { class: 'alts', 'aria-label': `the ${TOP} likeliest ${before}` });
+  const order = vocab.map((ch, k) => [ch, num(pos.p[k])]).sort((a, b) => b[1] - a[1]).slice(0, TOP);
+  for (const [ch, q] of order) {
+    const li = el('li', { class: ch === pos.next ? 'hit' : null });
+    li.append(el('span', { class: 'mono' }, glyph(ch)), ` ${fmtP(q)}`);
+    alts.append(li);
   }
+  cell.append(bar, el('div', { class: 'ch mono' }, glyph(pos.next)), el('div', { class: 'p' }, fmtP(p)), alts);
+  return cell;
+}
+
+export function legendFor(v) {
+  const lnV = Math.log(v);
   const legend = el('div', { class: 'x-legend muted' });
   legend.append(`bar: p(next) · colour: surprise −ln p, `, el('span', { class: 'x-scale', 'aria-hidden': 'true' }),
-    ` 0 to ≥ ln ${vocab.length} = ${lnV.toFixed(2)} (no better than a uniform guess) · list: the ${TOP} likeliest next`);
-  return [head(res.text, ...extra), cells, legend];
+    ` 0 to ≥ ln ${v} = ${lnV.toFixed(2)} (no better than a uniform guess) · list: the ${TOP} likeliest next`);
+  return legend;
 }
 
 /**

@@ -1,5 +1,6 @@
 // Makemore Lab page: learns the models and the limits from the server, starts every panel, and shows the view the
-// URL names (#/runs/{id}, #/new?config=..., #/compare?ids=...). Back and forward always land on the URL's state.
+// URL names (#/runs/{id}, #/new?config=..., #/compare?ids=..., #/explain?ids=..&text=.., #/next?ids=..). Back
+// and forward always land on the URL's state.
 
 import { bus, store, go, views, startRouting, loadModelsAndLimits } from './state.js';
 import './live.js';
@@ -10,6 +11,8 @@ import { initRunView } from './panels/run-view.js';
 import { initRunTools } from './panels/run-tools.js';
 import { initRuns } from './panels/runs.js';
 import { initCompare } from './panels/compare.js';
+import { initExplainCompare } from './panels/explain-compare.js';
+import { initNextChar } from './panels/next-char.js';
 import { initNgram } from './panels/ngram.js';
 import { initExperiments } from './panels/experiments.js';
 import { initSweeps } from './panels/sweeps.js';
@@ -48,6 +51,8 @@ async function start() {
   initRunTools();
   initRuns();
   initCompare();
+  initExplainCompare();
+  initNextChar();
   initNgram();
   initExperiments();
   initSweeps();

@@ -133,6 +133,11 @@ export function setForm(patch, change) {
 
 // ---------------------------------------------------------------- routing
 
+function textRoute(query) {
+  const q = new URLSearchParams(query || '');
+  return { ids: (q.get('ids') || '').split(',').map((s) => s.trim()).filter(Boolean), text: q.get('text') || '' };
+}
+
 // Each route: a name, a pattern on the part after '#', and how to read its parameters.
 const routes = [];
 
@@ -144,6 +149,10 @@ addRoute('run', /^\/runs\/([A-Za-z0-9_-]+)$/, (m) => ({ id: m[1] }));
 addRoute('compare', /^\/compare\?(.*)$/, (m) => ({
   ids: (new URLSearchParams(m[1]).get('ids') || '').split(',').map((s) => s.trim()).filter(Boolean),
 }));
+// a text under up to 4 runs, its strips stacked (panels/explain-compare.js)
+addRoute('explain', /^\/explain(?:\?(.*))?$/, (m) => textRoute(m[1]));
+// the next-character explorer: P(next | prefix) under up to 3 runs (panels/next-char.js)
+addRoute('next', /^\/next(?:\?(.*))?$/, (m) => textRoute(m[1]));
 addRoute('new', /^\/new\?(.*)$/, (m) => {
   const q = new URLSearchParams(m[1]);
   return { config: q.get('config'), sha256: q.get('sha256'), dataName: q.get('dataName') };
@@ -158,7 +167,8 @@ addRoute('smoothing', /^\/smoothing-l2(?:\?(.*))?$/, (m) => {
 });
 
 // The center views by route name, as element ids: main.js shows one at a time ('new' shows 'run' or 'ngram').
-export const views = new Map([['run', 'run-view'], ['compare', 'compare-view'], ['ngram', 'ngram-view'],
+export const views = new Map([['run', 'run-view'], ['compare', 'compare-view'], ['explain', 'explain-view'],
+  ['next', 'next-view'], ['ngram', 'ngram-view'],
   ['sweeps', 'sweeps-view'], ['sweep', 'sweep-view'], ['finder', 'finder-view'], ['smoothing', 'smoothing-view'],
   ['unknown', 'unknown-view']]);
 
@@ -171,9 +181,17 @@ export function parseHash(hash) {
   return { name: 'unknown', hash: h };
 }
 
+/** ids and a text for a link; the ids' commas stay readable. */
+function textQuery(ids, text) {
+  const q = `ids=${ids.map(encodeURIComponent).join(',')}`;
+  return text ? `${q}&text=${encodeURIComponent(text)}` : q;
+}
+
 export const links = {
   run: (id) => `#/runs/${encodeURIComponent(id)}`,
   compare: (ids) => `#/compare?ids=${ids.map(encodeURIComponent).join(',')}`,
+  explain: (ids, text) => `#/explain?${textQuery(ids, text)}`,
+  next: (ids, text) => `#/next?${textQuery(ids, text)}`,
   /** A re-run link: the full config (lrChanges included) and the dataset's content hash and name. */
   rerun: (config, dataset) => {
     const q = new URLSearchParams({ config: JSON.stringify(config) });

@@ -3,7 +3,7 @@
 // listing only the fields that apply (differences highlighted).
 
 import { api } from '../api.js';
-import { bus, store, model, datasetName, runLabel, TERMINAL } from '../state.js';
+import { bus, store, model, links, datasetName, runLabel, TERMINAL } from '../state.js';
 import { normalizeRun } from '../live.js';
 import { LossChart, colorAt, ema } from '../charts/loss-chart.js';
 import { shown } from '../fields.js';
@@ -118,6 +118,8 @@ export function initCompare() {
       return;
     }
     ids = route.ids;
+    $('compare-explain').href = links.explain(ids.slice(0, 4), '');
+    $('compare-next').href = links.next(ids.slice(0, 3), '');
     runs = [];
     chart.reset();
     load();

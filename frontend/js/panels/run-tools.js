@@ -4,7 +4,7 @@
 // Hovering or focusing a sample, or the probed word, explains it position by position (explain-strip.js).
 
 import { api, ApiError } from '../api.js';
-import { bus, store, model, TERMINAL } from '../state.js';
+import { bus, store, model, links, TERMINAL } from '../state.js';
 import { renderSampleList, noveltyText } from '../samples.js';
 import { ExplainStrip, explainOn } from '../explain-strip.js';
 import { inRange, rangeText } from '../fields.js';
@@ -43,6 +43,7 @@ function render(r) {
   const best = r && bestStep(r);
   const counts = counted(r);
   const has = !!best || counts;
+  $('next-link').href = links.next(r ? [r.id] : [], '');
   $('more-samples').disabled = !has;
   $('probe-btn').disabled = !has;
   const own = r && r.samples ? r.samples.names : [];
