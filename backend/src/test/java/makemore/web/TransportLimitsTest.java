@@ -62,6 +62,27 @@ class TransportLimitsTest extends ServerTestBase {
     }
 
     @Test
+    void jsonBodiesUpTo256KbAnd1000LevelsAreReadAndLargerOrDeeperRefused() throws Exception {
+        String start = "{\"model\":\"ngram\",\"dataset\":\"";
+        String at = start + "x".repeat(Bodies.MAX_JSON - start.length() - 2) + "\"}";
+        assertEquals(Bodies.MAX_JSON, at.length());
+        HttpResponse<String> r = send("POST", "/api/runs", at);
+        assertEquals(400, r.statusCode(), "256 KB is read, and its dataset name refused");
+        assertEquals("dataset", json(r).get("field").asText(), r.body());
+        r = send("POST", "/api/runs", at.replace("\"}", "x\"}"));
+        assertEquals(413, r.statusCode(), "one byte more is over the limit");
+        // Jackson's nesting bound, 1,000 levels: at the bound the config is read (and its extra field named)
+        String deep = "{\"model\":\"ngram\",\"extra\":" + "[".repeat(999) + "]".repeat(999) + "}";
+        r = send("POST", "/api/runs", deep);
+        assertEquals(400, r.statusCode(), r.body());
+        assertTrue(json(r).get("error").asText().contains("extra"), "read, and the unknown field named: " + r.body());
+        r = send("POST", "/api/runs", "{\"model\":\"ngram\",\"extra\":" + "[".repeat(1000) + "]".repeat(1000) + "}");
+        assertEquals(400, r.statusCode(), r.body());
+        assertTrue(json(r).get("error").asText().contains("nested too deeply"), r.body());
+        assertEquals(0, json(send("GET", "/api/runs", null)).size(), "nothing was created");
+    }
+
+    @Test
     void urlAndHeadersUpTo8KbAreReadAndLargerAreRefused() throws Exception {
         RawHttp.Response r = RawHttp.send(server.port(), head("GET", "/api/" + "x".repeat(7_900), "", -1), out -> { });
         assertEquals(404, r.status(), "a URL just under 8 KB is read (and names nothing)");
