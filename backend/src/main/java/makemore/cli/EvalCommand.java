@@ -16,6 +16,7 @@ import makemore.model.LanguageModel;
 import makemore.model.Models;
 import makemore.model.Sampler;
 import makemore.store.RunRecord;
+import makemore.store.ParamStore;
 import makemore.store.RunStore;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -66,12 +67,16 @@ final class EvalCommand implements Callable<Integer> {
         Path params;
         if (source.run != null) {
             String url = db.url(io.env());
+            Path dir = Database.paramsDir(paramsDir, url, io.env());
             try (RunStore store = Database.open(url)) {
                 RunRecord r = store.get(source.run).orElseThrow(() -> new LabCli.UsageException("no run "
                         + source.run + " in " + Database.redact(url)));
                 cfg = r.config();
+                if (Models.spec(cfg.model()).trainable()) { // trained elsewhere: the run database has its parameters
+                    Checkpoints.fetch(new ParamStore(store), dir, source.run);
+                }
             }
-            params = Checkpoints.file(Database.paramsDir(paramsDir, url, io.env()), source.run);
+            params = Checkpoints.file(dir, source.run);
         } else {
             params = source.file;
             Path cfgFile = Path.of(params + ".json");

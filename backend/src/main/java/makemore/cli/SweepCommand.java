@@ -23,6 +23,7 @@ import makemore.lab.Checkpoints;
 import makemore.lab.SweepJudge;
 import makemore.lab.TrainingRun;
 import makemore.model.Models;
+import makemore.store.ParamStore;
 import makemore.store.RunStore;
 import makemore.store.StoreWriter;
 import makemore.store.SweepStore;
@@ -175,6 +176,7 @@ final class SweepCommand implements Callable<Integer> {
         int failed = 0;
         try (RunStore store = Database.open(url); StoreWriter writer = new StoreWriter(store)) {
             SweepStore sweeps = Database.retrying(() -> new SweepStore(store));
+            ParamStore kept = Database.retrying(() -> new ParamStore(store));
             try { // only once the database has let us in: a failed login leaves nothing behind
                 Checkpoints.createDir(params);
             } catch (IllegalStateException e) {
@@ -184,7 +186,7 @@ final class SweepCommand implements Callable<Integer> {
             List<SweepDefinition.Point> mine = only == null ? points : List.of(points.get(only));
             int done = 0;
             for (SweepDefinition.Point p : mine) {
-                RunStatus s = runPoint(sweeps, writer, id, sweep, p, corpus, params, quiet ? null : err, done,
+                RunStatus s = runPoint(sweeps, kept, writer, id, sweep, p, corpus, params, quiet ? null : err, done,
                         mine.size());
                 failed += s == RunStatus.FAILED || s == RunStatus.DIVERGED ? 1 : 0; // null: another process has it
                 done++;
@@ -201,8 +203,8 @@ final class SweepCommand implements Callable<Integer> {
      * ended, null when another process holds it. While it trains, a heartbeat keeps its lease alive, so no other
      * process takes the point over; a process that dies stops beating and its point is free {@link #LEASE_MS} later.
      */
-    private static RunStatus runPoint(SweepStore sweeps, StoreWriter writer, String id, SweepDefinition sweep,
-            SweepDefinition.Point p, Corpus corpus, Path paramsDir, PrintStream err, int done, int total) {
+    private static RunStatus runPoint(SweepStore sweeps, ParamStore kept, StoreWriter writer, String id,
+            SweepDefinition sweep, SweepDefinition.Point p, Corpus corpus, Path paramsDir, PrintStream err, int done, int total) {
         String owner = ProcessHandle.current().pid() + "@" + host() + "/" + randomId();
         SweepStore.Claim claim = sweeps.claim(id, p.index(), "c" + randomId(), p.config(), owner, LEASE_MS);
         String label = "point " + p.index() + " " + p.params();
@@ -246,8 +248,8 @@ final class SweepCommand implements Callable<Integer> {
         }, LEASE_MS / 3, LEASE_MS / 3, java.util.concurrent.TimeUnit.MILLISECONDS);
         TrainResult r;
         try {
-            // best-dev parameters where a lab on this data directory looks, as its own trainers keep them
-            r = TrainingRun.of(p.config(), corpus).keepBestDev(Checkpoints.file(paramsDir, run))
+            // best-dev parameters: the file while it trains, the run database once it ends: labs anywhere on this database use them
+            r = TrainingRun.of(p.config(), corpus).keepBestDev(Checkpoints.file(paramsDir, run)).publishTo(kept, run)
                     .judge(SweepJudge.of(sweeps, id, sweep.prune())).listener(e -> writer.offer(run, e)).run();
             writer.flush(); // the next point's pruner, and other processes, see this one finished
         } finally {

@@ -7,10 +7,12 @@ import java.nio.file.StandardCopyOption;
 import java.util.function.Consumer;
 import makemore.model.LanguageModel;
 import makemore.event.RunEvent;
+import makemore.store.ParamStore;
 
 /**
  * Where a run's best-dev parameters live and how they get there. The lab's trainers and {@code ./lab sweep} both
- * save through here, so a lab on the same data directory samples, probes and test-scores runs trained by either.
+ * save through here: to a file while the run trains (its working copy), and into the run database when it ends, so
+ * a lab on the same database samples, probes and test-scores runs trained by either, on any machine.
  */
 public final class Checkpoints {
     private Checkpoints() {}
@@ -71,5 +73,46 @@ public final class Checkpoints {
                     + (String.valueOf(e.getMessage()).contains("space") ? "no space left on the device" : "write failed")
                     + ")");
         }
+    }
+
+    /** Copies a finished run's parameter file into the database; a run that saved none has nothing to copy. */
+    public static void publish(ParamStore store, String id, Path file) {
+        try {
+            if (Files.exists(file)) {
+                store.put(id, Files.readAllBytes(file));
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Run {@code id}'s parameter file in {@code dir}, fetched from the database when only the database has it (a
+     * run trained on another machine); null when neither has it. The fetched copy is a cache, written whole.
+     */
+    public static Path fetch(ParamStore store, Path dir, String id) {
+        Path file = file(dir, id);
+        if (Files.exists(file) || store == null) {
+            return Files.exists(file) ? file : null;
+        }
+        byte[] body = store.get(id).orElse(null);
+        if (body == null) {
+            return null;
+        }
+        Path part = file.resolveSibling(file.getFileName() + ".fetch");
+        try {
+            Files.createDirectories(dir);
+            Files.write(part, body);
+            Files.move(part, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            try {
+                Files.deleteIfExists(part);
+            } catch (IOException ignored) {
+                // the first failure is the one to report
+            }
+            throw new IllegalStateException("cannot cache run " + id + "'s parameters in " + dir + ": "
+                    + e.getMessage(), e);
+        }
+        return file;
     }
 }

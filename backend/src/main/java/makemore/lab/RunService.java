@@ -17,6 +17,7 @@ import makemore.data.Corpus;
 import makemore.data.DatasetException;
 import makemore.model.Models;
 import makemore.store.RunRecord;
+import makemore.store.ParamStore;
 import makemore.store.RunStore;
 import makemore.store.StoreWriter;
 import makemore.config.ConfigException;
@@ -37,6 +38,7 @@ public final class RunService implements AutoCloseable {
     private final StoreWriter writer;
     private final DatasetLibrary datasets;
     private final SavedModels saved;
+    private final ParamStore params;
     private final ExecutorService trainers;
     private final Map<String, LiveRun> live = new ConcurrentHashMap<>();
     private final ListFeed feed = new ListFeed();
@@ -50,7 +52,8 @@ public final class RunService implements AutoCloseable {
         this.writer = new StoreWriter(store, this::storeFailed);
         this.datasets = datasets;
         Path paramsDir = Checkpoints.dir(dataDir);
-        this.saved = new SavedModels(datasets, paramsDir);
+        this.params = new ParamStore(store);
+        this.saved = new SavedModels(datasets, paramsDir, params);
         this.insights = new RunInsights(this::get, saved);
         Checkpoints.createDir(paramsDir);
         int[] n = {0};
@@ -187,7 +190,8 @@ public final class RunService implements AutoCloseable {
                 return;
             }
             // the run keeps its best-dev parameters: samples, probes and the test score use them
-            TrainResult r = TrainingRun.of(run.config, corpus).control(run.control).keepBestDev(params).judge(judge)
+            TrainResult r = TrainingRun.of(run.config, corpus).control(run.control).keepBestDev(params)
+                    .publishTo(this.params, run.id).judge(judge)
                     .listener(e -> emit(run, e)).run();
             assert r.status().terminal();
         } catch (Throwable e) { // an Error too: this trainer thread goes on to the next run
@@ -313,6 +317,7 @@ public final class RunService implements AutoCloseable {
             throw LabException.notFound("no run " + id);
         }
         saved.forget(id);
+        params.delete(id);
         feed.changed("runs");
         try {
             Files.deleteIfExists(paramsFile(id));

@@ -11,6 +11,7 @@ import java.util.Random;
 import makemore.data.Corpus;
 import makemore.model.LanguageModel;
 import makemore.model.Models;
+import makemore.store.ParamStore;
 import makemore.store.RunRecord;
 import makemore.config.ConfigException;
 import makemore.event.RunEvent;
@@ -26,11 +27,13 @@ final class SavedModels implements AutoCloseable {
 
     private final DatasetLibrary datasets;
     private final Path dir;
+    private final ParamStore store;
     private final Map<String, LanguageModel> loaded = new LinkedHashMap<>(8, 0.75f, true);
 
-    SavedModels(DatasetLibrary datasets, Path dir) {
+    SavedModels(DatasetLibrary datasets, Path dir, ParamStore store) {
         this.datasets = datasets;
         this.dir = dir;
+        this.store = store;
     }
 
     Path file(String id) {
@@ -112,6 +115,9 @@ final class SavedModels implements AutoCloseable {
      */
     private <T> T withModel(RunRecord r, ModelUse<T> use) {
         Path params = file(r.id());
+        if (!Files.exists(params) && r.status().terminal()) {
+            Checkpoints.fetch(store, dir, r.id()); // trained elsewhere: the run database has its parameters
+        }
         boolean exists = Files.exists(params);
         boolean recount = !exists && r.status() == RunStatus.FINISHED && !Models.spec(r.config().model()).trainable();
         if (!exists && !recount) {
@@ -148,9 +154,10 @@ final class SavedModels implements AutoCloseable {
             return "run " + r.id() + " has no saved parameters: it ended (" + r.status().label()
                     + ") before its first dev evaluation";
         }
-        return "run " + r.id() + "'s saved parameters are not in this lab's params folder: it was probably trained"
-                + " by ./lab sweep on another machine or with another --params-dir; copy its file " + r.id()
-                + ".params into the params folder of this lab's data directory to sample or test-score it";
+        return "run " + r.id() + "'s saved parameters are neither in the run database nor in this lab's params"
+                + " folder: it was trained elsewhere before runs kept them in the database, or its process ended"
+                + " before storing them; copy its file " + r.id() + ".params into the params folder of this lab's"
+                + " data directory to sample or test-score it";
     }
 
     @Override

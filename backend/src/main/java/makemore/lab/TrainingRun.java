@@ -8,6 +8,7 @@ import makemore.data.Corpus;
 import makemore.event.RunEvent;
 import makemore.event.RunStatus;
 import makemore.model.LanguageModel;
+import makemore.store.ParamStore;
 import makemore.train.RunControl;
 import makemore.train.TrainResult;
 import makemore.train.Trainer;
@@ -31,6 +32,8 @@ public final class TrainingRun {
     private final Corpus corpus;
     private RunControl control = new RunControl();
     private Path bestDev;
+    private ParamStore publishTo;
+    private String runId;
     private DevJudge judge;
     private Consumer<RunEvent> listener = e -> {};
     private BiConsumer<LanguageModel, TrainResult> atEnd = (m, r) -> {};
@@ -57,6 +60,17 @@ public final class TrainingRun {
         return this;
     }
 
+    /**
+     * When the run ends, copies its best-dev file into the run database as run {@code id}'s, so labs on other
+     * machines can use it. A database that refuses leaves the file as the only copy and says so on stderr: the run's
+     * own results are already stored.
+     */
+    public TrainingRun publishTo(ParamStore store, String id) {
+        this.publishTo = store;
+        this.runId = id;
+        return this;
+    }
+
     public TrainingRun judge(DevJudge j) {
         this.judge = j;
         return this;
@@ -79,6 +93,9 @@ public final class TrainingRun {
             Consumer<RunEvent> keep = bestDev == null ? e -> {} : Checkpoints.keepBestDev(model, bestDev);
             TrainResult r = new Trainer(cfg, corpus, model, control, e -> {
                 keep.accept(e); // first: whoever hears of a better dev can load its parameters
+                if (publishTo != null && bestDev != null && e instanceof RunEvent.Status s && s.status().terminal()) {
+                    publish(); // before the end is heard: a lab that sees the run ended finds its parameters
+                }
                 listener.accept(e);
                 if (judge != null && e instanceof RunEvent.Eval ev && ev.split().equals("dev")
                         && !control.stopRequested()) {
@@ -90,6 +107,15 @@ public final class TrainingRun {
             }).run();
             atEnd.accept(model, r);
             return r;
+        }
+    }
+
+    private void publish() {
+        try {
+            Checkpoints.publish(publishTo, runId, bestDev);
+        } catch (RuntimeException e) {
+            System.err.println("run " + runId + ": its parameters stay only in " + bestDev + " (the run database"
+                    + " refused them: " + e.getMessage() + ")");
         }
     }
 }

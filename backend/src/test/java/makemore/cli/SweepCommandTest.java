@@ -198,7 +198,11 @@ class SweepCommandTest {
                 testLoss.put(counted, m.nll(makemore.data.Corpus.Part.TEST));
             }
         }
-        Files.delete(params.resolve(gone + ".params")); // as a point trained on another machine
+        Files.delete(params.resolve(kept + ".params")); // as a point trained on another machine: the database has it
+        Files.delete(params.resolve(gone + ".params")); // and one trained before the database kept parameters
+        try (RunStore store = new RunStore(db)) {
+            new makemore.store.ParamStore(store).delete(gone);
+        }
         makemore.web.LabServer server = makemore.web.LabServer.start(
                 new makemore.web.LabOptions("127.0.0.1", 0, db, data, null));
         try {
@@ -228,7 +232,7 @@ class SweepCommandTest {
                 var r = post.apply("/api/runs/" + gone + path, path.equals("/test") ? "{}" : "{\"n\":5}");
                 assertEquals(409, r.statusCode(), r.body());
                 String error = Cli.JSON.readTree(r.body()).get("error").asText();
-                assertTrue(error.contains("not in this lab's params folder") && error.contains("./lab sweep"), error);
+                assertTrue(error.contains("neither in the run database nor in this lab's params folder"), error);
                 assertTrue(!error.contains(dir.toString()), "no server paths in messages: " + error);
             }
         } finally {
