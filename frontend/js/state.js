@@ -214,6 +214,21 @@ export const links = {
   smoothing: () => '#/smoothing-l2',
 };
 
+/** A re-run link's config as {config}, or {error} in words: what a person who followed the link needs to hear. */
+export function linkConfig(text) {
+  if (!text || !text.trim()) return { error: 'it carries an empty config' };
+  let cfg;
+  try {
+    cfg = JSON.parse(text);
+  } catch (e) {
+    return { error: `its config is not valid JSON (${e.message}); the link was probably cut short or edited` };
+  }
+  if (!cfg || typeof cfg !== 'object' || Array.isArray(cfg)) {
+    return { error: `its config must be a JSON object of run settings, not ${Array.isArray(cfg) ? 'a list' : JSON.stringify(cfg)}` };
+  }
+  return { config: cfg };
+}
+
 /** Goes to a view; the browser's history gets an entry, so back/forward return to it. */
 export function go(hash, { replace = false } = {}) {
   if (replace) {

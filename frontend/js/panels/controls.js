@@ -4,7 +4,8 @@
 // are this panel's own.
 
 import { api, ApiError } from '../api.js';
-import { bus, store, model, go, links, datasetInfo, currentConfig, setForm, fieldDefaults, reloadDatasets } from '../state.js';
+import { bus, store, model, go, links, datasetInfo, currentConfig, setForm, fieldDefaults, reloadDatasets,
+  linkConfig } from '../state.js';
 import { buildFields, parseValue } from '../fields.js';
 import { $, el, clear, fmtInt } from '../util.js';
 
@@ -104,9 +105,18 @@ function updateTrain() {
   $('train-note').textContent = bad.length ? `fix ${bad.map(([k]) => fields.rows.get(k).f.label).join(', ')} first` : '';
 }
 
+// Views that read the form (new run, sweep form, LR finder): the form is part of their history entry, so
+// back/forward bring it back as it was there, not as the run opened since left it.
+const FORM_ROUTES = new Set(['new', 'sweeps', 'finder']);
+
+function keepFormInHistory() {
+  if (FORM_ROUTES.has(store.route.name) && fields) {
+    history.replaceState({ ...(history.state || {}), form: currentConfig() }, '', location.hash || '#/new');
+  }
+}
+
 function announce(key, source, how) {
-  // the form is part of the history entry of a new-run view: back/forward bring it back as it was
-  if (store.route.name === 'new') history.replaceState({ form: currentConfig() }, '', location.hash || '#/new');
+  keepFormInHistory();
   setForm({ invalid: visibleInvalid().length > 0 }, { key: key ?? null, source, how });
 }
 
@@ -237,25 +247,21 @@ export function initControls() {
   $('train').addEventListener('click', train);
 
   bus.on('route', (route) => {
-    if (route.name !== 'new') return;
+    if (!FORM_ROUTES.has(route.name)) return;
     const kept = history.state && history.state.form;
     if (kept) {
       loadedRun = null;
       load(kept, '');
       return;
     }
-    if (route.config != null) {
-      let cfg;
-      try {
-        cfg = JSON.parse(route.config);
-        if (!cfg || typeof cfg !== 'object' || Array.isArray(cfg)) throw new Error('not an object');
-      } catch (e) {
-        bus.emit('error', 'This re-run link does not carry a readable config.');
-        return;
-      }
-      loadedRun = null;
-      load(cfg, 'from a re-run link');
+    if (route.name !== 'new' || route.config == null) {
+      keepFormInHistory(); // arrived with the form as it is: that is what back brings here
+      return;
     }
+    const cfg = linkConfig(route.config);
+    if (cfg.error) return; // notices.js says what is wrong with the link; the form keeps its values
+    loadedRun = null;
+    load(cfg.config, 'from a re-run link');
   });
   // the form starts from the run on show (once per run): tweak and train again
   bus.on('run', (r) => {

@@ -2,7 +2,7 @@
 // names is found by content hash, or the page says it is missing and offers to upload it (checking the hash).
 
 import { api } from '../api.js';
-import { bus, store, reloadDatasets } from '../state.js';
+import { bus, store, reloadDatasets, linkConfig } from '../state.js';
 import { $, el, clear } from '../util.js';
 
 function showError(msg) {
@@ -30,12 +30,12 @@ function resolveDataset(cfg, sha256) {
 }
 
 function onLink(route) {
-  let cfg;
-  try {
-    cfg = JSON.parse(route.config);
-  } catch (e) {
-    return; // the form says the link is unreadable
+  const read = linkConfig(route.config);
+  if (read.error) {
+    showError(`This re-run link is broken: ${read.error}. Nothing was loaded from it; the form keeps its values.`);
+    return;
   }
+  const cfg = read.config;
   const seed = cfg.seed ?? 'default';
   const changes = Array.isArray(cfg.lrChanges) ? cfg.lrChanges.length : 0;
   const same = `Re-run link: its config (seed ${seed}${changes ? `, ${changes} learning-rate change${changes > 1 ? 's' : ''} replayed` : ''}) is loaded on the left. Training it gives the same curves as the original.`;

@@ -263,9 +263,12 @@ function loadRerun(defText) {
   let def;
   try {
     def = JSON.parse(defText);
-    if (!def || typeof def !== 'object' || !def.base || !Array.isArray(def.params)) throw new Error('no base or params');
   } catch (e) {
-    bus.emit('error', 'This sweep re-run link does not carry a readable definition.');
+    bus.emit('error', `This sweep re-run link is broken: its definition is not valid JSON (${e.message}); the link was probably cut short or edited. Nothing was loaded from it.`);
+    return;
+  }
+  if (!def || typeof def !== 'object' || !def.base || !Array.isArray(def.params)) {
+    bus.emit('error', 'This sweep re-run link is broken: its definition needs a "base" config and a "params" list. Nothing was loaded from it.');
     return;
   }
   bus.emit('form:load', { config: def.base, origin: 'from a sweep re-run link' });
