@@ -113,7 +113,7 @@ public final class ServerBench {
         long done;
         do {
             Thread.sleep(200);
-            done = server.runs().list().stream().filter(s -> s.status().terminal()).count() - storedBefore;
+            done = server.store().list().stream().filter(s -> s.status().terminal()).count() - storedBefore;
         } while (done < created && System.nanoTime() < deadline);
         double allSec = (System.nanoTime() - start) / 1e9;
         server.runs().flush();

@@ -58,6 +58,9 @@ public final class Limits {
     /** A run's name and note, in characters. */
     public static final int RUN_NAME = 100;
     public static final int RUN_NOTE = 4000;
+    /** Runs a page of the run list holds: the default, and the most one request may ask for. */
+    public static final int RUN_PAGE = 100;
+    public static final int RUN_PAGE_MAX = 1000;
     /** Runs in one export or comparison request. */
     public static final int EXPORT_RUNS = 200;
 
@@ -79,6 +82,8 @@ public final class Limits {
         m.put("runName", RUN_NAME);
         m.put("runNote", RUN_NOTE);
         m.put("exportRuns", EXPORT_RUNS);
+        m.put("runPage", RUN_PAGE);
+        m.put("runPageMax", RUN_PAGE_MAX);
         m.put("datasetMinItems", Dataset.MIN_ITEMS);
         m.put("datasetMaxBytes", Dataset.MAX_BYTES);
         m.put("datasetMaxLineChars", Dataset.MAX_LINE);

@@ -3,7 +3,6 @@ package makemore.lab;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,6 +17,7 @@ import makemore.data.DatasetException;
 import makemore.model.Models;
 import makemore.store.RunRecord;
 import makemore.store.ParamStore;
+import makemore.store.RunList;
 import makemore.store.RunStore;
 import makemore.store.StoreWriter;
 import makemore.config.ConfigException;
@@ -32,18 +32,16 @@ import makemore.train.TrainResult;
  * stopped, scored on test once, sampled and probed from their saved parameters.
  */
 public final class RunService implements AutoCloseable {
-    private static final String ID_CHARS = "abcdefghijkmnpqrstuvwxyz23456789";
-
     private final RunStore store;
     private final StoreWriter writer;
     private final DatasetLibrary datasets;
     private final SavedModels saved;
     private final ParamStore params;
+    private final RunList runList;
     private final ExecutorService trainers;
     private final Map<String, LiveRun> live = new ConcurrentHashMap<>();
     private final ListFeed feed = new ListFeed();
     private final RunInsights insights;
-    private final SecureRandom random = new SecureRandom();
     private final java.util.concurrent.atomic.AtomicInteger queued = new java.util.concurrent.atomic.AtomicInteger();
     private volatile boolean closing;
 
@@ -53,6 +51,7 @@ public final class RunService implements AutoCloseable {
         this.datasets = datasets;
         Path paramsDir = Checkpoints.dir(dataDir);
         this.params = new ParamStore(store);
+        this.runList = new RunList(store);
         this.saved = new SavedModels(datasets, paramsDir, params);
         this.insights = new RunInsights(this::get, saved);
         Checkpoints.createDir(paramsDir);
@@ -83,7 +82,7 @@ public final class RunService implements AutoCloseable {
         }
         Models.checkFits(cfg, corpus); // limits that depend on the data: a 400 before anything is built
         reserve(1);
-        String id = newRunId();
+        String id = RunIds.next();
         LiveRun run = new LiveRun(id, Instant.now().toString(), cfg);
         try {
             store.insert(id, run.created, cfg, RunStatus.QUEUED, RunStatus.WAITING);
@@ -218,11 +217,21 @@ public final class RunService implements AutoCloseable {
         }
     }
 
-    /** Stored summaries, with what live runs know now (the store lags by up to a write batch). */
-    public List<RunRecord.Summary> list() {
+    /** Whether run {@code id} is stored here (or live, ahead of the store). */
+    public boolean exists(String id) {
+        return live.containsKey(id) || store.labels(id).isPresent();
+    }
+
+    /** One page of the list, filtered and sorted by the database, with what live runs know now. */
+    public RunList.Page page(RunList.Query q) {
+        RunList.Page p = runList.page(q);
+        return new RunList.Page(withLive(p.runs()), p.total());
+    }
+
+    private List<RunRecord.Summary> withLive(List<RunRecord.Summary> stored) {
         List<RunRecord.Summary> out = new ArrayList<>();
         Map<String, RunEvent.Status> unsaved = writer.unsaved();
-        for (RunRecord.Summary s : store.list()) {
+        for (RunRecord.Summary s : stored) {
             LiveRun run = live.get(s.id());
             RunEvent.Status pending = unsaved.get(s.id());
             if (run != null) {
@@ -366,15 +375,6 @@ public final class RunService implements AutoCloseable {
 
     private Path paramsFile(String id) {
         return saved.file(id);
-    }
-
-    /** A new run id: 10 characters of an alphabet without look-alikes (also for sweeps' runs). */
-    public String newRunId() {
-        StringBuilder sb = new StringBuilder(10);
-        for (int i = 0; i < 10; i++) {
-            sb.append(ID_CHARS.charAt(random.nextInt(ID_CHARS.length())));
-        }
-        return sb.toString();
     }
 
     /** Stops training runs (stored as stopped), drops queued ones, writes everything out. */

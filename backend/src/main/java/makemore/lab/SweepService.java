@@ -79,11 +79,11 @@ public final class SweepService implements AutoCloseable {
                 throw new ConfigException(e.field(), "point " + p.index() + " " + p.params() + ": " + e.getMessage());
             }
         }
-        String id = "s" + runs.newRunId();
+        String id = "s" + RunIds.next();
         String created = Instant.now().toString();
         List<SweepStore.NewRun> newRuns = new ArrayList<>();
         for (SweepDefinition.Point p : points) {
-            newRuns.add(new SweepStore.NewRun(p.index(), runs.newRunId(), p.config()));
+            newRuns.add(new SweepStore.NewRun(p.index(), RunIds.next(), p.config()));
         }
         runs.reserve(points.size()); // the same bound as single runs: a sweep cannot queue past it
         try {

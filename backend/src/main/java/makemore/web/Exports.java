@@ -8,7 +8,6 @@ import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -62,10 +61,8 @@ final class Exports {
             throw new ConfigException("format", "format must be csv or json, got '" + LabServer.clip(format) + "'");
         }
         // every id must exist before the first byte goes out: a 404 cannot follow a 200
-        Set<String> known = new HashSet<>();
-        runs.list().forEach(s -> known.add(s.id()));
         for (String id : ids) {
-            if (!known.contains(id)) {
+            if (!runs.exists(id)) {
                 throw LabException.notFound("no run " + id);
             }
         }

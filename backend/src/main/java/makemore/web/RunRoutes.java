@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.Set;
 import makemore.config.Limits;
 import makemore.lab.RunService;
+import makemore.store.RunList;
 import makemore.store.RunRecord;
 import makemore.config.ConfigException;
 import makemore.config.RunConfig;
@@ -26,7 +27,11 @@ final class RunRoutes {
     RunRoutes(Javalin app, RunService runs, BodyPermits bodies) {
         this.runs = runs;
         this.bodies = bodies;
-        app.get("/api/runs", safe(ctx -> ctx.json(runs.list())));
+        app.get("/api/runs", safe(ctx -> { // a page; the count of all that match is a header, the body stays a list
+            RunList.Page page = runs.page(RunListParams.read(ctx));
+            ctx.header("X-Total-Count", Long.toString(page.total()));
+            ctx.json(page.runs());
+        }));
         app.post("/api/runs", safe(ctx -> ctx.status(201).json(Map.of("id", runs.create(runConfig(ctx))))));
         app.get("/api/runs/{id}", safe(ctx -> ctx.json(runs.get(ctx.pathParam("id")))));
         app.post("/api/runs/{id}/stop", safe(ctx -> {
