@@ -63,6 +63,12 @@ public final class Limits {
     public static final int RUN_PAGE_MAX = 1000;
     /** Runs in one export or comparison request. */
     public static final int EXPORT_RUNS = 200;
+    /**
+     * Uploads checked at once (each streams its file once, in well under 1 MB), and how long another waits for a
+     * place before it is answered 503: a burst of 32 MB uploads queues briefly rather than crowding the CPUs.
+     */
+    public static final int UPLOAD_CHECKS = 2;
+    public static final int UPLOAD_WAIT_SEC = 20;
 
     /** The limits as the page reads them. */
     public static Map<String, Object> asMap() {

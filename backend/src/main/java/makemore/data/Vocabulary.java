@@ -29,11 +29,16 @@ public final class Vocabulary {
         for (String w : words) {
             w.codePoints().forEach(cps::add);
         }
-        if (cps.size() + 1 > MAX_SIZE) {
-            throw new DatasetException(DatasetException.Kind.INVALID, "dataset uses " + cps.size()
+        checkSize(cps.size());
+        return new Vocabulary(new ArrayList<>(cps));
+    }
+
+    /** Refuses a character set too large for a character-level model, saying how large it is. */
+    public static void checkSize(int distinct) {
+        if (distinct + 1 > MAX_SIZE) {
+            throw new DatasetException(DatasetException.Kind.INVALID, "dataset uses " + distinct
                     + " distinct characters; a character-level model allows at most " + (MAX_SIZE - 1));
         }
-        return new Vocabulary(new ArrayList<>(cps));
     }
 
     /** Rebuilds a vocabulary from its symbols (as saved with a model), boundary first. */

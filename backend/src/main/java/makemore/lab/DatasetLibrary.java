@@ -1,10 +1,15 @@
 package makemore.lab;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
@@ -14,10 +19,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
+import makemore.config.Limits;
 import makemore.data.Corpus;
 import makemore.data.Dataset;
 import makemore.data.DatasetException;
+import makemore.data.DatasetScan;
 import makemore.store.RunStore;
+import makemore.store.StoreException;
 
 /**
  * The datasets runs may name: "names" (built in) and uploads, stored by content hash under the data directory
@@ -39,6 +47,8 @@ public final class DatasetLibrary {
     private final Path dir;
     private final Map<String, Corpus> corpora = new ConcurrentHashMap<>();
     private volatile String builtinHash;
+    private final Permits checking = new Permits(Limits.UPLOAD_CHECKS, Limits.UPLOAD_WAIT_SEC * 1000L,
+            "the lab is busy checking " + Limits.UPLOAD_CHECKS + " other uploads");
 
     public DatasetLibrary(Path dataDir) {
         this.dir = dataDir.resolve("datasets");
@@ -90,36 +100,109 @@ public final class DatasetLibrary {
         return n;
     }
 
-    /** Validates and stores an upload; an identical file returns the existing dataset. */
-    public Info upload(String fileName, byte[] bytes) {
+    /**
+     * Validates and stores an upload: the {@code length} bytes at {@code offset} of {@code source}, a file in the data
+     * folder that is moved into place when it is the whole of them (and may then be gone). They are read once, as a
+     * stream, so memory does not grow with their size; at most {@link Limits#UPLOAD_CHECKS} are checked at once, and
+     * one that waits longer than {@link Limits#UPLOAD_WAIT_SEC} for a place is a 503. An identical file returns the
+     * existing dataset.
+     */
+    public Info upload(String fileName, Path source, long offset, long length) {
         String name = checkName(fileName);
-        Dataset d = Dataset.parse(name, bytes);
-        String hash = sha256(bytes);
+        Dataset.checkSize(length);
+        return checking.run(() -> store(name, source, offset, length));
+    }
+
+    private Info store(String name, Path source, long offset, long length) {
+        MessageDigest sha;
+        DatasetScan.Summary s;
+        try (FileChannel in = FileChannel.open(source, StandardOpenOption.READ)) {
+            sha = sha256();
+            s = DatasetScan.scan(new DigestInputStream(new Slice(in, offset, length), sha), null);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read back the spooled upload", e);
+        }
+        String hash = HexFormat.of().formatHex(sha.digest());
         String id = hash.substring(0, 16);
-        Info info = new Info(id, name, d.words().size(), new Corpus(d).vocab().size() - 1, false, Instant.now().toString(),
-                hash);
+        Info info = new Info(id, name, (int) s.items(), s.characters(), false, Instant.now().toString(), hash);
         Path file = dir.resolve(id + ".txt");
         Path meta = dir.resolve(id + ".json");
-        synchronized (this) {
-            if (Files.exists(file) && Files.exists(meta)) {
+        if (Files.exists(file) && Files.exists(meta)) {
+            return read(id);
+        }
+        Path tmp = null;
+        try {
+            tmp = Files.createTempFile(dir, id, ".tmp");
+            if (offset == 0 && length == Files.size(source)) {
+                Files.move(source, tmp, StandardCopyOption.REPLACE_EXISTING); // a rename: the spool is in this folder
+            } else {
+                copy(source, offset, length, tmp);
+            }
+            synchronized (this) {
+                if (Files.exists(file) && Files.exists(meta)) {
+                    return read(id);
+                }
+                try {
+                    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                    Files.write(tmp, RunStore.JSON.writeValueAsBytes(info)); // the description appears whole, or not at all
+                    Files.move(tmp, meta, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                } catch (IOException e) {
+                    deleteQuietly(file);
+                    throw e;
+                }
+                tmp = null;
                 return read(id);
             }
-            Path tmp = null;
-            try {
-                tmp = Files.createTempFile(dir, id, ".tmp");
-                Files.write(tmp, bytes);
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-                Files.write(tmp, RunStore.JSON.writeValueAsBytes(info)); // the description appears whole, or not at all
-                Files.move(tmp, meta, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-                tmp = null;
-            } catch (IOException e) {
-                deleteQuietly(file);
-                throw new makemore.store.StoreException("cannot store the dataset: " + (e.getMessage() != null
-                        && e.getMessage().contains("space") ? "no space left on the device" : "the data folder refused the write"), e);
-            } finally {
-                deleteQuietly(tmp);
+        } catch (IOException e) {
+            throw StoreException.dataWrite("cannot store the dataset", e);
+        } finally {
+            deleteQuietly(tmp);
+        }
+    }
+
+    private static void copy(Path source, long offset, long length, Path to) throws IOException {
+        try (FileChannel in = FileChannel.open(source, StandardOpenOption.READ);
+                FileChannel out = FileChannel.open(to, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            long done = 0;
+            while (done < length) {
+                long n = in.transferTo(offset + done, length - done, out);
+                if (n <= 0) {
+                    throw new IOException("the spooled upload ended early");
+                }
+                done += n;
             }
-            return read(id);
+        }
+    }
+
+    /** {@code length} bytes of a file from {@code offset}, as a stream. */
+    private static final class Slice extends InputStream {
+        private final FileChannel ch;
+        private long pos;
+        private final long end;
+
+        Slice(FileChannel ch, long offset, long length) {
+            this.ch = ch;
+            this.pos = offset;
+            this.end = offset + length;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (pos >= end) {
+                return -1;
+            }
+            int n = ch.read(ByteBuffer.wrap(b, off, (int) Math.min(len, end - pos)), pos);
+            if (n < 0) {
+                return -1;
+            }
+            pos += n;
+            return n;
         }
     }
 
@@ -172,8 +255,12 @@ public final class DatasetLibrary {
     }
 
     private static String sha256(byte[] b) {
+        return HexFormat.of().formatHex(sha256().digest(b));
+    }
+
+    private static MessageDigest sha256() {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

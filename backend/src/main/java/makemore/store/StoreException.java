@@ -3,10 +3,32 @@ package makemore.store;
 import java.net.SocketException;
 import java.sql.SQLException;
 
-/** The run database could not be read or written (full, read-only, gone); the message says why, without a trace. */
+/**
+ * The run database or the lab's data folder could not be read or written (full, read-only, gone); the message says
+ * why, without a trace.
+ */
 public final class StoreException extends IllegalStateException {
+    /** What a full disk is called in every answer, so a user knows to free space rather than retry the upload. */
+    public static final String NO_SPACE = "no space left on the device holding the lab's data";
+
     public StoreException(String message, Throwable cause) {
         super(message, cause);
+    }
+
+    /** A write to the lab's data folder failed: {@code what} could not be done, and plainly why. */
+    public static StoreException dataWrite(String what, java.io.IOException e) {
+        return new StoreException(what + ": " + (diskFull(e) ? NO_SPACE : "the data folder refused the write"), e);
+    }
+
+    /** True when the file system is out of space or quota (ENOSPC, EDQUOT): nothing the client did wrong. */
+    public static boolean diskFull(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String m = t.getMessage();
+            if (m != null && (m.contains("No space left on device") || m.contains("Disk quota exceeded"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -11,18 +11,20 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.Locale;
 import makemore.data.Dataset;
 import makemore.config.ConfigException;
 import makemore.config.RunConfig;
+import makemore.store.StoreException;
 
 /**
  * Request bodies, counted while they are read (chunked or not), so no client can make the server hold more
@@ -45,7 +47,17 @@ final class Bodies {
     static final long MIN_BYTES_PER_SEC = 16 * 1024;
     static final double GRACE_SEC = 3;
 
-    record Upload(String name, byte[] bytes) {}
+    /** An upload's file name as sent and where its bytes lie in the spool file, which closing removes. */
+    record Upload(String name, Path spool, long offset, long length) implements AutoCloseable {
+        @Override
+        public void close() {
+            try {
+                Files.deleteIfExists(spool);
+            } catch (IOException ignored) {
+                // a leftover spool file is removed at the next start
+            }
+        }
+    }
 
     private Bodies() {}
 
@@ -188,7 +200,8 @@ final class Bodies {
 
     /**
      * An upload, raw (application/octet-stream, name from ?name=) or multipart (field {@code file}), spooled to a
-     * file in {@code spoolDir} while counted: nothing over the limit is ever held, in memory or on disk.
+     * file in {@code spoolDir} while counted: nothing over the limit is ever held, on disk or in memory, which holds
+     * one 64 KB buffer. A disk that fills meanwhile is a 503 naming it, and the spool file goes.
      */
     static Upload upload(Context ctx, Path spoolDir) {
         boolean multipart = ctx.contentType() != null
@@ -197,45 +210,61 @@ final class Bodies {
         if (ctx.req().getContentLengthLong() > limit) {
             throw tooLarge("an upload", Dataset.MAX_BYTES);
         }
-        Path spool = null;
+        Path spool;
         try {
-            try {
-                spool = Files.createTempFile(spoolDir, "upload-", ".part");
-            } catch (IOException e) {
-                throw new makemore.store.StoreException("cannot receive the upload: the data folder is not writable", e);
-            }
-            long n = 0;
-            Watch watch = new Watch(ctx);
-            try (watch; InputStream in = ctx.req().getInputStream(); OutputStream out = Files.newOutputStream(spool)) {
-                byte[] buf = new byte[64 * 1024];
-                int r;
-                while ((r = in.read(buf)) >= 0) {
-                    n += r;
-                    watch.add(r);
-                    if (n > limit) {
-                        throw tooLarge("an upload", Dataset.MAX_BYTES);
-                    }
-                    out.write(buf, 0, r);
-                }
-            } catch (IOException e) {
-                throw watch.failed("the upload");
-            }
-            byte[] body = Files.readAllBytes(spool);
-            if (!multipart) {
-                return new Upload(ctx.queryParam("name"), body);
-            }
-            return Multipart.file(body, ctx.contentType());
+            spool = Files.createTempFile(spoolDir, "upload-", ".part");
         } catch (IOException e) {
+            throw StoreException.dataWrite("cannot receive the upload", e);
+        }
+        Upload whole = new Upload(ctx.queryParam("name"), spool, 0, 0);
+        try {
+            long n;
+            try (FileChannel out = FileChannel.open(spool, StandardOpenOption.WRITE)) {
+                n = receive(ctx, out, limit);
+            } catch (IOException e) { // opening or closing the spool file: the disk's doing, not the client's
+                throw StoreException.dataWrite("cannot receive the upload", e);
+            }
+            if (!multipart) {
+                return new Upload(whole.name(), spool, 0, n);
+            }
+            Multipart.Part p = Multipart.file(spool, n, ctx.contentType());
+            return new Upload(p.fileName(), spool, p.offset(), p.length());
+        } catch (IOException e) {
+            whole.close();
             throw new HttpResponseException(500, "the upload could not be read back");
-        } finally {
-            if (spool != null) {
+        } catch (RuntimeException e) {
+            whole.close();
+            throw e;
+        }
+    }
+
+    /** Copies the body into {@code out}, counting; a failed read is the client's, a failed write the disk's. */
+    private static long receive(Context ctx, FileChannel out, long limit) {
+        long n = 0;
+        Watch watch = new Watch(ctx);
+        try (watch; InputStream in = ctx.req().getInputStream()) {
+            byte[] buf = new byte[64 * 1024];
+            int r;
+            while ((r = in.read(buf)) >= 0) {
+                n += r;
+                watch.add(r);
+                if (n > limit) {
+                    throw tooLarge("an upload", Dataset.MAX_BYTES);
+                }
                 try {
-                    Files.deleteIfExists(spool);
-                } catch (IOException ignored) {
-                    // a leftover spool file is removed at the next start
+                    ByteBuffer b = ByteBuffer.wrap(buf, 0, r);
+                    while (b.hasRemaining()) {
+                        out.write(b);
+                    }
+                } catch (IOException e) {
+                    ctx.header("Connection", "close"); // the rest of the body has nowhere to go: hang up, do not drain it
+                    throw StoreException.dataWrite("cannot receive the upload", e);
                 }
             }
+        } catch (IOException e) {
+            throw watch.failed("the upload");
         }
+        return n;
     }
 
     private static HttpResponseException tooLarge(String what, long limit) {

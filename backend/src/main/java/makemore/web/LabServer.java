@@ -199,7 +199,7 @@ public final class LabServer implements AutoCloseable {
             Files.delete(probe);
         } catch (IOException | RuntimeException e) {
             throw new StoreException("cannot write to " + dir.toAbsolutePath() + " ("
-                    + (String.valueOf(e.getMessage()).contains("space") ? "no space left on the device"
+                    + (StoreException.diskFull(e) ? StoreException.NO_SPACE
                     : e instanceof java.nio.file.AccessDeniedException || String.valueOf(e.getMessage()).contains("Read-only")
                     ? "permission denied or read-only" : "it is not a writable folder") + ")", e);
         }

@@ -5,18 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import makemore.store.RunStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,32 +24,11 @@ class CrashTest {
     Path dir;
     final HttpClient http = HttpClient.newHttpClient();
 
-    record Lab(Process process, int port) {}
-
-    Lab start() throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"), "makemore.App",
-                "--port", "0", "--db", dir.resolve("lab.db").toString(), "--data-dir", dir.toString());
-        pb.environment().put("OPT_OUT_TRACKING", "true");
-        pb.environment().put("OMP_NUM_THREADS", "1");
-        pb.redirectErrorStream(true);
-        Process p = pb.start();
-        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-        Pattern url = Pattern.compile("Makemore Lab: http://127\\.0\\.0\\.1:(\\d+)/");
-        String line;
-        while ((line = out.readLine()) != null) {
-            Matcher m = url.matcher(line);
-            if (m.find()) {
-                Thread drain = new Thread(() -> out.lines().forEach(l -> { }), "drain");
-                drain.setDaemon(true);
-                drain.start();
-                return new Lab(p, Integer.parseInt(m.group(1)));
-            }
-        }
-        throw new AssertionError("the lab did not start; exit " + p.waitFor());
+    LabProcess start() throws Exception {
+        return LabProcess.start(dir, "-Xmx512m");
     }
 
-    HttpResponse<String> send(Lab lab, String method, String path, String body) throws Exception {
+    HttpResponse<String> send(LabProcess lab, String method, String path, String body) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + lab.port() + path));
         b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (body != null) {
@@ -63,17 +37,17 @@ class CrashTest {
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    JsonNode run(Lab lab, String id) throws Exception {
+    JsonNode run(LabProcess lab, String id) throws Exception {
         return RunStore.JSON.readTree(send(lab, "GET", "/api/runs/" + id, null).body());
     }
 
-    String create(Lab lab, String config) throws Exception {
+    String create(LabProcess lab, String config) throws Exception {
         HttpResponse<String> r = send(lab, "POST", "/api/runs", config);
         assertEquals(201, r.statusCode(), r.body());
         return RunStore.JSON.readTree(r.body()).get("id").asText();
     }
 
-    void waitUntil(Lab lab, String id, java.util.function.Predicate<JsonNode> ok) throws Exception {
+    void waitUntil(LabProcess lab, String id, java.util.function.Predicate<JsonNode> ok) throws Exception {
         long end = System.currentTimeMillis() + 60_000;
         while (!ok.test(run(lab, id))) {
             assertTrue(System.currentTimeMillis() < end, "run " + id + " never got there: " + run(lab, id));
@@ -83,7 +57,7 @@ class CrashTest {
 
     @Test
     void killedOrTerminatedMidRunEveryFinishedRunStaysIdentical() throws Exception {
-        Lab lab = start();
+        LabProcess lab = start();
         String done;
         String body;
         try {
