@@ -66,6 +66,9 @@ export const api = {
   samples: (id, n, temperature, seed) => request('POST', `${run(id)}/samples`, { n, temperature, seed }),
   probe: (id, word) => request('POST', `${run(id)}/probe`, { word }),
   explain: (id, text) => request('GET', `${run(id)}/explain?text=${encodeURIComponent(text)}`),
+  attention: (id, text) => request('GET', `${run(id)}/attention?text=${encodeURIComponent(text)}`),
+  influence: (id, text, position) => request('GET', `${run(id)}/influence?text=${encodeURIComponent(text)}`
+    + (position != null ? `&position=${position}` : '')),
   // the long format (run, name, sweep, every config field, step, split, loss, lr): opens in pandas as is
   exportUrl: (ids, format) => `/api/export/long?ids=${ids.map(encodeURIComponent).join(',')}&format=${format}`,
   lrFinder: (runId) => request('GET', `${run(runId)}/lr-finder`),

@@ -13,6 +13,7 @@ import { initRuns } from './panels/runs.js';
 import { initCompare } from './panels/compare.js';
 import { initExplainCompare } from './panels/explain-compare.js';
 import { initNextChar } from './panels/next-char.js';
+import { initInside } from './panels/inside.js';
 import { initNgram } from './panels/ngram.js';
 import { initExperiments } from './panels/experiments.js';
 import { initSweeps } from './panels/sweeps.js';
@@ -53,6 +54,7 @@ async function start() {
   initCompare();
   initExplainCompare();
   initNextChar();
+  initInside();
   initNgram();
   initExperiments();
   initSweeps();

@@ -153,6 +153,8 @@ addRoute('compare', /^\/compare\?(.*)$/, (m) => ({
 addRoute('explain', /^\/explain(?:\?(.*))?$/, (m) => textRoute(m[1]));
 // the next-character explorer: P(next | prefix) under up to 3 runs (panels/next-char.js)
 addRoute('next', /^\/next(?:\?(.*))?$/, (m) => textRoute(m[1]));
+// one run: each character's influence on a prediction, a transformer's attention maps (panels/inside.js)
+addRoute('inside', /^\/inside(?:\?(.*))?$/, (m) => textRoute(m[1]));
 addRoute('new', /^\/new\?(.*)$/, (m) => {
   const q = new URLSearchParams(m[1]);
   return { config: q.get('config'), sha256: q.get('sha256'), dataName: q.get('dataName') };
@@ -168,7 +170,7 @@ addRoute('smoothing', /^\/smoothing-l2(?:\?(.*))?$/, (m) => {
 
 // The center views by route name, as element ids: main.js shows one at a time ('new' shows 'run' or 'ngram').
 export const views = new Map([['run', 'run-view'], ['compare', 'compare-view'], ['explain', 'explain-view'],
-  ['next', 'next-view'], ['ngram', 'ngram-view'],
+  ['next', 'next-view'], ['inside', 'inside-view'], ['ngram', 'ngram-view'],
   ['sweeps', 'sweeps-view'], ['sweep', 'sweep-view'], ['finder', 'finder-view'], ['smoothing', 'smoothing-view'],
   ['unknown', 'unknown-view']]);
 
@@ -192,6 +194,7 @@ export const links = {
   compare: (ids) => `#/compare?ids=${ids.map(encodeURIComponent).join(',')}`,
   explain: (ids, text) => `#/explain?${textQuery(ids, text)}`,
   next: (ids, text) => `#/next?${textQuery(ids, text)}`,
+  inside: (ids, text) => `#/inside?${textQuery(ids, text)}`,
   /** A re-run link: the full config (lrChanges included) and the dataset's content hash and name. */
   rerun: (config, dataset) => {
     const q = new URLSearchParams({ config: JSON.stringify(config) });

@@ -44,6 +44,7 @@ function render(r) {
   const counts = counted(r);
   const has = !!best || counts;
   $('next-link').href = links.next(r ? [r.id] : [], '');
+  $('inside-link').href = links.inside(r ? [r.id] : [], '');
   $('more-samples').disabled = !has;
   $('probe-btn').disabled = !has;
   const own = r && r.samples ? r.samples.names : [];

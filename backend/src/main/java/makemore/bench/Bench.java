@@ -101,6 +101,9 @@ public final class Bench {
         if (only == null || only.equals("health")) {
             DeepBench.health(corpus, dataset, out, result);
         }
+        if (only == null || only.equals("attribution")) {
+            AttributionBench.run(corpus, dataset, out, result);
+        }
         if ("batchnorm".equals(only)) {
             DeepBench.batchNorm(corpus, dataset, steps, out, result);
         }

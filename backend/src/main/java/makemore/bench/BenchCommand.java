@@ -9,7 +9,8 @@ import picocli.CommandLine.Option;
 /** {@code ./lab bench}: quality and speed of the lecture recipes here, against a PyTorch reference when given. */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Quality and speed of the lecture recipes on this machine (or one part with --only).",
-            "The count models, the lecture's MLP, the fast recipe and the cost of layer health;"
+            "The count models, the lecture's MLP, the fast recipe, the cost of layer health and of attention and"
+                    + " influence;"
                     + " --transformer and --transformer-dev time the transformer."},
         footer = {"", "Examples:", "  ./lab bench --only mlp --steps 20000",
             "  ./lab bench --only mlp --ref ../shared/bench/ref_mlp.py",
@@ -17,7 +18,8 @@ import picocli.CommandLine.Option;
 public final class BenchCommand implements Callable<Integer> {
     private final LabCli.Io io;
 
-    @Option(names = "--only", paramLabel = "PART", description = "counts, mlp, fast, health, batchnorm or wavenet"
+    @Option(names = "--only", paramLabel = "PART", description = "counts, mlp, fast, health, attribution, batchnorm or"
+            + " wavenet"
             + " (batchnorm and wavenet only when asked: long runs)")
     String only;
 

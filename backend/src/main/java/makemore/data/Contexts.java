@@ -51,6 +51,22 @@ public record Contexts(int block, int[] x, int[] y) {
         return new Contexts(block, x, new int[prefixes.length]);
     }
 
+    /**
+     * Values per context slot of the row {@link #after} makes for a prefix of {@code chars} characters, by token of
+     * the text (0 = the start symbol, i = the i-th character): slot k holds token chars - block + 1 + k. Tokens
+     * before the context get 0; slots before the start symbol (left padding) belong to no token and are dropped.
+     */
+    public static double[] byToken(double[] slots, int chars) {
+        double[] out = new double[chars + 1];
+        for (int k = 0; k < slots.length; k++) {
+            int token = chars - slots.length + 1 + k;
+            if (token >= 0) {
+                out[token] = slots[k];
+            }
+        }
+        return out;
+    }
+
     public int size() {
         return y.length;
     }

@@ -44,9 +44,42 @@ public final class RunInsights implements AutoCloseable {
         out.put("vocab", e.vocab());
         out.put("positions", e.positions());
         out.put("nll", e.nll());
+        provenance(out, r);
+        return out;
+    }
+
+    /** Which evaluation the saved parameters come from: a run still training has later steps. */
+    private static void provenance(Map<String, Object> out, RunRecord r) {
         out.put("status", r.status().label());
         out.put("parametersFromStep", r.evals().stream().filter(v -> v.split().equals("dev") && Double.isFinite(v.loss()))
                 .min(java.util.Comparator.comparingDouble(RunEvent.Eval::loss)).map(RunEvent.Eval::step).orElse(null));
+    }
+
+    /** Every head's attention over {@code text} (a transformer run), from its best-dev parameters. */
+    public Map<String, Object> attention(String id, String text) {
+        RunRecord r = runs.apply(id);
+        makemore.model.Attribution.Attention a = saved.attention(r, text);
+        Map<String, Object> out = new java.util.LinkedHashMap<>();
+        out.put("run", id);
+        out.put("text", text);
+        out.put("tokens", a.tokens());
+        out.put("layers", a.layers());
+        provenance(out, r);
+        return out;
+    }
+
+    /** How strongly each token of {@code text} drives the prediction at {@code position} (null: the end). */
+    public Map<String, Object> influence(String id, String text, Integer position) {
+        RunRecord r = runs.apply(id);
+        makemore.model.Attribution.Influence f = saved.influence(r, text, position);
+        Map<String, Object> out = new java.util.LinkedHashMap<>();
+        out.put("run", id);
+        out.put("text", text);
+        out.put("tokens", f.tokens());
+        out.put("position", f.position());
+        out.put("next", f.next());
+        out.put("influence", f.weights());
+        provenance(out, r);
         return out;
     }
 

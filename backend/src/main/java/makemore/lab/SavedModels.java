@@ -84,6 +84,16 @@ final class SavedModels implements AutoCloseable {
         }
     }
 
+    /** A transformer's attention maps over {@code text}, from the run's saved parameters. */
+    makemore.model.Attribution.Attention attention(RunRecord r, String text) {
+        return withModel(r, m -> makemore.model.Attribution.attention(m, text));
+    }
+
+    /** Each token's influence on the prediction at {@code position} (null: the end), from the saved parameters. */
+    makemore.model.Attribution.Influence influence(RunRecord r, String text, Integer position) {
+        return withModel(r, m -> makemore.model.Attribution.influence(m, text, position));
+    }
+
     /** Dev NLL by character position (see {@link makemore.model.Sampler#nllByPosition}) from the saved parameters. */
     double[][] devByPosition(RunRecord r) {
         Corpus corpus = datasets.corpus(r.config().dataset());

@@ -68,7 +68,8 @@ final class BatchNormMlp extends AutogradModel implements LanguageModel {
     protected PtNDArray forward(Batch in) {
         PtNDArray idx = in.idx;
         long rows = idx.getShape().get(0);
-        PtNDArray e = tap("embedding", "embedding", Tensors.reshape(Tensors.rows(c, idx), rows, (long) block * emb));
+        PtNDArray e = tap("embedding", "embedding",
+                Tensors.reshape(in.embedded(Tensors.rows(c, idx)), rows, (long) block * emb));
         PtNDArray pre = tap("batchnorm", "batchnorm", bn.apply(Tensors.matmul(e, w1), training(), measuring()));
         PtNDArray h = tap("hidden", "tanh", JniUtils.tanh(pre));
         return JniUtils.add(Tensors.matmul(h, w2), b2);

@@ -57,6 +57,25 @@ public interface LanguageModel extends AutoCloseable {
         return Limits.MAX_CHARS;
     }
 
+    /**
+     * Every head's causal softmax attention over the tokens of {@code ids} (the start symbol first, then the ids):
+     * [layers][heads][T][T] with T = ids.length + 1, row i a distribution over tokens 0..i. Null for a model
+     * without attention. Runs with grad mode off and changes nothing.
+     */
+    default float[][][][] attention(int[] ids) {
+        return null;
+    }
+
+    /**
+     * For the prediction of {@code target} after {@code prefix} (character ids, no start symbol): the L2 norm of the
+     * gradient of log p(target | prefix) with respect to each input token's embedding, for tokens 0 (the start
+     * symbol) to prefix.length, 0 where a token lies outside the model's context. Null for a model without
+     * character embeddings. Changes no parameter.
+     */
+    default double[] inputGradientNorms(int[] prefix, int target) {
+        return null;
+    }
+
     /** {@code n} items drawn one character at a time, the distribution sharpened or flattened by temperature. */
     default List<String> sample(int n, double temperature, Random rng) {
         return Sampler.sample(this, n, temperature, rng);

@@ -288,6 +288,37 @@ final class Mlp implements LanguageModel {
         }
     }
 
+    /**
+     * By hand, as the training step's backward: d log p(target) / d logits = onehot - softmax, back through the
+     * output layer, the tanh and the hidden layer to the concatenated context embeddings, one [emb] slice a slot.
+     */
+    @Override
+    public double[] inputGradientNorms(int[] prefix, int target) {
+        Tensors.noAutograd();
+        Contexts ctx = Contexts.after(new int[][] {prefix}, block);
+        try (NDScope scope = new NDScope()) {
+            PtNDArray e = Tensors.reshape(Tensors.rows(c, Tensors.ids(manager, ctx.x(), 1, block)), 1,
+                    (long) block * emb);
+            PtNDArray h = JniUtils.tanh(Tensors.linear(e, w1, b1));
+            PtNDArray p = JniUtils.softmax(Tensors.linear(h, w2, b2), 1, DataType.FLOAT32);
+            float[] target1 = new float[vocab];
+            target1[target] = 1;
+            PtNDArray dLogits = JniUtils.sub((PtNDArray) manager.create(target1, new Shape(1, vocab)), p);
+            PtNDArray dH = Tensors.matmul(dLogits, w2);
+            PtNDArray dPre = JniUtils.sub(dH, JniUtils.mul(JniUtils.mul(dH, h), h)); // dH * (1 - h^2)
+            float[] dE = Tensors.matmul(dPre, w1).toFloatArray();
+            double[] slots = new double[block];
+            for (int k = 0; k < block; k++) {
+                double sq = 0;
+                for (int j = 0; j < emb; j++) {
+                    sq += (double) dE[k * emb + j] * dE[k * emb + j];
+                }
+                slots[k] = Math.sqrt(sq);
+            }
+            return Contexts.byToken(slots, prefix.length);
+        }
+    }
+
     @Override
     public List<EmbeddingPoint> embedding() {
         return Pca.points(corpus.vocab(), c.toFloatArray(), vocab, emb);

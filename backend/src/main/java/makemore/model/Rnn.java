@@ -96,7 +96,7 @@ final class Rnn extends AutogradModel implements LanguageModel {
         PtNDArray idx = in.idx;
         int t = in.length;
         // every position's input projections at once, then one [B, 1, *] slice per position
-        PtNDArray xp = Tensors.linear(JniUtils.embedding(idx, wte, false), wx, bx);
+        PtNDArray xp = Tensors.linear(in.embedded(JniUtils.embedding(idx, wte, false)), wx, bx);
         PtNDArray whT = JniUtils.transpose(wh, 0, 1);
         PtNDArray h = start;
         PtNDArray[] hs = new PtNDArray[t];

@@ -5,10 +5,12 @@ import makemore.model.autograd.AutogradModel;
 import makemore.model.autograd.Batch;
 import makemore.model.tensor.Tensors;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
+import java.util.ArrayList;
 import java.util.List;
 import makemore.data.Corpus;
 import makemore.optim.OptimizerConfig;
@@ -78,6 +80,7 @@ final class Transformer extends AutogradModel implements LanguageModel {
     private final PtNDArray head;
     private final PtNDArray scale;
     private final PtNDArray[] masks;
+    private List<PtNDArray> attentionOut; // non-null while attention() records each block's weights
 
     // indices into a block's parameters
     private static final int LN1W = 0, LN1B = 1, QKVW = 2, QKVB = 3, PROJW = 4, PROJB = 5, LN2W = 6, LN2B = 7,
@@ -159,7 +162,8 @@ final class Transformer extends AutogradModel implements LanguageModel {
         int t = in.length;
         int hs = emb / heads;
         Shape norm = new Shape(emb);
-        PtNDArray x = dropout(JniUtils.add(Tensors.rows(wte, in.tokens), Tensors.rows(wpe, in.positions)), drop);
+        PtNDArray x = dropout(JniUtils.add(in.embedded(Tensors.rows(wte, in.tokens)),
+                Tensors.rows(wpe, in.positions)), drop);
         PtNDArray mask = mask(t);
         for (int l = 0; l < blocks.length; l++) {
             PtNDArray[] p = blocks[l];
@@ -174,6 +178,9 @@ final class Transformer extends AutogradModel implements LanguageModel {
             PtNDArray v = (PtNDArray) parts.get(2);
             PtNDArray att = JniUtils.mul(JniUtils.matmul(q, JniUtils.transpose(k, 3, 4)), scale);
             att = JniUtils.softmax(JniUtils.add(att, mask), 4, DataType.FLOAT32);
+            if (attentionOut != null) {
+                attentionOut.add(att);
+            }
             PtNDArray y = in.fromGrid(JniUtils.permute(JniUtils.matmul(att, v), new long[] {1, 3, 0, 2, 4}));
             x = JniUtils.add(x, dropout(tap(name[0], "attention", Tensors.linear(y, p[PROJW], p[PROJB])), drop));
             h = JniUtils.layerNorm(x, norm, p[LN2W], p[LN2B], 1e-5);
@@ -181,6 +188,31 @@ final class Transformer extends AutogradModel implements LanguageModel {
             x = tap(name[2], "residual", JniUtils.add(x, dropout(Tensors.linear(hidden, p[FC2W], p[FC2B]), drop)));
         }
         return Tensors.linear(JniUtils.layerNorm(x, norm, lnfW, lnfB, 1e-5), head, null);
+    }
+
+    /** The weights each block's softmax gives, read from one evaluation-mode forward pass over the one item. */
+    @Override
+    public float[][][][] attention(int[] ids) {
+        Tensors.noAutograd();
+        int t = ids.length + 1;
+        try (NDScope scope = new NDScope()) {
+            attentionOut = new ArrayList<>();
+            Batch in = Batch.sequences(manager, List.<int[]>of(ids), ALIGN);
+            forward(in);
+            int g = in.length; // the grid is padded past t; a causal row never reaches the padding
+            float[][][][] out = new float[blocks.length][heads][t][t];
+            for (int l = 0; l < blocks.length; l++) {
+                float[] a = attentionOut.get(l).toFloatArray(); // [1, 1, heads, g, g]
+                for (int h = 0; h < heads; h++) {
+                    for (int i = 0; i < t; i++) {
+                        System.arraycopy(a, (h * g + i) * g, out[l][h][i], 0, t);
+                    }
+                }
+            }
+            return out;
+        } finally {
+            attentionOut = null;
+        }
     }
 
     @Override

@@ -84,7 +84,7 @@ final class WaveNet extends AutogradModel implements LanguageModel {
     @Override
     protected PtNDArray forward(Batch in) {
         PtNDArray idx = in.idx;
-        PtNDArray x = Tensors.rows(c, idx); // [B, T, emb]
+        PtNDArray x = in.embedded(Tensors.rows(c, idx)); // [B, T, emb]
         for (int l = 0; l < w.length; l++) {
             x = Tensors.matmul(Layers.flattenConsecutive(x, 2), w[l]);
             x = tap("level " + (l + 1), "tanh", JniUtils.tanh(bn[l].apply(x, training(), measuring())));

@@ -58,6 +58,10 @@ final class RunRoutes {
             }
             ctx.json(runs.insights().explain(ctx.pathParam("id"), text));
         }));
+        app.get("/api/runs/{id}/attention", safe(ctx -> ctx.json(runs.insights().attention(ctx.pathParam("id"),
+                textParam(ctx)))));
+        app.get("/api/runs/{id}/influence", safe(ctx -> ctx.json(runs.insights().influence(ctx.pathParam("id"),
+                textParam(ctx), positionParam(ctx)))));
         app.get("/api/runs/{id}/loss-by-position", safe(ctx -> ctx.json(runs.insights().lossByPosition(ctx.pathParam("id"),
                 () -> ClientWatch.gone(ctx)))));
         app.post("/api/runs/{id}/probe", safe(ctx -> {
@@ -68,6 +72,32 @@ final class RunRoutes {
         app.get("/api/runs/{id}/export", safe(ctx -> Exports.one(ctx, runs, ctx.pathParam("id"))));
         app.get("/api/export", safe(ctx -> Exports.write(ctx, runs,
                 Exports.ids(ctx.queryParam("ids"), Limits.EXPORT_RUNS), false)));
+    }
+
+    /** ?text= of the attention and influence views: given, at most a model's longest block (checked later). */
+    private static String textParam(Context ctx) {
+        String text = ctx.queryParam("text");
+        if (text == null || text.isEmpty()) {
+            throw new ConfigException("text", "text must be given and not empty (?text=emma)");
+        }
+        if (text.length() > 4 * Limits.MAX_CHARS) {
+            throw new ConfigException("text", "text must be at most " + Limits.MAX_CHARS + " characters");
+        }
+        return text;
+    }
+
+    /** ?position= : a token index of the text; absent means the last (predicting the end). */
+    private static Integer positionParam(Context ctx) {
+        String p = ctx.queryParam("position");
+        if (p == null || p.isEmpty()) {
+            return null;
+        }
+        try {
+            return Integer.parseInt(p.strip());
+        } catch (NumberFormatException e) {
+            throw new ConfigException("position", "position must be a whole number (a token of the text), got '"
+                    + p + "'");
+        }
     }
 
     private RunConfig runConfig(Context ctx) {

@@ -41,7 +41,6 @@ import makemore.optim.OptimizerConfig;
 public abstract class AutogradModel implements AutoCloseable {
     // Javadoc of each public method: see makemore.model.LanguageModel, which the subclasses implement with these.
 
-
     /** How items become (input, target) examples: see {@link Batch}. */
     protected enum Layout { SEQUENCE, CONTEXT }
 
@@ -284,6 +283,10 @@ public abstract class AutogradModel implements AutoCloseable {
         return inference.nextLogProbs(prefixes);
     }
 
+    public double[] inputGradientNorms(int[] prefix, int target) {
+        return AutogradInfluence.norms(this, prefix, target);
+    }
+
     public int maxChars() {
         return inference.maxChars();
     }
@@ -354,10 +357,8 @@ public abstract class AutogradModel implements AutoCloseable {
      * optimizer's state) and that step, taken from the gradients on the parameters as {@link #step} takes it.
      */
     final List<PtNDArray> healthState() {
-        List<PtNDArray> all = new ArrayList<>();
-        Optimizer opt = optimizer();
-        all.addAll(flat);
-        all.addAll(opt.state());
+        List<PtNDArray> all = new ArrayList<>(optimizer().state()); // optimizer() first: it makes flat
+        all.addAll(0, flat);
         return all;
     }
 

@@ -33,6 +33,8 @@ public final class Batch {
     public final PtNDArray targets; // [N, 1]
     private final PtNDArray rows; // [N]: each real position's cell in the flattened grid
     private final PtNDArray grid; // [B * T]: each cell's real position (padding: position 0)
+    private boolean attributing;
+    private PtNDArray inputs;
 
     private Batch(PtNDArray idx, PtNDArray tokens, PtNDArray positions, PtNDArray rows, PtNDArray grid, int items,
             int length, int count, PtNDArray targets) {
@@ -45,6 +47,31 @@ public final class Batch {
         this.length = length;
         this.count = count;
         this.targets = targets;
+    }
+
+    /**
+     * A model passes its token embedding lookup through this. In an influence pass ({@link AutogradInfluence}) the
+     * rows become a leaf of the autograd graph, so the gradient reaching each input token's embedding can be read
+     * back from {@link #inputs()}; otherwise they pass unchanged.
+     */
+    public PtNDArray embedded(PtNDArray rows) {
+        if (!attributing) {
+            return rows;
+        }
+        inputs = JniUtils.detachGradient(rows);
+        JniUtils.attachGradient(inputs, true);
+        return inputs;
+    }
+
+    /** This batch, its embedding lookup to become a leaf in the next forward pass. */
+    Batch attributing() {
+        attributing = true;
+        return this;
+    }
+
+    /** The leaf the last forward pass made of the embedding lookup, null outside an influence pass. */
+    PtNDArray inputs() {
+        return inputs;
     }
 
     /** [N, D] rows of the real positions to a [B, T, D] grid. */
