@@ -65,6 +65,7 @@ export const api = {
   test: (id) => request('POST', `${run(id)}/test`),
   samples: (id, n, temperature, seed) => request('POST', `${run(id)}/samples`, { n, temperature, seed }),
   probe: (id, word) => request('POST', `${run(id)}/probe`, { word }),
+  lossByPosition: (id) => request('GET', `${run(id)}/loss-by-position`),
   explain: (id, text) => request('GET', `${run(id)}/explain?text=${encodeURIComponent(text)}`),
   // the long format (run, name, sweep, every config field, step, split, loss, lr): opens in pandas as is
   exportUrl: (ids, format) => `/api/export/long?ids=${ids.map(encodeURIComponent).join(',')}&format=${format}`,
