@@ -65,6 +65,7 @@ export const api = {
   test: (id) => request('POST', `${run(id)}/test`),
   samples: (id, n, temperature, seed) => request('POST', `${run(id)}/samples`, { n, temperature, seed }),
   probe: (id, word) => request('POST', `${run(id)}/probe`, { word }),
+  lossByPosition: (id) => request('GET', `${run(id)}/loss-by-position`),
   explain: (id, text) => request('GET', `${run(id)}/explain?text=${encodeURIComponent(text)}`),
   attention: (id, text) => request('GET', `${run(id)}/attention?text=${encodeURIComponent(text)}`),
   influence: (id, text, position) => request('GET', `${run(id)}/influence?text=${encodeURIComponent(text)}`

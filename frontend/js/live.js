@@ -77,6 +77,14 @@ function onMessage(m) {
       r.health.latest = m;
       break;
     }
+    case 'names': {
+      // the hardest and easiest dev names at an evaluation (panels/dev-names.js)
+      if (!r) return;
+      const { type, ...entry } = m;
+      r.devNames = r.devNames || [];
+      r.devNames.push(entry);
+      break;
+    }
     case 'lr':
       if (r) r.lrChanges.push({ step: m.step, lr: num(m.lr) });
       break;

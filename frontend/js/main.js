@@ -21,6 +21,8 @@ import { initSweepView } from './panels/sweep-view.js';
 import { initFinder } from './panels/lr-finder.js';
 import { initSmoothingL2 } from './panels/smoothing-l2.js';
 import { initHealth } from './panels/health.js';
+import { initDevNames } from './panels/dev-names.js';
+import { initPositionLoss } from './panels/position-loss.js';
 import { $ } from './util.js';
 
 /** Which center view the route (and, on a new run, the form's model) asks for. */
@@ -62,6 +64,8 @@ async function start() {
   initFinder();
   initSmoothingL2();
   initHealth();
+  initDevNames();
+  initPositionLoss();
   bus.on('form', (f) => {
     // exploring a count model happens on the new-run view: leave the run on show (back returns to it)
     if (f.source === 'user' && store.form.model === 'ngram' && store.route.name === 'run') go('#/new');

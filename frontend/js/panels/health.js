@@ -6,10 +6,14 @@
 // A click on a layer in the legend hides it from the chart and the histograms, whose x-range then spans the shown
 // layers only: a transformer's residual streams (std ~1.5) otherwise squeeze its attention and GELU layers into a
 // spike. The choice holds while the run streams and resets when another run opens.
+// Tanh layers also get lecture 3's |h| > 0.99 image (white = saturated) at step 0 and at an evaluation the user
+// picks (the latest by default), with the units saturated on every row ("dead"). The note under the title fits the
+// model: tanh and Kaiming talk only where there are tanh layers.
 
 import { bus } from '../state.js';
 import { HealthChart, drawHistograms } from '../charts/health-chart.js';
 import { colorAt } from '../charts/loss-chart.js';
+import { drawSaturation } from '../charts/saturation-image.js';
 import { $, el, clear, num } from '../util.js';
 
 const METRICS = [
@@ -28,6 +32,21 @@ let last = null;
 let hidden = new Set(); // names of the layers (or weight series) the user hid, for run hiddenOf
 let hiddenOf = null;
 let view = null; // what the latest render drew: {order, hists}
+let satStep = null; // the evaluation whose saturation image is on show; null: the latest
+
+const TANH_NOTE = 'measured at step 0 and at every evaluation on a batch apart from training; naive init saturates tanh, Kaiming (and BatchNorm) keeps it alive';
+const NOTES = {
+  transformer: 'measured at step 0 and at every evaluation on a batch apart from training; LayerNorm and the residual stream keep the activations in range, so watch the attention and GELU layers\' spread and each weight\'s update:data ratio',
+  rnn: 'measured at step 0 and at every evaluation on a batch apart from training; a recurrent state passes through the same weights at every position, so watch its spread and gradients shrink or grow along the sequence',
+};
+
+/** The note under the title: what to look for in this model's layers. */
+export function healthNote(model, layers) {
+  if ((layers || []).some((l) => l.kind === 'tanh')) return TANH_NOTE;
+  if (model === 'transformer') return NOTES.transformer;
+  if (model === 'rnn' || model === 'gru') return NOTES.rnn;
+  return 'measured at step 0 and at every evaluation on a batch apart from training: each layer\'s spread and gradients, and each weight\'s update:data ratio';
+}
 
 function seriesOf(health, m) {
   const events = health.series || [];
@@ -59,6 +78,7 @@ function render(r) {
   // any other run, with health or not, ends the choice of hidden layers
   if ((r && r.id) !== hiddenOf) {
     hidden = new Set();
+    satStep = null;
     hiddenOf = r && r.id;
   }
   if (!has) {
@@ -66,6 +86,8 @@ function render(r) {
     return;
   }
   const latest = health.latest || health.series[health.series.length - 1];
+  $('health-note').textContent = healthNote(r.config && r.config.model, latest && latest.layers);
+  renderSaturation(health.series || []);
   const key = `${r.id}|${(health.series || []).length}|${latest && latest.step}|${metric}`;
   if (key === shownKey) return;
   shownKey = key;
@@ -96,6 +118,43 @@ function render(r) {
     legend.append(li);
   }
   applyFocus();
+}
+
+/** The images of step 0 and of the chosen evaluation, per tanh layer; hidden for models without any. */
+function renderSaturation(series) {
+  const withImage = series.filter((e) => (e.layers || []).some((l) => l.image));
+  $('health-sat').hidden = withImage.length === 0;
+  if (!withImage.length) return;
+  const steps = withImage.map((e) => e.step);
+  const sel = $('health-sat-step');
+  const later = steps.filter((s) => s !== steps[0]);
+  if (sel.dataset.steps !== later.join(',')) {
+    clear(sel);
+    for (const s of later) sel.append(el('option', { value: String(s) }, `step ${s}`));
+    sel.dataset.steps = later.join(',');
+  }
+  const chosen = later.includes(satStep) ? satStep : later[later.length - 1];
+  if (chosen != null) sel.value = String(chosen);
+  sel.hidden = later.length === 0;
+  const shownSteps = chosen != null ? [steps[0], chosen] : [steps[0]];
+  const key = `${shownSteps.join(',')}|${series.length}`;
+  const box = $('health-sat-images');
+  if (box.dataset.key === key) return;
+  box.dataset.key = key;
+  clear(box);
+  for (const step of shownSteps) {
+    const e = withImage.find((x) => x.step === step);
+    for (const l of e.layers.filter((x) => x.image)) {
+      const im = l.image;
+      const fig = el('figure', { class: 'sat-fig', dataset: { step: String(step), layer: l.name, dead: String(im.dead) } });
+      const canvas = el('canvas', { class: 'sat-img', 'aria-label': `${l.name} at step ${step}: white where |h| > ${im.threshold}` });
+      drawSaturation(canvas, im);
+      const pct = (100 * im.saturatedCells) / Math.max(1, im.rows * im.units);
+      fig.append(el('figcaption', { class: 'tiny' }, `${l.name} · step ${step} · ${im.dead} dead of ${im.units}`
+        + `${im.units < im.unitsTotal ? ` shown (${im.unitsTotal} units)` : ''} · ${pct.toFixed(1)}% white`), canvas);
+      box.append(fig);
+    }
+  }
 }
 
 function toggle(name, show) {
@@ -141,7 +200,16 @@ function build() {
       } }, m.label));
   }
   head.append(el('h2', {}, 'Layer health'), seg, el('span', { class: 'muted', id: 'health-step' }),
-    el('span', { class: 'muted legend-note' }, 'measured at step 0 and at every evaluation on a batch apart from training; naive init saturates tanh, Kaiming (and BatchNorm) keeps it alive'));
+    el('span', { class: 'muted legend-note', id: 'health-note' }, TANH_NOTE));
+  const sat = el('div', { id: 'health-sat', hidden: true });
+  const satHead = el('div', { class: 'sub-head row wrap' });
+  satHead.append(el('span', {}, 'saturated units: |h| > 0.99 on the first rows of the batch (rows) by unit (columns), white = saturated; a column white all the way down is a dead unit'),
+    el('select', { id: 'health-sat-step', 'aria-label': 'evaluation to compare with step 0', onchange: (ev) => {
+      satStep = Number(ev.target.value);
+      delete $('health-sat-images').dataset.key;
+      render(last);
+    } }));
+  sat.append(satHead, el('div', { class: 'sat-images', id: 'health-sat-images' }));
   const legendHead = el('div', { class: 'health-legend-head' });
   legendHead.append(el('span', { class: 'muted', id: 'health-legend-hint' }, 'click a layer to hide or show it'),
     el('button', { type: 'button', class: 'small', id: 'health-show-all', hidden: true, onclick: () => { hidden.clear(); applyFocus(); } }, 'show all layers'));
@@ -151,7 +219,7 @@ function build() {
     box.append(el('canvas', { id, class: 'hist' }));
     hists.append(box);
   }
-  p.append(head, el('div', { id: 'health-chart', class: 'chart' }), el('p', { class: 'muted', id: 'health-empty', hidden: true }),
+  p.append(head, sat, el('div', { id: 'health-chart', class: 'chart' }), el('p', { class: 'muted', id: 'health-empty', hidden: true }),
     el('div', { class: 'sub-head', id: 'health-hists-head' }, 'histograms at the latest evaluation'), hists,
     legendHead, el('ul', { class: 'health-legend', id: 'health-legend' }));
   chart = new HealthChart($('health-chart'), (label, show) => toggle(label, show));

@@ -21,9 +21,11 @@ public record Health(List<Layer> layers, List<Weight> weights, List<Histogram> h
     /**
      * @param saturated percent of outputs with |value| > {@link #SATURATED}; null for layers other than tanh
      * @param gradMean  mean of dL/d(output) over the batch (loss = mean NLL of the batch)
+     * @param image     which outputs of the first rows are saturated (tanh layers only; null in runs stored before
+     *                  it was measured)
      */
     public record Layer(String name, String kind, double mean, double std, Double saturated, double gradMean,
-            double gradStd) {}
+            double gradStd, Saturation image) {}
 
     /**
      * @param gradToData std(grad) / std(data)
@@ -36,11 +38,14 @@ public record Health(List<Layer> layers, List<Weight> weights, List<Histogram> h
     /** {@code counts[i]} values fell in [lo + i w, lo + (i + 1) w) with w = (hi - lo) / counts.length. */
     public record Histogram(String layer, String of, double lo, double hi, int[] counts) {}
 
-    public static Layer layer(String name, String kind, float[] out, float[] grad) {
+    /** A layer whose outputs are rows of {@code units} values (the last dimension): tanh layers get an image. */
+    public static Layer layer(String name, String kind, float[] out, float[] grad, int units) {
         double[] o = meanStd(out);
         double[] g = meanStd(grad);
         Double sat = null;
+        Saturation image = null;
         if (kind.equals("tanh")) {
+            image = Saturation.of(out, units);
             int n = 0;
             for (float v : out) {
                 if (Math.abs(v) > SATURATED) {
@@ -49,7 +54,7 @@ public record Health(List<Layer> layers, List<Weight> weights, List<Histogram> h
             }
             sat = 100.0 * n / Math.max(1, out.length);
         }
-        return new Layer(name, kind, o[0], o[1], sat, g[0], g[1]);
+        return new Layer(name, kind, o[0], o[1], sat, g[0], g[1], image);
     }
 
     public static Weight weight(String name, long[] shape, float[] data, float[] grad, float[] update) {

@@ -54,6 +54,19 @@ public sealed interface RunEvent {
         }
     }
 
+    /**
+     * The dev items the model scores worst and best at an evaluation, by mean NLL per token (as the explain view
+     * gives it), hardest and easiest first; {@code tracked}: every item listed at this or an earlier evaluation of
+     * the run, with its NLL now, so a chosen item's NLL can be followed from the evaluation it was first listed.
+     */
+    record DevNames(long step, List<ItemNll> hardest, List<ItemNll> easiest, java.util.Map<String, Double> tracked)
+            implements RunEvent {
+        public String type() { return "names"; }
+    }
+
+    /** One item and its mean NLL per token. */
+    record ItemNll(String text, double nll) {}
+
     record Status(long step, RunStatus status, String message) implements RunEvent {
         public String type() { return "status"; }
     }

@@ -36,6 +36,7 @@ final class LiveRun {
     private RunEvent.Embedding embedding;
     private final List<RunEvent.LrChange> lrChanges = new ArrayList<>();
     private final List<RunEvent.Health> health = new ArrayList<>();
+    private final List<RunEvent.DevNames> devNames = new ArrayList<>();
     private RunEvent.Health latestHealth;
 
     LiveRun(String id, String created, RunConfig config) {
@@ -60,6 +61,8 @@ final class LiveRun {
         } else if (e instanceof RunEvent.Health h) {
             health.add(h.withoutHistograms());
             latestHealth = h;
+        } else if (e instanceof RunEvent.DevNames d) {
+            devNames.add(d);
         } else if (e instanceof RunEvent.LrChange c) {
             lrChanges.add(c);
         } else if (e instanceof RunEvent.Status s) {
@@ -89,6 +92,7 @@ final class LiveRun {
     synchronized RunRecord snapshot() {
         return new RunRecord(id, created, config, status, message, step, stepsPerSec, bestDev, test,
                 List.copyOf(progress), List.copyOf(evals), samples, embedding, List.copyOf(lrChanges), null, null,
-                latestHealth == null ? null : new RunRecord.HealthHistory(List.copyOf(health), latestHealth));
+                latestHealth == null ? null : new RunRecord.HealthHistory(List.copyOf(health), latestHealth),
+                List.copyOf(devNames));
     }
 }

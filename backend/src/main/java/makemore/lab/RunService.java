@@ -256,7 +256,7 @@ public final class RunService implements AutoCloseable {
         RunEvent.Status pending = writer.unsaved().get(id);
         return pending == null ? r : new RunRecord(r.id(), r.created(), r.config(), pending.status(), pending.message(),
                 r.step(), r.stepsPerSec(), r.bestDev(), r.test(), r.progress(), r.evals(), r.samples(), r.embedding(),
-                r.lrChanges(), r.name(), r.note());
+                r.lrChanges(), r.name(), r.note(), r.health(), r.devNames());
     }
 
     /** The run as it is now, then every later event to {@code subscriber} (none for a run that has ended). */

@@ -86,6 +86,14 @@ public interface LanguageModel extends AutoCloseable {
         return Sampler.probabilities(this, word);
     }
 
+    /**
+     * Each word's mean NLL per token (characters and the end), as {@link Sampler#explain} scores it: for the hardest
+     * and easiest dev items at each evaluation. Every word must fit the model ({@link #maxChars()}, its vocabulary).
+     */
+    default double[] itemNll(List<String> words) {
+        return Sampler.nllByItem(this, words);
+    }
+
     /** 2-D positions of every vocabulary symbol's embedding, or an empty list for models without one. */
     List<EmbeddingPoint> embedding();
 

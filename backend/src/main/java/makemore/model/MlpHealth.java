@@ -58,7 +58,8 @@ final class MlpHealth {
             weights.add(weight("W1 (hidden)", m.w1, dW1, m.l2(), lr));
             weights.add(weight("W2 (output)", m.w2, dW2, m.l2(), lr));
             return new Health(
-                    List.of(Health.layer("embedding", "embedding", eV, dEV), Health.layer("hidden", "tanh", hV, dHV)),
+                    List.of(Health.layer("embedding", "embedding", eV, dEV, block * emb),
+                            Health.layer("hidden", "tanh", hV, dHV, (int) m.w1.getShape().get(0))),
                     weights,
                     List.of(Health.histogram("embedding", "activation", eV, false),
                             Health.histogram("embedding", "gradient", dEV, false),

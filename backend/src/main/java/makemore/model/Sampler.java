@@ -113,6 +113,37 @@ public final class Sampler {
         return new double[][] {sum, count};
     }
 
+    /**
+     * Each word's mean NLL per token (its characters and the end), as {@link #explain} gives it for that word, from
+     * the hook over every prefix, a few thousand prefixes a call: one pass over the words' tokens.
+     */
+    public static double[] nllByItem(LanguageModel model, List<String> words) {
+        int v = model.vocab().size();
+        double[] out = new double[words.size()];
+        List<int[]> prefixes = new ArrayList<>();
+        List<int[]> targets = new ArrayList<>(); // {next id, word index}
+        for (int w = 0; w < words.size(); w++) {
+            int[] ids = requireKnown(model, words.get(w));
+            for (int i = 0; i <= ids.length; i++) {
+                prefixes.add(Arrays.copyOf(ids, i));
+                targets.add(new int[] {i < ids.length ? ids[i] : 0, w});
+            }
+            if (prefixes.size() >= 4096 || w == words.size() - 1) {
+                double[] logp = model.nextLogProbs(prefixes.toArray(int[][]::new));
+                for (int k = 0; k < targets.size(); k++) {
+                    int[] t = targets.get(k);
+                    out[t[1]] -= logp[k * v + t[0]];
+                }
+                prefixes.clear();
+                targets.clear();
+            }
+        }
+        for (int w = 0; w < out.length; w++) {
+            out[w] /= words.get(w).codePointCount(0, words.get(w).length()) + 1;
+        }
+        return out;
+    }
+
     /** One position of a text: the character that came next, the whole distribution it came from, -ln p(next). */
     public record Position(String next, double[] p, double nll) {}
 

@@ -24,6 +24,7 @@ final class RunEventWriter {
                         + " ON CONFLICT (run_id, kind) DO UPDATE SET step = excluded.step, body = excluded.body");
                 PreparedStatement lr = db.prepareStatement("INSERT INTO lr_changes (run_id, step, lr) VALUES (?, ?, ?)");
                 PreparedStatement health = db.prepareStatement("INSERT INTO health (run_id, step, body) VALUES (?, ?, ?)");
+                PreparedStatement names = db.prepareStatement("INSERT INTO dev_names (run_id, step, body) VALUES (?, ?, ?)");
                 PreparedStatement status = db.prepareStatement("UPDATE runs SET status = ?, message = ?, step = ? WHERE id = ?");
                 PreparedStatement progress = db.prepareStatement("UPDATE runs SET step = ?, steps_per_sec = ? WHERE id = ?");
                 PreparedStatement dev = db.prepareStatement("UPDATE runs SET best_dev = ? WHERE id = ? AND (best_dev IS NULL OR best_dev > ?)")) {
@@ -52,6 +53,11 @@ final class RunEventWriter {
                     health.setString(3, JSON.writeValueAsString(h.withoutHistograms()));
                     health.addBatch();
                     snapshot(snap, id, h);
+                } else if (e instanceof RunEvent.DevNames d) {
+                    names.setString(1, id);
+                    names.setLong(2, d.step());
+                    names.setString(3, JSON.writeValueAsString(d));
+                    names.addBatch();
                 } else if (e instanceof RunEvent.LrChange c) {
                     lr.setString(1, id);
                     lr.setLong(2, c.step());
@@ -71,7 +77,7 @@ final class RunEventWriter {
                 progress.setString(3, id);
                 progress.addBatch();
             }
-            for (PreparedStatement p : List.of(metric, snap, lr, health, progress, dev, status)) {
+            for (PreparedStatement p : List.of(metric, snap, lr, health, names, progress, dev, status)) {
                 p.executeBatch();
             }
         }

@@ -25,7 +25,8 @@ public record RunRecord(
         List<RunEvent.LrChange> lrChanges,
         String name,
         String note,
-        HealthHistory health) {
+        HealthHistory health,
+        List<RunEvent.DevNames> devNames) {
 
     /**
      * The config carries every learning-rate change the run recorded (planned or steered live), so the record's
@@ -36,6 +37,15 @@ public record RunRecord(
             config = config.with("lrChanges", lrChanges.stream()
                     .map(c -> new RunConfig.LrPoint(c.step(), c.lr())).toList());
         }
+    }
+
+    /** A record without the hardest and easiest dev items (runs stored before they were ranked read back empty). */
+    public RunRecord(String id, String created, RunConfig config, RunStatus status, String message, long step,
+            double stepsPerSec, Double bestDev, TestScore test, List<Point> progress, List<RunEvent.Eval> evals,
+            RunEvent.Samples samples, RunEvent.Embedding embedding, List<RunEvent.LrChange> lrChanges, String name,
+            String note, HealthHistory health) {
+        this(id, created, config, status, message, step, stepsPerSec, bestDev, test, progress, evals, samples,
+                embedding, lrChanges, name, note, health, null);
     }
 
     /** A record without layer health (models without layers, or built where health is not read). */
@@ -64,7 +74,7 @@ public record RunRecord(
     /** The same record with the run's name and note (which live in the store, also while it trains). */
     public RunRecord withLabels(Labels l) {
         return new RunRecord(id, created, config, status, message, step, stepsPerSec, bestDev, test, progress, evals,
-                samples, embedding, lrChanges, l.name(), l.note(), health);
+                samples, embedding, lrChanges, l.name(), l.note(), health, devNames);
     }
 
     /** What a person calls a run (null: its id) and a free note. */

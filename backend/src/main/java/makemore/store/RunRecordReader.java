@@ -90,7 +90,21 @@ final class RunRecordReader {
         }
         return Optional.of(new RunRecord(id, base.created(), base.config(), base.status(), base.message(),
                 base.step(), base.stepsPerSec(), base.bestDev(), base.test(), progress, evals, samples, embedding,
-                changes, base.name(), base.note(), health(id)));
+                changes, base.name(), base.note(), health(id), devNames(id)));
+    }
+
+    /** The hardest and easiest dev items at each evaluation, in step order (empty for runs from before them). */
+    private List<RunEvent.DevNames> devNames(String id) throws SQLException, JsonProcessingException {
+        List<RunEvent.DevNames> out = new ArrayList<>();
+        try (PreparedStatement p = c.prepareStatement("SELECT body FROM dev_names WHERE run_id = ? ORDER BY step")) {
+            p.setString(1, id);
+            try (ResultSet r = p.executeQuery()) {
+                while (r.next()) {
+                    out.add(JSON.readValue(r.getString(1), RunEvent.DevNames.class));
+                }
+            }
+        }
+        return out;
     }
 
     /** The run's layer health: the series without histograms, the latest evaluation in full; null if none. */

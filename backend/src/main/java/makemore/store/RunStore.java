@@ -57,6 +57,10 @@ public final class RunStore implements AutoCloseable {
                 s.execute("CREATE TABLE IF NOT EXISTS health (run_id VARCHAR(32) NOT NULL, step BIGINT NOT NULL,"
                         + " body TEXT NOT NULL)");
                 s.execute("CREATE INDEX IF NOT EXISTS health_run ON health (run_id, step)");
+                // added after the first databases: IF NOT EXISTS also brings an older one up to date
+                s.execute("CREATE TABLE IF NOT EXISTS dev_names (run_id VARCHAR(32) NOT NULL, step BIGINT NOT NULL,"
+                        + " body TEXT NOT NULL)");
+                s.execute("CREATE INDEX IF NOT EXISTS dev_names_run ON dev_names (run_id, step)");
                 addColumn(s, "name", "VARCHAR(200)");
                 addColumn(s, "note", "TEXT");
                 // the write probe: CREATE ... IF NOT EXISTS writes nothing once the tables exist
@@ -257,7 +261,7 @@ public final class RunStore implements AutoCloseable {
     public synchronized boolean delete(String id) {
         try {
             int n;
-            for (String table : List.of("metrics", "snapshots", "lr_changes", "health")) {
+            for (String table : List.of("metrics", "snapshots", "lr_changes", "health", "dev_names")) {
                 try (PreparedStatement p = conn().prepareStatement("DELETE FROM " + table + " WHERE run_id = ?")) {
                     p.setString(1, id);
                     p.executeUpdate();

@@ -28,6 +28,8 @@ public final class Trainer {
     private final RunControl control;
     private final Consumer<RunEvent> listener;
     private long healthNanos;
+    private long namesNanos;
+    private final DevNameRanking ranking = new DevNameRanking();
 
     public Trainer(RunConfig cfg, Corpus corpus, LanguageModel model, RunControl control, Consumer<RunEvent> listener) {
         this.cfg = cfg;
@@ -52,7 +54,7 @@ public final class Trainer {
             listener.accept(new RunEvent.Status(0, RunStatus.RUNNING, "training " + cfg.model()));
             if (!model.trainable()) {
                 trainNll = evaluate(0, Corpus.Part.TRAIN);
-                devNll = evaluate(0, Corpus.Part.DEV);
+                devNll = evaluateDev(0);
                 List<RunEvent.Sample> samples = samples(0, FINAL_SAMPLES);
                 return finish(RunStatus.FINISHED, countMessage(devNll), 0, trainNll, devNll, start, 0, samples);
             }
@@ -71,7 +73,7 @@ public final class Trainer {
                 if (control.stopRequested()) {
                     if (evaluatedAt != done) { // stopped right after an evaluation: that one is the final one
                         trainNll = evaluate(done, Corpus.Part.TRAIN);
-                        devNll = evaluate(done, Corpus.Part.DEV);
+                        devNll = evaluateDev(done);
                     }
                     String why = control.stopReason() != null ? control.stopReason()
                             : "stopped at step " + done + " of " + cfg.steps();
@@ -117,7 +119,7 @@ public final class Trainer {
                 }
                 if (done % cfg.evalEvery() == 0 || last) {
                     trainNll = evaluate(done, Corpus.Part.TRAIN);
-                    devNll = evaluate(done, Corpus.Part.DEV);
+                    devNll = evaluateDev(done);
                     evaluatedAt = done;
                     var points = model.embedding();
                     if (!points.isEmpty()) {
@@ -161,6 +163,29 @@ public final class Trainer {
         double nll = model.nll(part);
         listener.accept(new RunEvent.Eval(step, part.label(), nll));
         return nll;
+    }
+
+    /** Dev NLL, then the hardest and easiest dev items at the same parameters (their cost in {@link #namesNanos()}). */
+    private double evaluateDev(long step) {
+        double nll = evaluate(step, Corpus.Part.DEV);
+        long t0 = System.nanoTime();
+        List<String> words = new ArrayList<>();
+        for (String w : corpus.words(Corpus.Part.DEV)) {
+            int chars = w.codePointCount(0, w.length());
+            if (chars > 0 && chars <= model.maxChars()) { // what the model can score at all
+                words.add(w);
+            }
+        }
+        if (!words.isEmpty()) {
+            listener.accept(ranking.rank(step, words, model.itemNll(words)));
+        }
+        namesNanos += System.nanoTime() - t0;
+        return nll;
+    }
+
+    /** Time spent ranking the dev items so far (one more pass over dev per evaluation). */
+    public long namesNanos() {
+        return namesNanos;
     }
 
     /** Layer statistics on one batch, for models that have layers to show; its cost is in {@link #healthNanos()}. */

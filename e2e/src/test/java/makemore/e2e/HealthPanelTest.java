@@ -28,12 +28,17 @@ class HealthPanelTest extends PageHarness {
             socket.set(ws);
             ws.send("{\"type\":\"snapshot\",\"run\":" + recorded + "}");
         });
+        // the recorded run lives on the routed socket only: its loss by position is served beside it
+        page.route("**/api/runs/healthfixture/loss-by-position", r -> r.fulfill(new com.microsoft.playwright.Route.FulfillOptions()
+                .setContentType("application/json").setBody("{\"run\":\"healthfixture\",\"split\":\"dev\",\"nll\":2.5,"
+                        + "\"positions\":[{\"position\":\"1\",\"nll\":3.0,\"tokens\":1},{\"position\":\"end\",\"nll\":2.0,\"tokens\":1}]}")));
         open(page, base + "/#/runs/healthfixture");
         Locator panel = page.locator("#health-panel");
         assertThat(panel).isVisible();
         assertThat(page.locator("#health-chart")).hasAttribute("data-points", "4");
         assertThat(page.locator("#health-chart")).hasAttribute("data-series", "2"); // embedding and the tanh layer
         assertThat(page.locator("#health-step")).hasText("latest: step 300");
+        assertThat(page.locator("#health-sat")).isHidden(); // recorded before the saturation image was measured
         page.locator("#health-metric [data-metric=saturated]").click();
         assertThat(page.locator("#health-chart")).hasAttribute("data-series", "1"); // only tanh layers saturate
         assertThat(page.locator("#health-chart .u-legend")).containsText("hidden");

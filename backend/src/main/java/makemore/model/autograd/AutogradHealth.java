@@ -48,9 +48,11 @@ final class AutogradHealth {
             List<Health.Histogram> histograms = new ArrayList<>();
             for (List<Tap> layer : byName.values()) {
                 Tap t = layer.get(0);
-                float[] out = joined(layer, in, Tap::out).toFloatArray();
+                PtNDArray outs = joined(layer, in, Tap::out);
+                float[] out = outs.toFloatArray();
                 float[] grad = joined(layer, in, AutogradHealth::gradient).toFloatArray();
-                layers.add(Health.layer(t.name(), t.kind(), out, grad));
+                long[] shape = outs.getShape().getShape();
+                layers.add(Health.layer(t.name(), t.kind(), out, grad, (int) shape[shape.length - 1]));
                 histograms.add(Health.histogram(t.name(), "activation", out, t.kind().equals("tanh")));
                 histograms.add(Health.histogram(t.name(), "gradient", grad, false));
             }

@@ -63,6 +63,36 @@ final class AutogradInference {
         return count == 0 ? Double.NaN : total / count;
     }
 
+    /**
+     * Each word's mean NLL per token. A sequence model scores every position of an item in one forward pass, as
+     * {@link #nll} does; asking the hook for each prefix would run one pass per prefix, several times the cost.
+     */
+    double[] itemNll(List<String> words) {
+        if (!sequence()) { // every concrete model is a LanguageModel; the base class stays apart from the interface
+            return makemore.model.Sampler.nllByItem((makemore.model.LanguageModel) m, words);
+        }
+        Tensors.noAutograd();
+        int[][] items = m.encode(words);
+        double[] out = new double[items.length];
+        for (int start = 0; start < items.length; start += EVAL_ITEMS) {
+            int end = Math.min(items.length, start + EVAL_ITEMS);
+            float[] logp;
+            try (NDScope scope = new NDScope()) {
+                Batch in = Batch.sequences(m.manager, List.of(items).subList(start, end), m.gridAlign());
+                PtNDArray all = JniUtils.logSoftmax(in.packed(m.forward(in)), 1, DataType.FLOAT32);
+                logp = JniUtils.gather(all, in.targets, 1).toFloatArray();
+            }
+            int k = 0; // packed rows: each item's characters and its end, item after item (Batch.sequences)
+            for (int i = start; i < end; i++) {
+                for (int j = 0; j <= items[i].length; j++) {
+                    out[i] -= logp[k++];
+                }
+                out[i] /= items[i].length + 1;
+            }
+        }
+        return out;
+    }
+
     private static double sumOf(PtNDArray scalar) {
         return scalar.toType(DataType.FLOAT64, false).getDouble();
     }

@@ -275,6 +275,8 @@ public abstract class AutogradModel implements AutoCloseable {
         return inference.nll(part);
     }
 
+    public double[] itemNll(List<String> words) { return inference.itemNll(words); }
+
     public Vocabulary vocab() {
         return corpus.vocab();
     }
