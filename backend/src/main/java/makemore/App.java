@@ -3,6 +3,7 @@ package makemore;
 import java.util.List;
 import java.util.Set;
 import makemore.bench.BenchCommand;
+import makemore.bench.RunsBench;
 import makemore.bench.ServerBench;
 import makemore.bench.SweepBench;
 import makemore.cli.LabCli;
@@ -32,6 +33,7 @@ public final class App {
             argv[0] = "serve";
             System.arraycopy(args, 0, argv, 1, args.length);
         }
-        return LabCli.run(argv, io, List.of(new BenchCommand(io), new ServerBench.Command(), new SweepBench.Command()));
+        return LabCli.run(argv, io, List.of(new BenchCommand(io), new ServerBench.Command(), new SweepBench.Command(),
+                new RunsBench()));
     }
 }
