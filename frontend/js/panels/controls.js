@@ -133,18 +133,19 @@ async function showEstimate() {
     return;
   }
   let text;
+  let title = '';
   let over = false;
   try {
     const e = await api.estimate(currentConfig());
     text = e.text;
-    box.title = e.breakdown;
+    title = e.breakdown;
   } catch (e) {
     text = e.message;
     over = true;
-    box.title = '';
   }
   if (asked !== estimateAsked) return; // a later change asked again: its answer is the one to show
   box.textContent = text;
+  box.title = title;
   box.classList.toggle('over', over);
 }
 
