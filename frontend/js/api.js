@@ -59,6 +59,8 @@ export const api = {
   runs: () => request('GET', '/api/runs'),
   run: (id) => request('GET', run(id)),
   create: (config) => request('POST', '/api/runs', config),
+  // the config's estimated time on the server's machine, or the 400 creating it would get; stores nothing
+  estimate: (config) => request('POST', '/api/runs/estimate', config),
   label: (id, labels) => request('PATCH', run(id), labels),
   stop: (id) => request('POST', `${run(id)}/stop`),
   remove: (id) => request('DELETE', run(id)),

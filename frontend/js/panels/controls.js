@@ -1,7 +1,7 @@
 // The new-run form: dataset (and upload), model, and the chosen model's fields, all as the server describes them
-// (GET /api/models). Loads the config of the run the route shows, or of a re-run link; Train sends it. The form's
-// values live in store.form, which this panel alone changes (through setForm); the field rows and their errors
-// are this panel's own.
+// (GET /api/models). Loads the config of the run the route shows, or of a re-run link; Train sends it, and next to
+// it the server's estimate of the run's time (or its refusal) follows the form. The form's values live in
+// store.form, which this panel alone changes (through setForm); the field rows and their errors are this panel's own.
 
 import { api, ApiError } from '../api.js';
 import { bus, store, model, go, links, datasetInfo, currentConfig, setForm, fieldDefaults, reloadDatasets,
@@ -103,6 +103,7 @@ function updateTrain() {
   setForm({ invalid: bad.length > 0 });
   $('train').disabled = bad.length > 0 || !spec();
   $('train-note').textContent = bad.length ? `fix ${bad.map(([k]) => fields.rows.get(k).f.label).join(', ')} first` : '';
+  scheduleEstimate();
 }
 
 // Views that read the form (new run, sweep form, LR finder): the form is part of their history entry, so
@@ -118,6 +119,44 @@ function keepFormInHistory() {
 function announce(key, source, how) {
   keepFormInHistory();
   setForm({ invalid: visibleInvalid().length > 0 }, { key: key ?? null, source, how });
+  scheduleEstimate();
+}
+
+// ---------------------------------------------------------------- the estimate by Train
+
+let estimateTimer = null;
+let estimateAsked = 0;
+
+/** After the form settles (a slider drag sends one request, not fifty), asks how long its run would take. */
+function scheduleEstimate() {
+  clearTimeout(estimateTimer);
+  estimateTimer = setTimeout(showEstimate, 250);
+}
+
+async function showEstimate() {
+  const asked = ++estimateAsked;
+  const box = $('train-estimate');
+  const s = spec();
+  // only a config the page finds sound, of a model that trains, on a dataset this lab has: the rest is judged at Train
+  if (!s || !s.trainable || visibleInvalid().length || !datasetInfo(store.form.dataset)) {
+    box.textContent = '';
+    return;
+  }
+  let text;
+  let title = '';
+  let over = false;
+  try {
+    const e = await api.estimate(currentConfig());
+    text = e.text;
+    title = e.breakdown;
+  } catch (e) {
+    text = e.message;
+    over = true;
+  }
+  if (asked !== estimateAsked) return; // a later change asked again: its answer is the one to show
+  box.textContent = text;
+  box.title = title;
+  box.classList.toggle('over', over);
 }
 
 function setOrigin(text) {
@@ -235,7 +274,10 @@ export function initControls() {
   renderModelButtons();
   rebuild();
   renderDatasets();
-  bus.on('datasets', renderDatasets);
+  bus.on('datasets', () => {
+    renderDatasets();
+    scheduleEstimate(); // the form's dataset may have just become known
+  });
   $('dataset').addEventListener('change', () => {
     selectDataset($('dataset').value);
     announce('dataset', 'user');

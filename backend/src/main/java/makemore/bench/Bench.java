@@ -45,6 +45,9 @@ public final class Bench {
         int speedRuns = o.speedRuns;
         String dataset = o.data;
         Corpus corpus = new Corpus(Cli.dataset(dataset));
+        if ("speed".equals(only)) {
+            return SpeedBench.run(corpus, dataset, out);
+        }
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("dataset", dataset);
         if (only == null || only.equals("counts")) {

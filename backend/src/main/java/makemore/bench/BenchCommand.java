@@ -12,15 +12,14 @@ import picocli.CommandLine.Option;
             "The count models, the lecture's MLP, the fast recipe, the cost of layer health and of attention and"
                     + " influence;"
                     + " --transformer and --transformer-dev time the transformer."},
-        footer = {"", "Examples:", "  ./lab bench --only mlp --steps 20000",
+        footer = {"", "Examples:", "  ./lab bench --only mlp --steps 20000", "  ./lab bench --only speed",
             "  ./lab bench --only mlp --ref ../shared/bench/ref_mlp.py",
             "  ./lab bench --transformer --makemore ../makemore/makemore.py"})
 public final class BenchCommand implements Callable<Integer> {
     private final LabCli.Io io;
 
     @Option(names = "--only", paramLabel = "PART", description = "counts, mlp, fast, health, attribution, batchnorm or"
-            + " wavenet"
-            + " (batchnorm and wavenet only when asked: long runs)")
+            + " wavenet (batchnorm and wavenet only when asked: long runs); speed: calibrate the run-time estimate")
     String only;
 
     @Option(names = "--data", paramLabel = "FILE", defaultValue = "names", description = "'names' or a file of items"

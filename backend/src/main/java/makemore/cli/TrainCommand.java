@@ -15,6 +15,7 @@ import makemore.event.RunEvent;
 import makemore.event.RunStatus;
 import makemore.lab.TrainingRun;
 import makemore.model.Models;
+import makemore.model.RunEstimate;
 import makemore.train.LrFinder;
 import makemore.train.TrainResult;
 import picocli.CommandLine.Command;
@@ -51,7 +52,11 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         RunConfig cfg = ConfigOptions.read(spec);
         Corpus corpus = new Corpus(Cli.dataset(cfg.dataset()));
-        Models.checkFits(cfg, corpus);
+        RunEstimate estimate = Models.checkFits(cfg, corpus);
+        if (!quiet) {
+            io.err().println("estimated: about " + RunEstimate.duration(estimate.seconds()) + " on this machine ("
+                    + estimate.breakdown() + ")");
+        }
         ProgressBar bar = new ProgressBar(cfg, quiet ? null : io.err());
         List<RunEvent.Eval> evals = new ArrayList<>();
         List<double[]> curve = new ArrayList<>(); // (lr, loss) at each progress point: the LR finder's reading

@@ -35,6 +35,13 @@ public final class Limits {
         }
     }
 
+    /** The largest run the lab starts: parameters, optimizer state and one step's activations, estimated. */
+    public static final long RUN_BYTES = 1L << 30;
+    /**
+     * The longest run the lab starts, as estimated for this machine from the config's size (model/MachineSpeed):
+     * a day, so a slip of a slider cannot hold a trainer for weeks.
+     */
+    public static final double RUN_SECONDS = 24 * 3600;
     /** A run is evaluated at most this many times (each costs a pass over train and dev). */
     public static final int MAX_EVALS = 1000;
     /** Learning rates, set in a config, steered live or replayed. */
@@ -73,6 +80,8 @@ public final class Limits {
     /** The limits as the page reads them. */
     public static Map<String, Object> asMap() {
         Map<String, Object> m = new LinkedHashMap<>();
+        m.put("runBytes", RUN_BYTES);
+        m.put("runSeconds", RUN_SECONDS);
         m.put("maxEvals", MAX_EVALS);
         m.put("lr", LR);
         m.put("maxLrChanges", MAX_LR_CHANGES);

@@ -290,6 +290,11 @@ public record RunConfig(
         return lrMin * Math.pow(lrMax / lrMin, t);
     }
 
+    /** One field's value by name (null when unset), the reading side of {@link #with}. */
+    public Object value(String field) {
+        return ConfigValues.of(this)[ConfigValues.index(field)];
+    }
+
     /** A copy with one field replaced (by name, as in the JSON); the result is not validated. */
     public RunConfig with(String field, Object value) {
         Object[] v = ConfigValues.of(this);

@@ -15,6 +15,7 @@ import java.util.function.Consumer;
 import makemore.data.Corpus;
 import makemore.data.DatasetException;
 import makemore.model.Models;
+import makemore.model.RunEstimate;
 import makemore.store.RunRecord;
 import makemore.store.ParamStore;
 import makemore.store.RunList;
@@ -74,12 +75,7 @@ public final class RunService implements AutoCloseable {
      */
     public String create(RunConfig requested) {
         RunConfig cfg = Models.validate(requested);
-        Corpus corpus;
-        try {
-            corpus = datasets.corpus(cfg.dataset());
-        } catch (DatasetException e) {
-            throw new ConfigException("dataset", e.getMessage());
-        }
+        Corpus corpus = corpus(cfg.dataset());
         Models.checkFits(cfg, corpus); // limits that depend on the data: a 400 before anything is built
         reserve(1);
         String id = RunIds.next();
@@ -94,6 +90,15 @@ public final class RunService implements AutoCloseable {
         trainers.submit(() -> train(run, corpus, null));
         feed.changed("runs");
         return id;
+    }
+
+    /**
+     * What {@link #create} would check, without creating anything: the config validated, its estimated memory and
+     * time on this machine, a 400 naming the driving field when over a limit.
+     */
+    public RunEstimate estimate(RunConfig requested) {
+        RunConfig cfg = Models.validate(requested);
+        return Models.checkFits(cfg, corpus(cfg.dataset()));
     }
 
     /** The store could not take a run's results: the run fails at its next event (see {@link #emit}). */

@@ -33,14 +33,24 @@ final class BatchNormMlp extends AutogradModel implements LanguageModel {
     private final PtNDArray w2;
     private final PtNDArray b2;
 
-    /** Parameters, their gradients and SGD's copy; a step's activations and their gradients, with slack. */
-    static long bytes(RunConfig cfg, Corpus corpus) {
+    /**
+     * Memory: parameters, their gradients and SGD's copy; a step's activations and their gradients, with slack. A
+     * step: each product three times, BatchNorm's and tanh's element-wise work forward and back, SGD over every
+     * parameter; about 80 native calls with autograd's backward. An evaluation: forward over train and dev.
+     */
+    static Cost cost(RunConfig cfg, Corpus corpus) {
         long vocab = corpus.vocab().size();
         long rows = AutogradFields.batchRows(cfg, corpus.tokens());
         long fanIn = (long) cfg.context() * cfg.embDim();
-        long params = vocab * cfg.embDim() + fanIn * cfg.hidden() + 2L * cfg.hidden() + cfg.hidden() * vocab + vocab;
-        long activations = rows * (fanIn + 6L * cfg.hidden() + 4L * vocab);
-        return 4 * (3 * params + 2 * activations);
+        long h = cfg.hidden();
+        long params = vocab * cfg.embDim() + fanIn * h + 2L * h + h * vocab + vocab;
+        long activations = rows * (fanIn + 6L * h + 4L * vocab);
+        Cost.Work step = new Cost.Work(3.0 * rows * (fanIn * h + h * vocab),
+                3.0 * rows * (fanIn + 8.0 * h + 5.0 * vocab) + 4.0 * params, 80);
+        double n = Cost.evalTokens(corpus);
+        Cost.Work eval = new Cost.Work(n * (fanIn * h + h * vocab), n * (fanIn + 8.0 * h + 5.0 * vocab),
+                15 * Math.ceil(n / 8192));
+        return new Cost(4 * (3 * params + 2 * activations), step, eval);
     }
 
     BatchNormMlp(RunConfig cfg, Corpus corpus) {

@@ -55,16 +55,18 @@ public final class CountNgram implements LanguageModel {
                     FieldSpec.real("discount", "KN discount", 0.75, 0, 1, "lin",
                             "taken off every seen count and given to the shorter context").openMin()
                             .when("method", KNESER_NEY))),
-            CountNgram::new, CountNgram::bytes, null);
+            CountNgram::new, CountNgram::cost, null);
 
     /**
-     * Distinct (context, next) pairs: at most one per token, at most V^(context+1); ~100 bytes each in maps.
-     * Kneser-Ney adds three maps per shorter order, each no larger.
+     * Memory: distinct (context, next) pairs: at most one per token, at most V^(context+1); ~100 bytes each in maps.
+     * Kneser-Ney adds three maps per shorter order, each no larger. No steps; its one evaluation counts every token
+     * into those maps and scores train and dev (map work, counted as element-wise work of ~50 per token and map).
      */
-    static long bytes(RunConfig cfg, Corpus corpus) {
+    static Cost cost(RunConfig cfg, Corpus corpus) {
         double table = Math.pow(corpus.vocab().size(), cfg.context() + 1);
         long maps = KNESER_NEY.equals(cfg.method()) ? 1 + 3L * cfg.context() : 1;
-        return 100L * maps * (long) Math.min(corpus.tokens(), table);
+        Cost.Work eval = new Cost.Work(0, 50.0 * maps * corpus.tokens(), 0);
+        return new Cost(100L * maps * (long) Math.min(corpus.tokens(), table), Cost.Work.NONE, eval);
     }
 
     public CountNgram(RunConfig cfg, Corpus corpus) {

@@ -88,8 +88,8 @@ final class Mlp implements LanguageModel {
         return Boolean.TRUE.equals(cfg.batchnorm()) ? new BatchNormMlp(cfg, corpus) : new Mlp(cfg, corpus);
     }
 
-    static long estimate(RunConfig cfg, Corpus corpus) {
-        return Boolean.TRUE.equals(cfg.batchnorm()) ? BatchNormMlp.bytes(cfg, corpus) : bytes(cfg, corpus);
+    static Cost estimate(RunConfig cfg, Corpus corpus) {
+        return Boolean.TRUE.equals(cfg.batchnorm()) ? BatchNormMlp.cost(cfg, corpus) : cost(cfg, corpus);
     }
 
     static void check(RunConfig cfg) {
@@ -99,8 +99,13 @@ final class Mlp implements LanguageModel {
         }
     }
 
-    /** Parameters with their gradients, and one step's one-hot input and activations (float32). */
-    static long bytes(RunConfig cfg, Corpus corpus) {
+    /**
+     * Memory: parameters with their gradients, and one step's one-hot input and activations (float32). A step: the
+     * one-hot embedding product forward and back, each layer's product three times (forward, input and weight
+     * gradients), the softmax and tanh element-wise, one update per parameter, the one-hot batch written; about 30
+     * native calls. An evaluation: the forward pass over train and dev in chunks of 16,384 rows.
+     */
+    static Cost cost(RunConfig cfg, Corpus corpus) {
         long vocab = corpus.vocab().size();
         long rows = cfg.batch() == 0 ? corpus.tokens() : cfg.batch();
         long inputFloats = OneHotBatches.floats(rows, cfg.context(), (int) vocab);
@@ -109,9 +114,16 @@ final class Mlp implements LanguageModel {
                     + " one-hot inputs per step; the limit is " + MAX_INPUT_FLOATS + ": lower batch or context");
         }
         long fanIn = (long) cfg.context() * cfg.embDim();
-        long params = vocab * cfg.embDim() + fanIn * cfg.hidden() + cfg.hidden() + cfg.hidden() * vocab + vocab;
-        long activations = rows * (fanIn + 3L * cfg.hidden() + 4L * vocab);
-        return 4 * (3 * params + inputFloats + activations);
+        long h = cfg.hidden();
+        long params = vocab * cfg.embDim() + fanIn * h + h + h * vocab + vocab;
+        long activations = rows * (fanIn + 3L * h + 4L * vocab);
+        double b = rows;
+        Cost.Work step = new Cost.Work(2 * b * cfg.context() * vocab * cfg.embDim() + 3 * b * (fanIn * h + h * vocab),
+                b * (fanIn + 6.0 * h + 8.0 * vocab) + params + 2.0 * inputFloats, 30);
+        double n = Cost.evalTokens(corpus);
+        Cost.Work eval = new Cost.Work(n * (fanIn * h + h * vocab), n * (2.0 * fanIn + 2.0 * h + 5.0 * vocab),
+                12 * Math.ceil(n / 16384));
+        return new Cost(4 * (3 * params + inputFloats + activations), step, eval);
     }
 
     Mlp(RunConfig cfg, Corpus corpus) {
@@ -124,7 +136,7 @@ final class Mlp implements LanguageModel {
         this.manager = Tensors.newManager();
         this.train = corpus.contexts(Corpus.Part.TRAIN, block);
         this.batch = cfg.batch() == 0 ? train.size() : Math.min(cfg.batch(), train.size());
-        bytes(cfg, corpus); // the size limits, also when built without the registry's check
+        cost(cfg, corpus); // the size limits, also when built without the registry's check
         this.loss = new LossSum((PtNDArray) manager.zeros(new Shape(batch, vocab)), -1);
         Random init = new Random(cfg.seed());
         this.batches = new OneHotBatches(manager, train, batch, vocab, new Random(cfg.seed() + 1));

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import makemore.data.Corpus;
 import makemore.config.ConfigException;
+import makemore.config.Limits;
 import makemore.config.RunConfig;
 
 /**
@@ -24,9 +25,6 @@ public final class Models {
             Rnn.GRU_SPEC,
             Transformer.SPEC);
 
-    /** The largest run the lab starts: parameters, optimizer state and one step's activations, estimated. */
-    public static final long MAX_RUN_BYTES = 1L << 30;
-
     public static List<ModelSpec> all() {
         return ALL;
     }
@@ -41,19 +39,32 @@ public final class Models {
                 "model must be one of " + names() + ", got '" + name + "'"));
     }
 
+    /** A validated config's estimated memory and time on this data and machine; checks no bound. */
+    public static RunEstimate estimate(RunConfig cfg, Corpus corpus) {
+        return RunEstimate.of(cfg, spec(cfg.model()).cost().cost(cfg, corpus), MachineSpeed.THIS_MACHINE);
+    }
+
     /**
      * What only the data can tell: refuses a config whose estimated memory for this corpus's vocabulary is over
-     * {@link #MAX_RUN_BYTES}, before anything is built.
+     * {@link Limits#RUN_BYTES}, or whose estimated time on this machine is over {@link Limits#RUN_SECONDS}, before
+     * anything is built; the refusal names the fields that drive the time. Returns the estimate.
      */
-    public static void checkFits(RunConfig cfg, Corpus corpus) {
+    public static RunEstimate checkFits(RunConfig cfg, Corpus corpus) {
         ModelSpec s = spec(cfg.model());
-        long bytes = s.bytes().bytes(cfg, corpus);
-        if (bytes > MAX_RUN_BYTES) {
+        RunEstimate e = estimate(cfg, corpus);
+        if (e.bytes() > Limits.RUN_BYTES) {
             throw new ConfigException(s.fields().stream().anyMatch(f -> f.name().equals("batch")) ? "batch" : "context",
-                    "this " + s.name() + " would need about " + mb(bytes) + " MB (parameters, optimizer state and one"
-                            + " step's activations for a vocabulary of " + corpus.vocab().size() + "); the limit is "
-                            + mb(MAX_RUN_BYTES) + " MB: lower the sizes, batch or context");
+                    "this " + s.name() + " would need about " + mb(e.bytes()) + " MB (parameters, optimizer state and"
+                            + " one step's activations for a vocabulary of " + corpus.vocab().size() + "); the limit is "
+                            + mb(Limits.RUN_BYTES) + " MB: lower the sizes, batch or context");
         }
+        if (e.seconds() > Limits.RUN_SECONDS) {
+            List<String> drivers = TimeDrivers.of(s, cfg, corpus, e.seconds());
+            throw new ConfigException(drivers.get(0), "this " + s.name() + " would take about "
+                    + RunEstimate.duration(e.seconds()) + " on this machine (" + e.breakdown() + "); the limit is "
+                    + RunEstimate.duration(Limits.RUN_SECONDS) + ": " + TimeDrivers.advice(drivers));
+        }
+        return e;
     }
 
     /** The config with its model's defaults filled in and the fields it does not read dropped; not range-checked. */

@@ -62,10 +62,14 @@ final class NeuralNgram implements LanguageModel {
                     Fields.context(1, 3, "characters of context (1 = bigram); the table has V^context rows"),
                     Fields.l2(0.01)),
                     Fields.training(50, "constant", 0, 200, 20)),
-            NeuralNgram::new, NeuralNgram::bytes, null);
+            NeuralNgram::new, NeuralNgram::cost, null);
 
-    /** The weight table and its gradient, the count tables of three splits, and a minibatch's one-hot input. */
-    static long bytes(RunConfig cfg, Corpus corpus) {
+    /**
+     * Memory: the weight table and its gradient, the count tables of three splits, and a minibatch's one-hot input.
+     * A full-batch step is about a dozen element-wise passes over the [V^context, V] table; a minibatch step writes
+     * its one-hot input and multiplies it by the table twice. An evaluation: two passes over the table per split.
+     */
+    static Cost cost(RunConfig cfg, Corpus corpus) {
         int vocab = corpus.vocab().size();
         double rows = Math.pow(vocab, cfg.context());
         if (rows * vocab > MAX_WEIGHTS) {
@@ -78,7 +82,11 @@ final class NeuralNgram implements LanguageModel {
             throw new ConfigException("batch", "batch x (table rows + vocabulary) = " + (long) input
                     + " one-hot inputs per step; the limit is " + MAX_INPUT_FLOATS + ": lower batch or context");
         }
-        return (long) (4 * (6 * rows * vocab + input));
+        double table = rows * vocab;
+        Cost.Work step = cfg.batch() == 0 ? new Cost.Work(0, 12 * table, 12)
+                : new Cost.Work(2.0 * cfg.batch() * table, 4 * table + 2 * input + 5.0 * cfg.batch() * vocab, 15);
+        Cost.Work eval = new Cost.Work(0, 12 * table + 10 * Cost.evalTokens(corpus), 16);
+        return new Cost((long) (4 * (6 * table + input)), step, eval);
     }
 
     NeuralNgram(RunConfig cfg, Corpus corpus) {
@@ -86,7 +94,7 @@ final class NeuralNgram implements LanguageModel {
         this.vocab = corpus.vocab().size();
         this.block = cfg.context();
         long rows = (long) Math.pow(vocab, block);
-        bytes(cfg, corpus); // the size limits, also when built without the registry's check
+        cost(cfg, corpus); // the size limits, also when built without the registry's check
         this.tableRows = (int) rows;
         this.l2 = cfg.l2();
         this.manager = Tensors.newManager();

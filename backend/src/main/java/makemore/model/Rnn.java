@@ -40,23 +40,34 @@ final class Rnn extends AutogradModel implements LanguageModel {
                         Fields.hidden(64, "recurrent state size (n_embd2)")),
                         makemore.optim.OptimizerConfig.fields("adamw", 0.01),
                         Fields.training(5e-4, "constant", 32, 10000, 500)),
-                (cfg, corpus) -> new Rnn(cfg, corpus, gru), (cfg, corpus) -> bytes(cfg, corpus, gru), null);
+                (cfg, corpus) -> new Rnn(cfg, corpus, gru), (cfg, corpus) -> cost(cfg, corpus, gru), null);
     }
 
     /**
-     * float32 bytes: parameters with gradients and AdamW state (5 copies), plus per position of a step the
-     * embedding, input projections, gates and states kept for backward and their gradients, plus the logits.
+     * Memory (float32): parameters with gradients and AdamW state (5 copies), plus per position of a step the
+     * embedding, input projections, gates and states kept for backward and their gradients, plus the logits. Work:
+     * per item and position the input projection, the recurrent product and the head, three times in a step; the
+     * cell's loop costs about 4 (rnn) or 12 (gru) native calls per position forward, twice that backward; AdamW
+     * touches each parameter about 16 times. An evaluation: forward over train and dev, 512 items a chunk.
      */
-    static long bytes(RunConfig cfg, Corpus corpus, boolean gru) {
+    static Cost cost(RunConfig cfg, Corpus corpus, boolean gru) {
         long v = corpus.vocab().size();
         long t = AutogradFields.sequenceBlock(cfg, corpus);
         long e = cfg.embDim();
         long h = cfg.hidden();
         int gates = gru ? 3 : 1;
-        long params = h + v * e + gates * (e + h + 1) * h + h * v + v;
-        long tokens = Math.max(AutogradFields.batchRows(cfg, corpus.words(Corpus.Part.TRAIN).size()), 512) * t;
+        long params = h + v * e + gates * (e + h + 1) * h + h * v;
+        long items = AutogradFields.batchRows(cfg, corpus.words(Corpus.Part.TRAIN).size());
+        long tokens = Math.max(items, 512) * t;
         long perToken = 2 * (e + gates * 4 * h + 4 * v);
-        return 4 * (5 * params + tokens * perToken);
+        double macsPerItem = t * (e * gates * h + gates * h * h + h * v);
+        double elemsPerItem = t * (e + gates * h + (gru ? 10.0 : 2.0) * h + 5.0 * v);
+        double callsForward = 10 + (gru ? 12.0 : 4.0) * t;
+        Cost.Work step = new Cost.Work(3 * items * macsPerItem, 3 * items * elemsPerItem + 16.0 * params,
+                3 * callsForward + 2 * (gru ? 7 : 6));
+        double n = Cost.evalItems(corpus);
+        Cost.Work eval = new Cost.Work(n * macsPerItem, n * elemsPerItem, callsForward * Math.ceil(n / 512));
+        return new Cost(4 * (5 * params + tokens * perToken), step, eval);
     }
 
     private final boolean gru;

@@ -44,7 +44,7 @@ final class Transformer extends AutogradModel implements LanguageModel {
                                     + " attention and MLP (0 = none, as makemore.py)")),
                     OptimizerConfig.fields("adamw", 0.01),
                     Fields.training(5e-4, "constant", 32, 10000, 500)),
-            Transformer::new, Transformer::bytes, Transformer::check);
+            Transformer::new, Transformer::cost, Transformer::check);
 
     static void check(RunConfig cfg) {
         if (cfg.embDim() % cfg.heads() != 0) {
@@ -54,18 +54,33 @@ final class Transformer extends AutogradModel implements LanguageModel {
     }
 
     /**
-     * float32 bytes: parameters, their gradients, AdamW's two moments and its temporaries (5 copies), plus one
+     * Memory (float32): parameters, their gradients, AdamW's two moments and its temporaries (5 copies), plus one
      * training step's activations kept for backward and their gradients (about 18 embDim + 2 heads x block per
-     * position and layer, doubled), plus the logits.
+     * position and layer, doubled), plus the logits. Work: per real token and layer 12 embDim^2 multiply-adds and
+     * about 35 embDim element-wise; per item and layer attention's two [T, T] products over the grid (T the block
+     * rounded up to {@link #ALIGN}) and its softmax; three times that in a step, about 25 native calls per layer
+     * forward, AdamW about 16 touches per parameter. An evaluation: forward over train and dev, 512 items a chunk.
      */
-    static long bytes(RunConfig cfg, Corpus corpus) {
+    static Cost cost(RunConfig cfg, Corpus corpus) {
         long v = corpus.vocab().size();
         long t = AutogradFields.sequenceBlock(cfg, corpus);
         long c = cfg.embDim();
-        long params = v * c + t * c + cfg.layers() * (12 * c * c + 13 * c) + 2 * c + v * c;
-        long tokens = Math.max(AutogradFields.batchRows(cfg, corpus.words(Corpus.Part.TRAIN).size()), 512) * t;
-        long perToken = 2 * (cfg.layers() * (18 * c + 2L * cfg.heads() * t) + 4 * v);
-        return 4 * (5 * params + tokens * perToken);
+        long layers = cfg.layers();
+        long params = v * c + t * c + layers * (12 * c * c + 13 * c) + 2 * c + v * c;
+        long items = AutogradFields.batchRows(cfg, corpus.words(Corpus.Part.TRAIN).size());
+        long tokens = Math.max(items, 512) * t;
+        long perToken = 2 * (layers * (18 * c + 2L * cfg.heads() * t) + 4 * v);
+        double grid = (t + ALIGN - 1) / ALIGN * ALIGN;
+        double real = Cost.tokensPerItem(corpus);
+        double macsPerItem = layers * (12.0 * c * c * real + 2 * grid * grid * c) + real * c * v;
+        double elemsPerItem = layers * (35.0 * c * real + 4.0 * c * grid + 5.0 * cfg.heads() * grid * grid)
+                + 5.0 * real * v;
+        double callsForward = 15 + 25.0 * layers;
+        Cost.Work step = new Cost.Work(3 * items * macsPerItem, 3 * items * elemsPerItem + 16.0 * params,
+                3 * callsForward + 2 * (12 * layers + 5));
+        double n = Cost.evalItems(corpus);
+        Cost.Work eval = new Cost.Work(n * macsPerItem, n * elemsPerItem, callsForward * Math.ceil(n / 512));
+        return new Cost(4 * (5 * params + tokens * perToken), step, eval);
     }
 
     private final int heads;

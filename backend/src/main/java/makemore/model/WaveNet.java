@@ -32,7 +32,7 @@ final class WaveNet extends AutogradModel implements LanguageModel {
                     Fields.hidden(128, "width of every tree level")),
                     Fields.training(0.1, "step", 32, 200_000, 10_000).stream()
                             .map(f -> f.name().equals("decayAt") ? f.withDefault(0.75) : f).toList()),
-            WaveNet::new, WaveNet::bytes, WaveNet::check);
+            WaveNet::new, WaveNet::cost, WaveNet::check);
 
     static void check(RunConfig cfg) {
         if (Integer.bitCount(cfg.context()) != 1) {
@@ -41,14 +41,28 @@ final class WaveNet extends AutogradModel implements LanguageModel {
         }
     }
 
-    /** Parameters, gradients and SGD's copy; one step's activations at every level and their gradients. */
-    static long bytes(RunConfig cfg, Corpus corpus) {
+    /**
+     * Memory: parameters, gradients and SGD's copy; one step's activations at every level and their gradients.
+     * Work: level 1 fuses context / 2 pairs of embeddings, each higher level half as many pairs of hidden vectors
+     * (context - 1 fused vectors in all, each through BatchNorm and tanh); products three times in a step, about
+     * 25 native calls per level with the backward. An evaluation: forward over train and dev.
+     */
+    static Cost cost(RunConfig cfg, Corpus corpus) {
         long v = corpus.vocab().size();
         long rows = AutogradFields.batchRows(cfg, corpus.tokens());
         long h = cfg.hidden();
-        long params = v * cfg.embDim() + 2L * cfg.embDim() * h + 2 * h * h * levels(cfg.context()) + 2 * h * v;
-        long perRow = (long) cfg.context() * cfg.embDim() + 6 * h * cfg.context() + 4 * v;
-        return 4 * (3 * params + 2 * rows * perRow);
+        long t = cfg.context();
+        long e = cfg.embDim();
+        int levels = levels(cfg.context());
+        long params = v * e + 2L * e * h + 2 * h * h * levels + 2 * h * v;
+        long perRow = t * e + 6 * h * t + 4 * v;
+        double macsPerRow = t * e * h + t * h * h * (1 - Math.pow(2, 1 - levels)) + h * v;
+        double elemsPerRow = t * e + 9.0 * (t - 1) * h + 5.0 * v;
+        Cost.Work step = new Cost.Work(3 * rows * macsPerRow, 3 * rows * elemsPerRow + 4.0 * params,
+                30 + 25.0 * levels);
+        double n = Cost.evalTokens(corpus);
+        Cost.Work eval = new Cost.Work(n * macsPerRow, n * elemsPerRow, (10 + 8.0 * levels) * Math.ceil(n / 8192));
+        return new Cost(4 * (3 * params + 2 * rows * perRow), step, eval);
     }
 
     private static int levels(int context) {

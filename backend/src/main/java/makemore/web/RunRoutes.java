@@ -11,14 +11,15 @@ import java.util.Optional;
 import java.util.Set;
 import makemore.config.Limits;
 import makemore.lab.RunService;
+import makemore.model.RunEstimate;
 import makemore.store.RunList;
 import makemore.store.RunRecord;
 import makemore.config.ConfigException;
 import makemore.config.RunConfig;
 
 /**
- * The run endpoints (backend/API.md, "Runs"): create, list, read, stop, label, delete, test, samples, probe and
- * export. Registered on the lab's Javalin before it starts; the run socket is {@link RunSocket}.
+ * The run endpoints (backend/API.md, "Runs"): create, estimate, list, read, stop, label, delete, test, samples,
+ * probe and export. Registered on the lab's Javalin before it starts; the run socket is {@link RunSocket}.
  */
 final class RunRoutes {
     private final RunService runs;
@@ -33,6 +34,7 @@ final class RunRoutes {
             ctx.json(page.runs());
         }));
         app.post("/api/runs", safe(ctx -> ctx.status(201).json(Map.of("id", runs.create(runConfig(ctx))))));
+        app.post("/api/runs/estimate", safe(ctx -> ctx.json(estimate(runs.estimate(runConfig(ctx))))));
         app.get("/api/runs/{id}", safe(ctx -> ctx.json(runs.get(ctx.pathParam("id")))));
         app.post("/api/runs/{id}/stop", safe(ctx -> {
             runs.stop(ctx.pathParam("id"));
@@ -110,6 +112,22 @@ final class RunRoutes {
             throw new ConfigException("config", "a run config must be a JSON object, got " + Bodies.kind(n));
         }
         return RunConfig.fromTree(n); // parsed once: the tree becomes the config
+    }
+
+    /** A config's estimate as the page shows it before Train, with the limits it was held to. */
+    private static Map<String, Object> estimate(RunEstimate e) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("seconds", e.seconds());
+        out.put("text", "about " + RunEstimate.duration(e.seconds()) + " on this machine");
+        out.put("breakdown", e.breakdown());
+        out.put("steps", e.steps());
+        out.put("stepSeconds", e.stepSeconds());
+        out.put("evaluations", e.evaluations());
+        out.put("evalSeconds", e.evalSeconds());
+        out.put("bytes", e.bytes());
+        out.put("limitSeconds", Limits.RUN_SECONDS);
+        out.put("limitBytes", Limits.RUN_BYTES);
+        return out;
     }
 
     /** PATCH {name?, note?}: strings (blank or null clears); anything else is a 400 naming the field. */

@@ -224,6 +224,42 @@ class LabPageTest extends PageHarness {
         assertThat(page.locator("#err-config")).containsText("unknown field 'frobnicate'");
     }
 
+    /**
+     * 6. Before Train the form shows how long its run would take here, following every change; the issue's huge MLP
+     * (a minute a step) is refused next to Train, naming what drives it, and nothing is created.
+     */
+    @Test
+    void theEstimateShowsBeforeTrainAndAHugeConfigIsRefused() {
+        allowStatus(400); // the huge config's estimate is refused on purpose
+        open(page, base + "/");
+        page.locator("[data-model=mlp]").click();
+        Locator estimate = page.locator("#train-estimate");
+        assertThat(estimate).hasText(Pattern.compile("^about .+ on this machine$"));
+        typeValue("hidden", "64");
+        typeValue("steps", "1000");
+        assertThat(estimate).hasText(Pattern.compile("^about [0-9.]+ (ms|s) on this machine$"));
+        String small = estimate.textContent();
+        typeValue("steps", "1000000");
+        assertThat(estimate).hasText(Pattern.compile("^about [0-9.,]+ (min|h) on this machine$"));
+        assertFalse(small.equals(estimate.textContent()));
+
+        typeValue("steps", "20000");
+        typeValue("hidden", "4096");
+        typeValue("embDim", "512");
+        typeValue("context", "16");
+        typeValue("batch", "4096");
+        assertThat(estimate).containsText("the limit is 24 h");
+        assertThat(estimate).containsText("lower hidden");
+        assertThat(estimate).hasClass(Pattern.compile("\\bover\\b"));
+        screenshot(page, "estimate-refused");
+        typeValue("batch", "32");
+        typeValue("hidden", "64");
+        assertThat(estimate).hasText(Pattern.compile("^about .+ on this machine$"));
+        assertThat(estimate).not().hasClass(Pattern.compile("\\bover\\b"));
+        assertFalse(requests.stream().anyMatch(r -> r.startsWith("POST ") && r.endsWith("/api/runs")),
+                "an estimate creates no run: " + requests);
+    }
+
     /** A model the server adds shows up with its controls (int, float, choice, bool, showIf): no page change. */
     @Test
     void aModelTheServerAddsAppearsWithItsControls() {
@@ -242,6 +278,7 @@ class LabPageTest extends PageHarness {
             route.fulfill(new com.microsoft.playwright.Route.FulfillOptions().setResponse(real)
                     .setBody(body.substring(0, body.length() - 1) + "," + toy + "]"));
         });
+        allowStatus(400); // this server has no model 'toy': its estimate and its Train are refused, by name
         open(page, base + "/");
         page.locator("[data-model=toy]").click();
         assertThat(page.locator("#model-note")).hasText("a gated recurrent net");
@@ -256,7 +293,6 @@ class LabPageTest extends PageHarness {
         assertThat(page.locator("#err-layers")).containsText("layers must be in [1, 8]");
         typeValue("layers", "3");
         page.locator("#val-batchnorm").uncheck();
-        allowStatus(400); // this server has no model 'toy': it says so, by name
         page.locator("#train").click();
         assertThat(page.locator("#err-config")).containsText("model");
         screenshot(page, "new-model");
