@@ -43,7 +43,7 @@ public final class RunService implements AutoCloseable {
     private final Map<String, LiveRun> live = new ConcurrentHashMap<>();
     private final ListFeed feed = new ListFeed();
     private final RunInsights insights;
-    private final java.util.concurrent.atomic.AtomicInteger queued = new java.util.concurrent.atomic.AtomicInteger();
+    private final QueueBound queue = new QueueBound();
     private volatile boolean closing;
 
     public RunService(RunStore store, DatasetLibrary datasets, Path dataDir, int maxConcurrent) {
@@ -77,13 +77,13 @@ public final class RunService implements AutoCloseable {
         RunConfig cfg = Models.validate(requested);
         Corpus corpus = corpus(cfg.dataset());
         Models.checkFits(cfg, corpus); // limits that depend on the data: a 400 before anything is built
-        reserve(1);
+        queue.reserve(1);
         String id = RunIds.next();
         LiveRun run = new LiveRun(id, Instant.now().toString(), cfg);
         try {
             store.insert(id, run.created, cfg, RunStatus.QUEUED, RunStatus.WAITING);
         } catch (RuntimeException e) {
-            queued.decrementAndGet();
+            queue.release(1);
             throw e;
         }
         live.put(id, run);
@@ -109,36 +109,14 @@ public final class RunService implements AutoCloseable {
         }
     }
 
-    /**
-     * Holds {@code n} places under the one queue bound that runs, sweep points and re-runs share; a 429 with the
-     * count when they do not fit. The places are given back as each run leaves the queue (or by {@link #release}).
-     */
-    public void reserve(int n) {
-        while (true) {
-            int now = queued.get();
-            if (now + n > Limits.QUEUED_RUNS) {
-                throw new LabException(429, now + " runs are already queued (the limit is " + Limits.QUEUED_RUNS
-                        + (n > 1 ? "; these are " + n + " more" : "") + "); wait for some to finish or stop them");
-            }
-            if (queued.compareAndSet(now, now + n)) {
-                return;
-            }
-        }
-    }
-
-    /** Gives back places {@link #reserve} held for runs that were then not queued. */
-    public void release(int n) {
-        queued.addAndGet(-n);
+    /** The one queue bound that runs, sweep points and re-runs share. */
+    public QueueBound queue() {
+        return queue;
     }
 
     /** Where open pages hear that the run or sweep list changed. */
     public ListFeed feed() {
         return feed;
-    }
-
-    /** Runs waiting for a trainer now. */
-    public int queuedCount() {
-        return Math.max(0, queued.get());
     }
 
     // ---- for sweeps (SweepService): points are validated and stored together, then queued like any run ----
@@ -153,7 +131,7 @@ public final class RunService implements AutoCloseable {
     }
 
     /**
-     * Queues a run the caller has already validated, given a place ({@link #reserve}) and stored as queued; {@code tap}
+     * Queues a run the caller has already validated, given a place ({@link QueueBound#reserve}) and stored as queued; {@code tap}
      * hears every event of the run, on the trainer thread, and must not block; {@code judge} may stop it after each
      * dev evaluation.
      */
@@ -181,7 +159,7 @@ public final class RunService implements AutoCloseable {
     }
 
     private void train(LiveRun run, Corpus corpus, TrainingRun.DevJudge judge) {
-        queued.decrementAndGet();
+        queue.release(1);
         Path params = paramsFile(run.id);
         try {
             if (closing) {

@@ -85,11 +85,11 @@ public final class SweepService implements AutoCloseable {
         for (SweepDefinition.Point p : points) {
             newRuns.add(new SweepStore.NewRun(p.index(), RunIds.next(), p.config()));
         }
-        runs.reserve(points.size()); // the same bound as single runs: a sweep cannot queue past it
+        runs.queue().reserve(points.size()); // the same bound as single runs: a sweep cannot queue past it
         try {
             store.create(id, created, def.hash(), def.toJson(), def.base().toJson(), points.size(), newRuns);
         } catch (RuntimeException e) {
-            runs.release(points.size());
+            runs.queue().release(points.size());
             throw e;
         }
         definitions.put(id, def);

@@ -246,7 +246,7 @@ class LabServerTest extends ServerTestBase {
         for (int i = 0; i < makemore.config.Limits.QUEUED_RUNS; i++) {
             createRun("{\"model\":\"ngram\",\"context\":1}");
         }
-        assertEquals(makemore.config.Limits.QUEUED_RUNS, server.runs().queuedCount());
+        assertEquals(makemore.config.Limits.QUEUED_RUNS, server.runs().queue().count());
         int stored = json(send("GET", "/api/runs", null)).size();
         HttpResponse<String> r = send("POST", "/api/runs", "{\"model\":\"ngram\"}");
         assertEquals(429, r.statusCode(), r.body());
@@ -260,7 +260,7 @@ class LabServerTest extends ServerTestBase {
             assertEquals(202, send("POST", "/api/runs/" + id + "/stop", null).statusCode());
         }
         long end = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
-        while (server.runs().queuedCount() > makemore.config.Limits.QUEUED_RUNS - 2 && System.nanoTime() < end) {
+        while (server.runs().queue().count() > makemore.config.Limits.QUEUED_RUNS - 2 && System.nanoTime() < end) {
             Thread.sleep(10);
         }
         assertEquals(201, send("POST", "/api/sweeps", "{\"base\":{\"model\":\"ngram\"},\"params\":"
