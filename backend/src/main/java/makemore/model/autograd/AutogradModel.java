@@ -148,10 +148,7 @@ public abstract class AutogradModel implements AutoCloseable {
         return param(name, v, shape);
     }
 
-    /**
-     * State that is not trained but belongs to the model (BatchNorm's running statistics): kept across steps and
-     * saved and restored with the parameters.
-     */
+    /** Untrained state of the model (BatchNorm's running statistics): kept across steps, saved with the parameters. */
     protected final PtNDArray buffer(float[] values, long... shape) {
         PtNDArray b = constant(values, shape);
         buffers.add(b);
