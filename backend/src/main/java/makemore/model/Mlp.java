@@ -286,6 +286,36 @@ final class Mlp implements LanguageModel {
         return total / n;
     }
 
+    /**
+     * Each word's mean NLL from one gather per chunk of its (context, next) rows: the same rows a dev evaluation
+     * scores, so ranking the dev names at each evaluation costs about one more evaluation, not a [rows, vocab] copy.
+     */
+    @Override
+    public double[] itemNll(List<String> words) {
+        Tensors.noAutograd();
+        Contexts ctx = Contexts.of(words, corpus.vocab(), block);
+        float[] rowNll = new float[ctx.size()];
+        for (int start = 0; start < ctx.size(); start += 16384) {
+            int rows = Math.min(16384, ctx.size() - start);
+            try (NDScope scope = new NDScope()) {
+                PtNDArray x = Tensors.ids(manager, java.util.Arrays.copyOfRange(ctx.x(), start * block,
+                        (start + rows) * block), rows, block);
+                NDArray y = Tensors.ids(manager, java.util.Arrays.copyOfRange(ctx.y(), start, start + rows), rows, 1);
+                System.arraycopy(logProbs(x).gather(y, 1).toFloatArray(), 0, rowNll, start, rows);
+            }
+        }
+        double[] out = new double[words.size()];
+        int row = 0;
+        for (int w = 0; w < out.length; w++) {
+            int tokens = words.get(w).codePointCount(0, words.get(w).length()) + 1; // its characters and the end
+            for (int t = 0; t < tokens; t++) {
+                out[w] -= rowNll[row++];
+            }
+            out[w] /= tokens;
+        }
+        return out;
+    }
+
     @Override
     public Vocabulary vocab() {
         return corpus.vocab();
