@@ -308,6 +308,7 @@ public final class RunService implements AutoCloseable {
         if (!store.delete(id)) {
             throw LabException.notFound("no run " + id);
         }
+        live.remove(id); // its trainer may not have let go yet: a deleted run must not answer from memory
         saved.forget(id);
         params.delete(id);
         feed.changed("runs");
