@@ -191,6 +191,7 @@ class RunListPageTest extends PageHarness {
         Locator toggle = row.locator("button.sweep-toggle");
         assertThat(toggle).hasAttribute("aria-expanded", "false");
         assertThat(row).containsText("500");
+        assertThat(row.locator("td:nth-child(6)")).hasText("1.9000"); // the best dev of its runs (GET /api/sweeps)
         toggle.click();
         assertThat(toggle).hasAttribute("aria-expanded", "true");
         assertThat(page.locator("#runs tr.in-sweep")).hasCount(100);
