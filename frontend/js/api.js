@@ -13,7 +13,12 @@ export class ApiError extends Error {
 }
 
 async function request(method, path, body, contentType) {
-  const opts = { method, headers: { Accept: 'application/json' } };
+  return (await exchange(method, path, body, contentType)).data;
+}
+
+/** The answer's body and its response (for headers); an aborted request rethrows the AbortError to its caller. */
+async function exchange(method, path, body, contentType, signal) {
+  const opts = { method, headers: { Accept: 'application/json' }, signal };
   if (body !== undefined) {
     opts.headers['Content-Type'] = contentType || 'application/json';
     opts.body = contentType ? body : JSON.stringify(body);
@@ -26,9 +31,10 @@ async function request(method, path, body, contentType) {
   try {
     res = await fetch(path, opts);
   } catch (e) {
+    if (e.name === 'AbortError') throw e;
     throw new ApiError(0, 'cannot reach the lab server (is it still running?)', null);
   }
-  if (res.status === 204) return null;
+  if (res.status === 204) return { data: null, res };
   const text = await res.text();
   let data = null;
   if (text) {
@@ -42,7 +48,7 @@ async function request(method, path, body, contentType) {
     const msg = data && data.error ? data.error : `${res.status} ${res.statusText || 'error'}`;
     throw new ApiError(res.status, msg, data && data.field);
   }
-  return data;
+  return { data, res };
 }
 
 const run = (id) => `/api/runs/${encodeURIComponent(id)}`;
@@ -56,7 +62,11 @@ export const api = {
   ngram: (dataset, context, smoothing, discount) =>
     request('GET', `/api/ngram?dataset=${encodeURIComponent(dataset)}&context=${context}&smoothing=${smoothing}`
       + (discount != null ? `&discount=${discount}` : '')),
-  runs: () => request('GET', '/api/runs'),
+  /** One page of the run list ({runs, total}); `params` as GET /api/runs takes them, `signal` aborts it. */
+  runPage: async (params, signal) => {
+    const { data, res } = await exchange('GET', `/api/runs?${new URLSearchParams(params)}`, undefined, undefined, signal);
+    return { runs: data, total: Number(res.headers.get('X-Total-Count') ?? data.length) };
+  },
   run: (id) => request('GET', run(id)),
   create: (config) => request('POST', '/api/runs', config),
   // the config's estimated time on the server's machine, or the 400 creating it would get; stores nothing

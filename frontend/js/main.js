@@ -46,13 +46,14 @@ async function start() {
     $('global-error').hidden = false;
     return;
   }
+  // the run list asks for its first page now, so it is drawn while the form loads (a lab may hold 10,000 runs)
+  initRuns();
   // the dataset list comes first: the first route may be a re-run link, whose dataset is looked up in it
   await initControls();
   initNotices();
   initRunbar();
   initRunView();
   initRunTools();
-  initRuns();
   initCompare();
   initExplainCompare();
   initNextChar();

@@ -7,11 +7,12 @@
 // against every bus.emit and bus.on call under frontend/js: an event missing here fails the build.
 //   'route' {name, ...params}: the URL names a view; also in store.route (state.js -> most panels, live.js)
 //   'view' name: the center view now on show, e.g. 'run', 'ngram', 'sweeps' (main.js -> ngram)
-//   'datasets' [dataset]: store.datasets was reloaded (reloadDatasets -> controls, ngram, run-view)
-//   'runs' [run]: store.runs was reloaded, newest first (setRuns, by runs.js -> runs, runbar, sweep-view)
+//   'datasets' [dataset]: store.datasets was reloaded (reloadDatasets -> controls, ngram, run-view, runs)
+//   'runs' [run]: store.runs was reloaded, newest first: the runs the list has loaded (its pages, opened sweeps)
+//       and every queued or running run, not all stored runs (setRuns, by runs.js -> runs, runbar, sweep-view)
 //   'runs:refresh' (none): a run was created, changed or deleted, so the list is stale (anyone, live.js on the
 //       server's list feed -> runs)
-//   'sweeps:refresh' (none): the sweep list is stale (live.js on the server's list feed -> sweeps)
+//   'sweeps:refresh' (none): the sweep list is stale (live.js on the server's list feed -> sweeps, runs)
 //   'run' record|null: the open run's record (store.run) changed; null when none is open (live.js -> run panels,
 //       controls, lr-finder, health)
 //   'run:stored' {id, name?, note?, test?}: the server stored these fields of run id; the open run's record takes
@@ -53,7 +54,7 @@ export const store = {
   models: [], // GET /api/models: [{name, title, help, trainable, fields: [FieldSpec]}]
   limits: {}, // GET /api/limits: the bounds the server holds configs and requests to (config/Limits.java)
   datasets: [], // GET /api/datasets
-  runs: [], // GET /api/runs, newest first (panels/runs.js)
+  runs: [], // what the run list loaded (pages of GET /api/runs) and the live runs, newest first (panels/runs.js)
   route: { name: 'new' },
   run: null, // the open run's record, live while it trains (live.js)
   // the new-run form (panels/controls.js): the model's field values, and what a re-run link carried beyond them

@@ -9,6 +9,9 @@ import { LossChart, colorAt, ema } from '../charts/loss-chart.js';
 import { shown } from '../fields.js';
 import { $, el, clear, fmtLoss, fmtNum, fmtInt } from '../util.js';
 
+// past this many the legend and the palette no longer tell runs apart (the run list ticks at most this many to compare)
+const COMPARE_MAX = 20;
+
 let chart;
 let runs = [];
 let ids = [];
@@ -117,7 +120,10 @@ export function initCompare() {
       clearTimeout(timer);
       return;
     }
-    ids = route.ids;
+    ids = route.ids.slice(0, COMPARE_MAX);
+    if (route.ids.length > COMPARE_MAX) {
+      bus.emit('error', `Compare shows up to ${COMPARE_MAX} runs: these are the first ${COMPARE_MAX} of the link's ${route.ids.length}.`);
+    }
     $('compare-explain').href = links.explain(ids.slice(0, 4), '');
     $('compare-next').href = links.next(ids.slice(0, 3), '');
     runs = [];

@@ -145,6 +145,7 @@ public final class SweepService implements AutoCloseable {
 
     public List<Map<String, Object>> list() {
         List<Map<String, Object>> out = new ArrayList<>();
+        Map<String, Double> best = store.bestDevs(); // the run list's sweep rows show it without opening each sweep
         for (Map.Entry<SweepStore.Sweep, Map<String, Integer>> e : store.list()) {
             SweepStore.Sweep s = e.getKey();
             Map<String, Integer> counts = new HashMap<>(e.getValue());
@@ -166,6 +167,7 @@ public final class SweepService implements AutoCloseable {
             m.put("fields", d.params().stream().map(SweepDefinition.Param::field).toList());
             m.put("seeds", d.seeds());
             m.put("test", s.testLoss());
+            m.put("bestDev", best.get(s.id()));
             out.add(m);
         }
         return out;

@@ -109,6 +109,8 @@ class ExperimentsPageTest extends PageHarness {
 
         // two runs ticked in the run list export in the same long format
         List<String> two = new ArrayList<>(expected).subList(0, 2);
+        // the list folds a sweep into one row: opened, it shows the sweep's runs
+        page.locator("#runs tr.sweep-row[data-sweep='" + id + "'] button.sweep-toggle").click();
         for (String run : two) {
             page.locator("#runs tr[data-id='" + run + "'] input[type=checkbox]").check();
         }

@@ -66,6 +66,7 @@ abstract class PageHarness {
         assertTrue(Files.isExecutable(CHROMIUM), CHROMIUM + " is not installed: install Debian's chromium"
                 + " (./run-tests does) to run the page tests");
         tmp = Files.createTempDirectory("makemore-e2e");
+        seed(tmp.resolve("lab.db"));
         server = LabServer.start(new LabOptions("127.0.0.1", 0, tmp.resolve("lab.db").toString(), tmp.resolve("data"),
                 frontendDir()));
         base = "http://127.0.0.1:" + server.port();
@@ -82,6 +83,9 @@ abstract class PageHarness {
                         "--disable-component-update", "--disable-sync", "--no-first-run",
                         "--disable-default-apps", "--disable-dev-shm-usage")));
     }
+
+    /** A test class that needs stored runs before the lab opens writes them here (the database does not exist yet). */
+    void seed(Path db) throws IOException {}
 
     /** The page straight from ../frontend (so edits need no rebuild), else the copy inside the jar. */
     private static Path frontendDir() {
