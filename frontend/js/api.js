@@ -85,8 +85,10 @@ export const api = {
   // the long format (run, name, sweep, every config field, step, split, loss, lr): opens in pandas as is
   exportUrl: (ids, format) => `/api/export/long?ids=${ids.map(encodeURIComponent).join(',')}&format=${format}`,
   lrFinder: (runId) => request('GET', `${run(runId)}/lr-finder`),
-  smoothingL2: ({ dataset, context, steps, points }) =>
-    request('GET', `/api/experiments/smoothing-l2?dataset=${encodeURIComponent(dataset)}&context=${context}&steps=${steps}&points=${points}`),
+  // `signal` aborts it: the server stops a comparison whose page has gone
+  smoothingL2: async ({ dataset, context, steps, points }, signal) => (await exchange('GET',
+    `/api/experiments/smoothing-l2?dataset=${encodeURIComponent(dataset)}&context=${context}&steps=${steps}&points=${points}`,
+    undefined, undefined, signal)).data,
   sweeps: () => request('GET', '/api/sweeps'),
   sweep: (id) => request('GET', sweep(id)),
   createSweep: (definition) => request('POST', '/api/sweeps', definition),

@@ -23,6 +23,8 @@ function dataset() {
   return datasetInfo(d) ? d : 'names';
 }
 
+let pending = null; // the comparison in flight, aborted when the view is left or asked again
+
 async function compute() {
   const context = Number($('sl-context').value);
   const steps = Number($('sl-steps').value);
@@ -41,10 +43,13 @@ async function compute() {
   const mine = ++seq;
   $('sl-state').textContent = `computing ${points} short full-batch runs of the neural n-gram…`;
   $('sl-go').disabled = true;
+  if (pending) pending.abort(); // one comparison at a time: the server stops the one nobody waits for
+  pending = new AbortController();
   let r;
   try {
-    r = await api.smoothingL2({ dataset: ds, context, steps, points });
+    r = await api.smoothingL2({ dataset: ds, context, steps, points }, pending.signal);
   } catch (e) {
+    if (e.name === 'AbortError') return;
     if (mine === seq) {
       $('sl-err').textContent = e.message;
       $('sl-state').textContent = '';
@@ -106,7 +111,11 @@ function build() {
 export function initSmoothingL2() {
   build();
   bus.on('route', (route) => {
-    if (route.name !== 'smoothing') return;
+    if (route.name !== 'smoothing') {
+      if (pending) pending.abort(); // the view was left: stop computing for it
+      pending = null;
+      return;
+    }
     const cfg = currentConfig();
     // the form's context when it holds an n-gram model; else the bigram, where both sides train in a moment
     const c = route.context || (['ngram', 'neural'].includes(cfg.model) ? cfg.context : 1);

@@ -20,7 +20,7 @@ import makemore.config.RunConfig;
 public final class SmoothingVsL2 implements AutoCloseable {
     private final RunService runs;
     private final Map<String, Map<String, Object>> cache = new ConcurrentHashMap<>();
-    private final BoundedJob job = new BoundedJob("smoothing-vs-L2 comparison");
+    private final BoundedJob job = new BoundedJob("smoothing-vs-L2 comparison", 3000);
 
     public SmoothingVsL2(RunService runs) {
         this.runs = runs;
