@@ -1,5 +1,6 @@
 // #/sweeps/{id}: one sweep, read-only and live from /ws/sweeps/{id}. One field: final train/dev against the
-// value; two: a dev heatmap over the grid. The best group is recomputed here from the points as they arrive (the
+// value; two: a dev heatmap over the grid; three or more: parallel coordinates over the fields that vary, and for two
+// or more the server's estimate of which field mattered (refetched as points finish). The best group is recomputed here from the points as they arrive (the
 // server's rule: lowest mean final dev over finished runs, its lowest-dev run), so the plot moves the moment a
 // point message lands. Share link, re-run link (the definition), stop, delete (confirmed), test once, export.
 
@@ -7,6 +8,8 @@ import { api, sweepSocket } from '../api.js';
 import { bus, store, go, links, datasetName, model } from '../state.js';
 import { SweepPlot } from '../charts/sweep-plot.js';
 import { SweepGrid } from '../charts/sweep-grid.js';
+import { ParallelCoords } from '../charts/parallel-coords.js';
+import { renderImportance } from '../charts/importance-bars.js';
 import { $, el, clear, num, fmtLoss, fmtNum, fmtTime, frameThrottle, debounce } from '../util.js';
 
 const fin = (v) => v != null && Number.isFinite(v);
@@ -51,6 +54,33 @@ export function summarize(points, fields) {
 const render = frameThrottle(() => renderNow());
 // the run list follows the sweep's points, at most a few times a second (a count sweep lands 20 points at once)
 const refreshRuns = debounce(() => bus.emit('runs:refresh'), 300);
+
+// the importance is the server's (one method, one place): fetched again once finished points have changed
+const refreshImportance = debounce(async () => {
+  const id = openId;
+  if (!id) return;
+  try {
+    const v = await api.sweep(id);
+    if (sweep && openId === id) {
+      sweep.importance = v.importance;
+      render();
+    }
+  } catch (e) {
+    // the last estimate stays; a reconnecting socket's snapshot brings a fresh one
+  }
+}, 400);
+
+/** Parallel coordinates: an axis per swept field whose points take more than one value, then dev. */
+function coordsOf(def, points) {
+  const axes = def.params.filter((p) => new Set(points.map((x) => x.params[p.field])).size > 1)
+    .map((p) => ({ key: p.field, label: p.field, log: p.scale === 'log' }));
+  axes.push({ key: 'dev', label: 'dev', log: false });
+  const lines = points.map((p) => ({
+    index: p.index, run: p.run, status: p.status, label: p.run ? runName(p.run) : `point ${p.index}`,
+    values: { ...Object.fromEntries(axes.slice(0, -1).map((a) => [a.key, Number(p.params[a.key])])), dev: p.dev },
+  }));
+  return { axes, points: lines };
+}
 
 function runName(id) {
   const r = store.runs.find((x) => x.id === id);
@@ -110,10 +140,21 @@ function renderNow() {
       chart = new SweepGrid(wrap, { onOpen: (id) => go(links.run(id)) });
     }
     chart.set({ fields, values: def.params.map((p) => [...p.values].sort((x, y) => x - y)), points: s.points, groups, best });
+  } else {
+    if (!(chart instanceof ParallelCoords)) {
+      clear(wrap);
+      chart = new ParallelCoords(wrap, { onOpen: (id) => go(links.run(id)) });
+    }
+    chart.set(coordsOf(def, s.points));
   }
-  $('sw-plot-note').textContent = fields.length === 2
-    ? 'dev NLL (mean over seeds) per cell, darker is lower; the best cell outlined; dashed cells are still training'
-    : 'dots: each run; lines: means over seeds; bars: ± one standard deviation; hollow: still training (latest dev); shaded: the train-dev gap';
+  $('sw-plot-title').textContent = fields.length > 2 ? 'Parallel coordinates' : 'Final NLL vs value';
+  $('sw-plot-note').textContent = fields.length > 2
+    ? 'one line per run with a dev, coloured by dev (dark is low; the dev axis is the scale); drag along an axis to keep a range, click an axis to clear it; click a line to open its run; dashed: still training'
+    : fields.length === 2
+      ? 'dev NLL (mean over seeds) per cell, darker is lower; the best cell outlined; dashed cells are still training'
+      : 'dots: each run; lines: means over seeds; bars: ± one standard deviation; hollow: still training (latest dev); shaded: the train-dev gap';
+  $('sw-imp-panel').hidden = fields.length < 2;
+  if (fields.length >= 2) renderImportance($('sw-imp'), s.importance);
   renderTable(fields, best);
 }
 
@@ -170,6 +211,7 @@ function onMessage(m) {
     case 'summary':
       if (!sweep) return;
       if (sweep.status !== m.status) refreshRuns();
+      if ((m.counts || {}).finished !== (sweep.counts || {}).finished) refreshImportance();
       Object.assign(sweep, { status: m.status, counts: m.counts, test: m.test, best: m.best || sweep.best });
       break;
     case 'deleted':
@@ -311,8 +353,13 @@ function build() {
 
   const plot = el('div', { class: 'panel' });
   const ph = el('div', { class: 'panel-head' });
-  ph.append(el('h2', {}, 'Final NLL vs value'), el('span', { class: 'muted legend-note', id: 'sw-plot-note' }));
+  ph.append(el('h2', { id: 'sw-plot-title' }, 'Final NLL vs value'), el('span', { class: 'muted legend-note', id: 'sw-plot-note' }));
   plot.append(ph, el('div', { class: 'sweep-wrap', id: 'sw-plot' }));
+
+  const imp = el('div', { class: 'panel', id: 'sw-imp-panel', hidden: true });
+  const ih = el('div', { class: 'panel-head' });
+  ih.append(el('h2', {}, 'Which field mattered'), el('span', { class: 'muted legend-note' }, 'each field\'s share of the variance of final dev'));
+  imp.append(ih, el('div', { class: 'imp', id: 'sw-imp' }));
 
   const table = el('div', { class: 'panel' });
   const th = el('div', { class: 'panel-head' });
@@ -324,7 +371,7 @@ function build() {
   t.append(thead, el('tbody', { id: 'sw-points' }));
   wrap.append(t);
   table.append(th, wrap);
-  root.append(head, plot, table);
+  root.append(head, plot, imp, table);
 }
 
 export function initSweepView() {

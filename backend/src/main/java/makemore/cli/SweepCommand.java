@@ -46,7 +46,7 @@ import picocli.CommandLine.Spec;
  * hash, so N processes fill one sweep. Exit 0 done, 1 a point failed or the database cannot be reached, 2 bad usage.
  */
 @Command(name = "sweep", mixinStandardHelpOptions = true, sortOptions = false, abbreviateSynopsis = true,
-        description = {"Trains a grid of runs over one or two fields, stored as one sweep the lab shows.",
+        description = {"Trains a grid of runs over one to six fields, stored as one sweep the lab shows.",
             "Each point is an ordinary run; --index I trains only point I, so N processes (a cluster job) fill one"
                     + " sweep."},
         footer = {"", "Examples:",
@@ -78,7 +78,8 @@ final class SweepCommand implements Callable<Integer> {
         String range;
     }
 
-    @ArgGroup(exclusive = false, multiplicity = "1..2", heading = "%nWhat to sweep (once, or twice for a grid):%n")
+    @ArgGroup(exclusive = false, multiplicity = "1..6", heading = "%nWhat to sweep (once, or up to six times for a"
+            + " grid):%n")
     List<Swept> params;
 
     @Option(names = "--seeds", paramLabel = "N", description = "runs per point with seeds seed..seed+N-1, in [1, "
@@ -288,6 +289,7 @@ final class SweepCommand implements Callable<Integer> {
             }
             o.put("points", pts);
             o.put("best", v.best());
+            o.put("importance", v.importance());
             out.println(RunStore.JSON.writeValueAsString(o));
             return;
         }

@@ -25,7 +25,7 @@ import makemore.config.Limits;
 import makemore.config.RunConfig;
 
 /**
- * A sweep as stored and as sent: a base run config, one or two numeric fields each with its values, how many seeds
+ * A sweep as stored and as sent: a base run config, one to six numeric fields each with its values, how many seeds
  * each point is repeated with, and optional median pruning. {@link #parse} checks everything it can without data;
  * {@link #expand} turns it into ordinary run configs, each validated by {@link RunConfig#validate()}.
  *
@@ -43,6 +43,9 @@ public record SweepDefinition(RunConfig base, List<Param> params, int seeds, Pru
 
     /** One run of the sweep: its index, the swept values (and seed when repeated), and its full config. */
     public record Point(int index, int group, Map<String, Object> params, RunConfig config) {}
+
+    /** Fields one sweep may vary: parallel coordinates stay readable up to six axes (plus dev). */
+    public static final int MAX_FIELDS = 6;
 
     /** As strict as a run config: duplicate keys and anything after the object are refused. */
     static final ObjectMapper JSON = JsonMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -75,8 +78,9 @@ public record SweepDefinition(RunConfig base, List<Param> params, int seeds, Pru
         RunConfig base = Models.validate(baseNode.isMissingNode() ? RunConfig.fromJson("{}") : RunConfig.fromTree(baseNode));
         ModelSpec spec = Models.spec(base.model());
         JsonNode ps = root.path("params");
-        if (!ps.isArray() || ps.size() < 1 || ps.size() > 2) {
-            throw new ConfigException("params", "params must list one or two fields to sweep (two make a grid)");
+        if (!ps.isArray() || ps.size() < 1 || ps.size() > MAX_FIELDS) {
+            throw new ConfigException("params", "params must list one to " + MAX_FIELDS + " fields to sweep (two or"
+                    + " more make a grid)");
         }
         List<Param> params = new ArrayList<>();
         JsonNode baseValues = JSON.valueToTree(base);
@@ -267,32 +271,32 @@ public record SweepDefinition(RunConfig base, List<Param> params, int seeds, Pru
      */
     public List<Point> expand() {
         List<Point> out = new ArrayList<>();
-        int n0 = params.get(0).values().size();
-        int n1 = params.size() > 1 ? params.get(1).values().size() : 1;
-        int group = 0;
-        for (int i = 0; i < n0; i++) {
-            for (int j = 0; j < n1; j++, group++) {
-                for (int s = 0; s < seeds; s++) {
-                    Map<String, Object> values = new LinkedHashMap<>();
-                    values.put(params.get(0).field(), value(params.get(0), i));
-                    if (params.size() > 1) {
-                        values.put(params.get(1).field(), value(params.get(1), j));
-                    }
-                    if (seeds > 1) {
-                        values.put("seed", base.seed() + s);
-                    }
-                    int index = out.size();
-                    RunConfig cfg = base;
-                    for (Map.Entry<String, Object> e : values.entrySet()) {
-                        cfg = cfg.with(e.getKey(), e.getValue());
-                    }
-                    try {
-                        cfg = Models.validate(cfg);
-                    } catch (ConfigException e) {
-                        throw new ConfigException(e.field(), "point " + index + " " + values + ": " + e.getMessage());
-                    }
-                    out.add(new Point(index, group, Map.copyOf(values), cfg));
+        int groups = size() / seeds;
+        for (int group = 0; group < groups; group++) {
+            int[] at = new int[params.size()]; // the group's value index per field, the last field fastest
+            for (int f = params.size() - 1, rest = group; f >= 0; f--) {
+                at[f] = rest % params.get(f).values().size();
+                rest /= params.get(f).values().size();
+            }
+            for (int s = 0; s < seeds; s++) {
+                Map<String, Object> values = new LinkedHashMap<>();
+                for (int f = 0; f < params.size(); f++) {
+                    values.put(params.get(f).field(), value(params.get(f), at[f]));
                 }
+                if (seeds > 1) {
+                    values.put("seed", base.seed() + s);
+                }
+                int index = out.size();
+                RunConfig cfg = base;
+                for (Map.Entry<String, Object> e : values.entrySet()) {
+                    cfg = cfg.with(e.getKey(), e.getValue());
+                }
+                try {
+                    cfg = Models.validate(cfg);
+                } catch (ConfigException e) {
+                    throw new ConfigException(e.field(), "point " + index + " " + values + ": " + e.getMessage());
+                }
+                out.add(new Point(index, group, Map.copyOf(values), cfg));
             }
         }
         return out;

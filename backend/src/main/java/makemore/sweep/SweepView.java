@@ -11,10 +11,12 @@ import makemore.event.RunStatus;
 
 /**
  * A sweep as GET /api/sweeps/{id}, the sweep WebSocket and {@code ./lab sweep --json} show it: its definition,
- * every point (with a run or still pending), groups of seeds with mean and spread, and the best point.
+ * every point (with a run or still pending), groups of seeds with mean and spread, the best point, and which swept
+ * field mattered ({@link Importance}: omitted, with the reason, below two varying fields or four finished points).
  */
 public record SweepView(String id, String created, String status, String hash, Map<String, Object> definition,
-        int runs, Map<String, Integer> counts, List<Point> points, List<Group> groups, Best best, Test test) {
+        int runs, Map<String, Integer> counts, List<Point> points, List<Group> groups, Best best, Test test,
+        Importance.Result importance) {
 
     /** One run of the sweep; run/status null-free: a point no process has started yet is "pending". */
     public record Point(int index, int group, Map<String, Object> params, String run, String status, long step,
@@ -69,7 +71,18 @@ public record SweepView(String id, String created, String status, String hash, M
         @SuppressWarnings("unchecked")
         Map<String, Object> definition = SweepDefinition.JSON.convertValue(def.toJsonTree(), LinkedHashMap.class);
         return new SweepView(sweep.id(), sweep.created(), status, sweep.hash(), definition, expanded.size(), counts,
-                points, groups, best, test);
+                points, groups, best, test, importance(def, points));
+    }
+
+    /** Over finished points only: a pruned or running point's dev is not its final one. */
+    private static Importance.Result importance(SweepDefinition def, List<Point> points) {
+        List<Importance.Observation> done = new ArrayList<>();
+        for (Point p : points) {
+            if (RunStatus.FINISHED.label().equals(p.status()) && p.dev() != null && Double.isFinite(p.dev())) {
+                done.add(new Importance.Observation(p.params(), p.dev()));
+            }
+        }
+        return Importance.estimate(def.params().stream().map(SweepDefinition.Param::field).toList(), done);
     }
 
     private static List<Group> groups(List<Point> points) {

@@ -45,6 +45,32 @@ class SweepDefinitionTest {
     }
 
     @Test
+    void threeFieldsMakeAGridLastFieldFastestAndSevenAreRefused() {
+        SweepDefinition d = SweepDefinition.parse("{\"base\":{\"model\":\"mlp\",\"steps\":20},\"params\":["
+                + "{\"field\":\"hidden\",\"values\":[8,16]},{\"field\":\"lr\",\"values\":[0.1,0.3]},"
+                + "{\"field\":\"embDim\",\"values\":[2,4,6]}],\"seeds\":2}");
+        List<SweepDefinition.Point> pts = d.expand();
+        assertEquals(2 * 2 * 3 * 2, pts.size());
+        SweepDefinition.Point p = pts.get(2 * (3 + 2) + 1); // group 5: hidden 8, lr 0.3, embDim 6; second seed
+        assertEquals(5, p.group());
+        assertEquals(8, p.config().hidden());
+        assertEquals(0.3, p.config().lr(), 0);
+        assertEquals(6, p.config().embDim());
+        assertEquals(43L, p.config().seed());
+        assertEquals(16, pts.get(pts.size() - 1).config().hidden());
+        assertEquals(12, pts.stream().map(SweepDefinition.Point::params).map(m -> List.of(m.get("hidden"), m.get("lr"),
+                m.get("embDim"))).distinct().count(), "every combination once per seed");
+        StringBuilder seven = new StringBuilder("{\"base\":{\"model\":\"mlp\"},\"params\":[");
+        String[] fields = {"hidden", "lr", "embDim", "context", "steps", "batch", "evalEvery"};
+        for (int i = 0; i < fields.length; i++) {
+            seven.append(i == 0 ? "" : ",").append("{\"field\":\"").append(fields[i]).append("\",\"values\":[8]}");
+        }
+        ConfigException tooMany = bad(seven + "]}");
+        assertEquals("params", tooMany.field());
+        assertTrue(tooMany.getMessage().contains("one to 6 fields"), tooMany.getMessage());
+    }
+
+    @Test
     void badSweepsAreClearErrors() {
         String base = "{\"base\":{\"model\":\"ngram\",\"context\":2},\"params\":[";
         assertTrue(bad(base + "{\"field\":\"smoothing\",\"values\":[]}]}").getMessage().contains("zero points"));
