@@ -105,13 +105,13 @@ final class Mlp implements LanguageModel {
         long rows = cfg.batch() == 0 ? corpus.tokens() : cfg.batch();
         long inputFloats = OneHotBatches.floats(rows, cfg.context(), (int) vocab);
         if (inputFloats > MAX_INPUT_FLOATS) {
-            throw new ConfigException("batch", "batch x (2 context + 1) x vocabulary = " + inputFloats
+            throw new ConfigException("batch", "batch x (context + 1) x vocabulary = " + inputFloats
                     + " one-hot inputs per step; the limit is " + MAX_INPUT_FLOATS + ": lower batch or context");
         }
         long fanIn = (long) cfg.context() * cfg.embDim();
         long params = vocab * cfg.embDim() + fanIn * cfg.hidden() + cfg.hidden() + cfg.hidden() * vocab + vocab;
         long activations = rows * (fanIn + 3L * cfg.hidden() + 4L * vocab);
-        return 4 * (3 * params + inputFloats + activations);
+        return 4 * (3 * params + 2 * inputFloats + activations);
     }
 
     Mlp(RunConfig cfg, Corpus corpus) {
@@ -177,12 +177,14 @@ final class Mlp implements LanguageModel {
             PtNDArray logits = Tensors.matmul(h, w2T);
             JniUtils.addi(logits, b2Row);
             PtNDArray logp = JniUtils.logSoftmax(logits, 1, DataType.FLOAT32);
-            // the loss stays on the device (an element-wise running sum: no reduction, no sync per step)
-            loss.add(JniUtils.mul(logp, ohY), b);
             // backward, by hand: dL/dlogits = softmax - onehot(y). Every gradient below is linear in dLogits, so
             // scaling it by -lr/B once turns them all into ready-made updates (one in-place add per parameter).
             PtNDArray dLogits = JniUtils.exp(logp);
             JniUtils.subi(dLogits, ohY);
+            // the loss stays on the device (an element-wise running sum: no reduction, no sync per step); logp is
+            // not needed again, so it is weighted in place (no new array)
+            JniUtils.muli(logp, ohY);
+            loss.add(logp, b);
             boolean decay = l2 > 0;
             if (!decay) {
                 JniUtils.muli(dLogits, stepScale(-lr / b));
