@@ -38,13 +38,16 @@ public final class Corpus {
     public Corpus(Dataset dataset) {
         this.dataset = dataset;
         this.vocab = Vocabulary.of(dataset.words());
+        Interruption.check(0); // between the stages that each take a second on a big upload
         List<String> shuffled = new ArrayList<>(dataset.words());
         Collections.shuffle(shuffled, new Random(SPLIT_SEED));
+        Interruption.check(0);
         int n = shuffled.size();
         int n1 = (int) (0.8 * n);
         int n2 = (int) (0.9 * n);
         parts = List.of(List.copyOf(shuffled.subList(0, n1)), List.copyOf(shuffled.subList(n1, n2)),
                 List.copyOf(shuffled.subList(n2, n)));
+        Interruption.check(0);
         partSets = parts.stream().map(p -> (Set<String>) new HashSet<>(p)).toList();
     }
 

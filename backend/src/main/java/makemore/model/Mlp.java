@@ -110,7 +110,7 @@ final class Mlp implements LanguageModel {
         long rows = cfg.batch() == 0 ? corpus.tokens() : cfg.batch();
         long inputFloats = OneHotBatches.floats(rows, cfg.context(), (int) vocab);
         if (inputFloats > MAX_INPUT_FLOATS) {
-            throw new ConfigException("batch", "batch x (2 context + 1) x vocabulary = " + inputFloats
+            throw new ConfigException("batch", "batch x (context + 1) x vocabulary = " + inputFloats
                     + " one-hot inputs per step; the limit is " + MAX_INPUT_FLOATS + ": lower batch or context");
         }
         long fanIn = (long) cfg.context() * cfg.embDim();
@@ -119,11 +119,11 @@ final class Mlp implements LanguageModel {
         long activations = rows * (fanIn + 3L * h + 4L * vocab);
         double b = rows;
         Cost.Work step = new Cost.Work(2 * b * cfg.context() * vocab * cfg.embDim() + 3 * b * (fanIn * h + h * vocab),
-                b * (fanIn + 6.0 * h + 8.0 * vocab) + params + 2.0 * inputFloats, 30);
+                b * (fanIn + 6.0 * h + 8.0 * vocab) + params + 2.0 * inputFloats, 33);
         double n = Cost.evalTokens(corpus);
         Cost.Work eval = new Cost.Work(n * (fanIn * h + h * vocab), n * (2.0 * fanIn + 2.0 * h + 5.0 * vocab),
                 12 * Math.ceil(n / 16384));
-        return new Cost(4 * (3 * params + inputFloats + activations), step, eval);
+        return new Cost(4 * (3 * params + 2 * inputFloats + activations), step, eval); // buffer + device arrays
     }
 
     Mlp(RunConfig cfg, Corpus corpus) {
@@ -189,12 +189,14 @@ final class Mlp implements LanguageModel {
             PtNDArray logits = Tensors.matmul(h, w2T);
             JniUtils.addi(logits, b2Row);
             PtNDArray logp = JniUtils.logSoftmax(logits, 1, DataType.FLOAT32);
-            // the loss stays on the device (an element-wise running sum: no reduction, no sync per step)
-            loss.add(JniUtils.mul(logp, ohY), b);
             // backward, by hand: dL/dlogits = softmax - onehot(y). Every gradient below is linear in dLogits, so
             // scaling it by -lr/B once turns them all into ready-made updates (one in-place add per parameter).
             PtNDArray dLogits = JniUtils.exp(logp);
             JniUtils.subi(dLogits, ohY);
+            // the loss stays on the device (an element-wise running sum: no reduction, no sync per step); logp is
+            // not needed again, so it is weighted in place (no new array)
+            JniUtils.muli(logp, ohY);
+            loss.add(logp, b);
             boolean decay = l2 > 0;
             if (!decay) {
                 JniUtils.muli(dLogits, stepScale(-lr / b));

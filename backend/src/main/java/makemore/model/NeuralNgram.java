@@ -143,6 +143,8 @@ final class NeuralNgram implements LanguageModel {
                 Tensors.sgd(w, grad, lr, 1.0 / train.size(), 2 * l2 / w.size());
             } else {
                 fillBatch();
+                // a new array each step, closed with it: right whether libtorch reads the buffer in place (CPU) or
+                // DJL copies it now (GPU), since the buffer is rewritten only after this step's arrays are gone
                 PtNDArray onehots = Tensors.floats(manager, input, (long) batch * (tableRows + vocab));
                 PtNDArray ohC = Tensors.reshape(Tensors.rowsOf(onehots, 0, (long) batch * tableRows), batch, tableRows);
                 PtNDArray ohY = Tensors.reshape(Tensors.rowsOf(onehots, (long) batch * tableRows, input.capacity() / 4L),

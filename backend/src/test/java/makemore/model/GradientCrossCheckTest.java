@@ -26,7 +26,9 @@ import org.junit.jupiter.params.provider.CsvSource;
  * The hand-written gradients of the MLP (with and without the L2 term) and of the neural n-gram (count form on the
  * full batch, one-hot form on minibatches) against libtorch's autograd on the same batch. The loss for autograd is
  * written independently (index lookups instead of one-hot products, the L2 term as the loss the models report).
- * The gradient a step used is read back from the update: (before - after) / lr.
+ * The gradient a step used is read back from the update: (before - after) / lr. Two steps in a row, each against
+ * its own batch: a step that trained on a stale batch (arrays made once over a Java buffer, which DJL copies once on
+ * a GPU) fails the second.
  */
 class GradientCrossCheckTest {
     static final Corpus SMALL = new Corpus(Dataset.parse("t", String.join("\n", "emma", "olivia", "ava", "isabella",
@@ -39,18 +41,20 @@ class GradientCrossCheckTest {
         RunConfig cfg = Models.validate(RunConfig.fromJson("{\"model\":\"mlp\",\"context\":3,\"embDim\":4,\"hidden\":16,\"batch\":"
                 + batch + ",\"l2\":" + l2 + ",\"seed\":7}"));
         Contexts ctx = Contexts.of(SMALL.words(Corpus.Part.TRAIN), SMALL.vocab(), 3);
-        int[] rows = batchRows(ctx.size(), batch, cfg.seed());
         try (Mlp m = (Mlp) Models.create(cfg, SMALL)) {
             List<PtNDArray> params = List.of(m.c, m.w1, m.b1, m.w2, m.b2);
-            check(params, p -> {
-                PtNDArray x = ids(p.get(0).getManager(), ctx.x(), rows, 3);
-                NDArray e = Tensors.rows((PtNDArray) p.get(0), x).reshape(rows.length, 12);
-                NDArray h = e.matMul(p.get(1).transpose()).add(p.get(2)).tanh();
-                NDArray logp = h.matMul(p.get(3).transpose()).add(p.get(4)).logSoftmax(1);
-                NDArray nll = logp.gather(targets(p.get(0).getManager(), ctx.y(), rows), 1).mean().neg();
-                NDArray reg = p.get(0).square().mean().add(p.get(1).square().mean()).add(p.get(3).square().mean());
-                return nll.add(reg.mul(l2));
-            }, () -> m.step(0.5), 0.5);
+            for (int step = 0; step < 2; step++) {
+                int[] rows = batchRows(ctx.size(), batch, cfg.seed(), step);
+                check(params, p -> {
+                    PtNDArray x = ids(p.get(0).getManager(), ctx.x(), rows, 3);
+                    NDArray e = Tensors.rows((PtNDArray) p.get(0), x).reshape(rows.length, 12);
+                    NDArray h = e.matMul(p.get(1).transpose()).add(p.get(2)).tanh();
+                    NDArray logp = h.matMul(p.get(3).transpose()).add(p.get(4)).logSoftmax(1);
+                    NDArray nll = logp.gather(targets(p.get(0).getManager(), ctx.y(), rows), 1).mean().neg();
+                    NDArray reg = p.get(0).square().mean().add(p.get(1).square().mean()).add(p.get(3).square().mean());
+                    return nll.add(reg.mul(l2));
+                }, () -> m.step(0.5), 0.5);
+            }
         }
     }
 
@@ -61,30 +65,34 @@ class GradientCrossCheckTest {
                 + ",\"l2\":" + l2 + ",\"seed\":3}"));
         Contexts ctx = Contexts.of(SMALL.words(Corpus.Part.TRAIN), SMALL.vocab(), context);
         int v = SMALL.vocab().size();
-        int[] rows = batchRows(ctx.size(), batch, cfg.seed());
         int[] index = new int[ctx.size()];
         for (int i = 0; i < index.length; i++) {
             index[i] = (int) NgramTable.context(ctx, i, v);
         }
         try (NeuralNgram m = (NeuralNgram) Models.create(cfg, SMALL)) {
-            check(List.of(m.w), p -> {
-                PtNDArray x = ids(p.get(0).getManager(), index, rows, 1);
-                NDArray logp = Tensors.rows((PtNDArray) p.get(0), x).reshape(rows.length, v).logSoftmax(1);
-                NDArray nll = logp.gather(targets(p.get(0).getManager(), ctx.y(), rows), 1).mean().neg();
-                return nll.add(p.get(0).square().mean().mul(l2));
-            }, () -> m.step(2.0), 2.0);
+            for (int step = 0; step < 2; step++) {
+                int[] rows = batchRows(ctx.size(), batch, cfg.seed(), step);
+                check(List.of(m.w), p -> {
+                    PtNDArray x = ids(p.get(0).getManager(), index, rows, 1);
+                    NDArray logp = Tensors.rows((PtNDArray) p.get(0), x).reshape(rows.length, v).logSoftmax(1);
+                    NDArray nll = logp.gather(targets(p.get(0).getManager(), ctx.y(), rows), 1).mean().neg();
+                    return nll.add(p.get(0).square().mean().mul(l2));
+                }, () -> m.step(2.0), 2.0);
+            }
         }
     }
 
-    /** The rows a model's step draws: all of them in order, or seed + 1's draws as the models make them. */
-    private static int[] batchRows(int n, int batch, long seed) {
+    /** The rows step {@code step} (from 0) draws: all of them in order, or seed + 1's draws as the models make them. */
+    private static int[] batchRows(int n, int batch, long seed, int step) {
         if (batch == 0 || batch >= n) {
             return java.util.stream.IntStream.range(0, n).toArray();
         }
         Random r = new Random(seed + 1);
         int[] rows = new int[batch];
-        for (int i = 0; i < batch; i++) {
-            rows[i] = r.nextInt(n);
+        for (int k = 0; k <= step; k++) {
+            for (int i = 0; i < batch; i++) {
+                rows[i] = r.nextInt(n);
+            }
         }
         return rows;
     }

@@ -42,7 +42,7 @@ class AbandonedJobTest extends ServerTestBase {
         }
         Thread.sleep(1500);
         long busy = cpuNanos() - busy0;
-        assertTrue(busy > 200_000_000L, "the comparison was computing: " + busy / 1e6 + " ms of CPU in 1.5 s");
+        assertTrue(busy > 50_000_000L, "the comparison was computing: " + busy / 1e6 + " ms of CPU in 1.5 s");
         for (Socket s : sockets) {
             s.close(); // the pages closed
         }

@@ -71,7 +71,11 @@ public final class Tensors {
         return JniUtils.embedding(ids, table, false);
     }
 
-    /** A float32 array over {@code buffer}'s contents (a direct, native-order buffer the caller filled). */
+    /**
+     * A float32 array of {@code buffer}'s contents (a direct, native-order buffer the caller filled), on the
+     * manager's device. On the CPU libtorch reads the buffer in place; on a GPU DJL copies it here, once. So the array
+     * is right only while the buffer stays as it was: make a new one after rewriting the buffer.
+     */
     public static PtNDArray floats(PtNDManager m, ByteBuffer buffer, long... shape) {
         buffer.rewind();
         return JniUtils.createNdFromByteBuffer(m, buffer, new Shape(shape), DataType.FLOAT32, SparseFormat.DENSE,
