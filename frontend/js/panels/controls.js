@@ -50,6 +50,31 @@ function renderModelButtons() {
   for (const m of store.models) {
     seg.append(el('button', { type: 'button', role: 'radio', dataset: { model: m.name }, 'aria-checked': String(m.name === store.form.model), title: m.help, onclick: () => setModel(m.name, 'user') }, m.title));
   }
+  markModel();
+}
+
+/** One tab stop for the whole picker (the chosen model); the arrow keys move the choice, as in any radio group. */
+function markModel() {
+  for (const b of $('model').querySelectorAll('button')) {
+    const on = b.dataset.model === store.form.model;
+    b.setAttribute('aria-checked', String(on));
+    b.tabIndex = on ? 0 : -1;
+  }
+}
+
+function onModelKey(e) {
+  const buttons = [...$('model').querySelectorAll('button')];
+  const i = buttons.indexOf(document.activeElement);
+  if (i < 0) return;
+  const step = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 }[e.key];
+  let j;
+  if (step) j = (i + step + buttons.length) % buttons.length;
+  else if (e.key === 'Home') j = 0;
+  else if (e.key === 'End') j = buttons.length - 1;
+  else return;
+  e.preventDefault();
+  setModel(buttons[j].dataset.model, 'user');
+  buttons[j].focus();
 }
 
 /** Rebuilds the rows for the form's model and shows its values. */
@@ -60,7 +85,7 @@ function rebuild() {
   // the hints read the form's values as they are now (each change replaces the values object)
   fields = buildFields($('params'), s ? s.fields : [], { onChange, onInvalid, hint: (name) => hint(name, store.form.values) });
   fields.render(store.form.values);
-  for (const b of $('model').querySelectorAll('button')) b.setAttribute('aria-checked', String(b.dataset.model === store.form.model));
+  markModel();
   $('model-note').textContent = s ? s.help : '';
   $('train').textContent = s && !s.trainable ? 'Save as run' : 'Train';
   checkRules();
@@ -233,6 +258,7 @@ async function train() {
 export function initControls() {
   setForm({ values: fieldDefaults(store.form.model) });
   renderModelButtons();
+  $('model').addEventListener('keydown', onModelKey);
   rebuild();
   renderDatasets();
   bus.on('datasets', renderDatasets);
