@@ -7,7 +7,7 @@ import { api, ApiError } from '../api.js';
 import { bus, store, model, go, links, datasetInfo, currentConfig, setForm, fieldDefaults, reloadDatasets,
   linkConfig } from '../state.js';
 import { buildFields, parseValue } from '../fields.js';
-import { $, el, clear, fmtInt } from '../util.js';
+import { $, el, clear, fmtInt, frameThrottle } from '../util.js';
 
 const invalid = new Map();
 let fields = null;
@@ -252,6 +252,24 @@ async function train() {
   }
 }
 
+// ---------------------------------------------------------------- fitting the window
+
+/**
+ * On a wide screen the form is sticky and scrolls on its own, its Train bar stuck to its bottom. A notice above
+ * the layout (a run's message) pushes it down until the page scrolls, so a fixed height would put Train below the
+ * window: the panel is sized to the room it has now.
+ */
+const fitPanel = frameThrottle(() => {
+  const p = $('controls-panel');
+  const cs = getComputedStyle(p);
+  if (cs.position !== 'sticky') {
+    p.style.maxHeight = '';
+    return;
+  }
+  const top = Math.max(p.getBoundingClientRect().top, parseFloat(cs.top) || 0);
+  p.style.maxHeight = `${Math.max(240, window.innerHeight - top - 12)}px`;
+});
+
 // ---------------------------------------------------------------- wiring
 
 /** Resolves once the dataset list is loaded (or its failure shown): a re-run link's dataset is looked up in it. */
@@ -316,5 +334,9 @@ export function initControls() {
     selectDataset(id);
     announce('dataset', 'user');
   });
+  window.addEventListener('scroll', fitPanel, { passive: true });
+  window.addEventListener('resize', fitPanel);
+  new ResizeObserver(fitPanel).observe(document.body); // a notice opening or closing above the form
+  fitPanel();
   return refreshDatasets();
 }

@@ -18,7 +18,7 @@ let beta = 0.8;
 const bigramDev = new Map();
 let steerFor = null;
 let steerFields = null;
-let steerLr = { changes: 0 }; // how many lr changes the steer box has shown
+let steerLr = { changes: 0, sent: null }; // how many lr changes the steer box has shown; the last lr this tab sent
 
 function lossSeries(r) {
   const prog = r ? r.progress : [];
@@ -123,13 +123,15 @@ function renderSteer(r) {
     clear($('steer-fields'));
     $('steer-note').textContent = '';
     const send = debounce((name, value) => {
-      if (steer(name, value)) $('steer-note').textContent = `${name} → ${fmtNum(value)} sent; it applies from the next step`;
+      if (!steer(name, value)) return;
+      steerLr.sent = value;
+      $('steer-note').textContent = `${name} → ${fmtNum(value)} sent; it applies from the next step`;
     }, 150);
     steerFields = buildFields($('steer-fields'), liveFields, { idPrefix: 'steer-', onChange: (name, value) => send(name, value) });
     const now = {};
     for (const f of liveFields) now[f.name] = f.name === 'lr' ? lr : r.config[f.name];
     steerFields.render(now);
-    steerLr = { changes: r.lrChanges.length };
+    steerLr = { changes: r.lrChanges.length, sent: null };
     return;
   }
   // a change from any tab reaches every viewer of the run as an event: the box follows it, unless this tab's user
@@ -138,7 +140,9 @@ function renderSteer(r) {
   if (row && r.lrChanges.length !== steerLr.changes && document.activeElement !== row.box) {
     steerLr.changes = r.lrChanges.length;
     steerFields.render({ lr });
-    $('steer-note').textContent = `lr is ${fmtNum(lr)} from step ${fmtInt(r.lrChanges[r.lrChanges.length - 1].step)}`;
+    const from = fmtInt(r.lrChanges[r.lrChanges.length - 1].step);
+    $('steer-note').textContent = lr === steerLr.sent ? `lr → ${fmtNum(lr)} sent; in effect from step ${from}`
+      : `lr → ${fmtNum(lr)} from step ${from}, set elsewhere`;
   }
 }
 

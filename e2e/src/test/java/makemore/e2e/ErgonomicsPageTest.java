@@ -36,7 +36,8 @@ class ErgonomicsPageTest extends PageHarness {
     }
 
     @Test
-    void trainIsInReachOnFirstOpenAt1440And1024() {
+    void trainIsInReachOnFirstOpenAt1440And1024() throws Exception {
+        String mlp = trainedRun(SHORT_MLP);
         for (int[] size : new int[][] {{1440, 900}, {1024, 768}}) {
             page.setViewportSize(size[0], size[1]);
             open(page, base + "/");
@@ -47,6 +48,15 @@ class ErgonomicsPageTest extends PageHarness {
             page.locator("[data-model=ngram]").click();
             assertThat(page.locator("#train")).hasText("Save as run");
             assertInViewport("#train", "Save as run at " + size[0]);
+            // an open run puts its message above the layout, pushing the form down
+            open(page, base + "/#/runs/" + mlp);
+            assertThat(page.locator("#run-message")).isVisible(slowVisible());
+            page.evaluate("() => window.scrollTo(0, 0)");
+            page.waitForTimeout(100); // the form's height follows in the next frame
+            assertInViewport("#train", "Train with a run open at " + size[0]);
+            page.evaluate("() => window.scrollTo(0, 400)");
+            page.waitForTimeout(100);
+            assertInViewport("#train", "Train scrolled down at " + size[0]);
         }
     }
 
@@ -125,6 +135,10 @@ class ErgonomicsPageTest extends PageHarness {
                 "one Tab leaves the picker");
     }
 
+    static com.microsoft.playwright.assertions.LocatorAssertions.IsVisibleOptions slowVisible() {
+        return new com.microsoft.playwright.assertions.LocatorAssertions.IsVisibleOptions().setTimeout(TIMEOUT_MS);
+    }
+
     private Object focused(String property) {
         return page.evaluate("() => document.activeElement." + property);
     }
@@ -145,6 +159,9 @@ class ErgonomicsPageTest extends PageHarness {
             assertTrue(((Number) ring.get("width")).doubleValue() >= 2, what + ": a 2px ring at least, " + ring);
             assertFalse("none".equals(ring.get("style")), what + " shows no ring: " + ring);
             assertTrue(((Number) ring.get("contrast")).doubleValue() >= 3, what + ": ring contrast under 3:1: " + ring);
+            if (what.contains("[mlp]")) {
+                screenshot(page, "focus-on-model");
+            }
             checked++;
         }
         assertTrue(checked >= 10, "tab stops checked: " + checked);
@@ -181,6 +198,7 @@ class ErgonomicsPageTest extends PageHarness {
         page.keyboard().press("Tab");
         assertEquals("skip", focused("id"));
         assertInViewport("#skip", "the skip link, once focused");
+        screenshot(page, "skip-link");
         page.keyboard().press("Enter");
         assertEquals(Boolean.TRUE, page.evaluate("() => document.getElementById('run-view').contains(document.activeElement)"),
                 "Enter moves the focus into the open view");
@@ -203,7 +221,9 @@ class ErgonomicsPageTest extends PageHarness {
         assertThat(other.locator("#steer-val-lr")).hasValue("0.063", new com.microsoft.playwright.assertions
                 .LocatorAssertions.HasValueOptions().setTimeout(TIMEOUT_MS));
         assertFalse(before.equals("0.063"), "the other tab showed the old lr first: " + before);
-        assertThat(other.locator("#steer-note")).containsText("lr is 0.063");
+        assertThat(other.locator("#steer-note")).containsText("lr → 0.063 from step");
+        assertThat(other.locator("#steer-note")).containsText("set elsewhere");
+        assertThat(page.locator("#steer-note")).containsText("0.063 sent; in effect from step");
         screenshot(other, "other-tab");
         send("POST", "/api/runs/" + id + "/stop", "{}");
         assertThat(page.locator("#run-status")).hasText("stopped", slow());
