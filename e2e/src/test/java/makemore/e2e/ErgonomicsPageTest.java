@@ -267,6 +267,9 @@ class ErgonomicsPageTest extends PageHarness {
         assertThat(page.locator("#val-context option")).hasText("auto");
         assertThat(page.locator("#hint-context")).containsText("auto (0): the longest item + 1 of the chosen data");
         screenshot(page, "block-size");
+        page.evaluate("() => { location.hash = '#/sweeps'; }"); // nor is it offered to a sweep
+        assertThat(page.locator("#sweep-field-0 option").first()).isAttached();
+        assertEquals(0, page.locator("#sweep-field-0 option[value=context]").count());
         // a link with the exact value keeps it, beside auto
         String cfg = "{\"dataset\":\"names\",\"model\":\"transformer\",\"context\":16,\"steps\":10}";
         open(page, base + "/#/new?config=" + URLEncoder.encode(cfg, StandardCharsets.UTF_8));
