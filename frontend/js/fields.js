@@ -101,6 +101,13 @@ export function buildFields(container, fields, { idPrefix = '', onChange, onInva
       for (const c of f.choices) box.append(el('option', { value: c }, c));
       box.addEventListener('change', () => onChange(f.name, box.value, 'select'));
       row.append(box);
+    } else if (f.auto) {
+      // 0 derives the value from the data and any other must equal that: a slider over the whole range would
+      // offer hundreds of values the server refuses, so the choice is "auto", or the exact value a run was given
+      box = el('select', { id, class: 'choice' });
+      box.addEventListener('change', () => onChange(f.name, Number(box.value), 'select'));
+      row.append(box);
+      note.dataset.fixed = `auto (0): the ${f.auto} of the chosen data, the only other value the server accepts`;
     } else if (f.type === 'bool') {
       box = el('input', { id, type: 'checkbox', class: 'check' });
       box.addEventListener('change', () => onChange(f.name, box.checked, 'check'));
@@ -148,7 +155,11 @@ export function buildFields(container, fields, { idPrefix = '', onChange, onInva
     if (!r || v == null) return;
     if (r.f.type === 'bool') r.box.checked = !!v;
     else if (r.f.type === 'choice') r.box.value = v;
-    else {
+    else if (r.f.auto) {
+      r.box.replaceChildren(el('option', { value: '0' }, 'auto'));
+      if (Number(v) !== 0) r.box.append(el('option', { value: String(v) }, fmtNum(v)));
+      r.box.value = String(v);
+    } else {
       r.box.value = fmtNum(v);
       r.range.value = valueToPos(r.f, v);
     }
@@ -169,7 +180,7 @@ export function buildFields(container, fields, { idPrefix = '', onChange, onInva
       this.refreshHints();
     },
     refreshHints() {
-      for (const { f, note } of rows.values()) note.textContent = hint(f.name, values) || '';
+      for (const { f, note } of rows.values()) note.textContent = hint(f.name, values) || note.dataset.fixed || '';
     },
     visibleNames() {
       return [...rows.values()].filter((r) => !r.row.hidden).map((r) => r.f.name);

@@ -35,7 +35,37 @@ function showView() {
   const v = viewFor(store.route);
   for (const [name, id] of views) $(id).hidden = name !== v;
   document.body.dataset.view = v;
+  document.body.dataset.route = store.route.name;
   bus.emit('view', v);
+}
+
+// What the route opens: another run, another comparison or another view; the same one announced again (a replaced
+// history entry) is not an opening.
+let opened = null;
+
+function openingOf(route) {
+  return JSON.stringify([route.name, route.id || null, route.ids || null]);
+}
+
+/**
+ * A view that opens starts at its top: a run opened from the list far down the page would show its chart cut off.
+ * The top of the page is the view's top in every layout (a phone puts the view first, but the form on a new run).
+ */
+function scrollToView() {
+  const key = openingOf(store.route);
+  if (key === opened) return;
+  const first = opened == null;
+  opened = key;
+  if (!first) window.scrollTo({ top: 0, behavior: 'instant' }); // a reload keeps the scroll the browser restores
+}
+
+/** The skip link: to the view on show, past the bar and the form, without touching the route in the URL. */
+function skipToView(e) {
+  e.preventDefault();
+  const view = $(views.get(viewFor(store.route)));
+  view.tabIndex = -1;
+  view.focus({ preventScroll: true });
+  view.scrollIntoView({ block: 'start' });
 }
 
 async function start() {
@@ -72,7 +102,11 @@ async function start() {
     if (f.source === 'user' && store.form.model === 'ngram' && store.route.name === 'run') go('#/new');
     else showView();
   });
-  bus.on('route', showView);
+  bus.on('route', () => {
+    showView();
+    scrollToView();
+  });
+  $('skip').addEventListener('click', skipToView);
   startRouting();
   document.body.dataset.ready = 'true'; // every panel listens from here on
 }

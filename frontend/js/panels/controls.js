@@ -7,7 +7,7 @@ import { api, ApiError } from '../api.js';
 import { bus, store, model, go, links, datasetInfo, currentConfig, setForm, fieldDefaults, reloadDatasets,
   linkConfig } from '../state.js';
 import { buildFields, parseValue } from '../fields.js';
-import { $, el, clear, fmtInt } from '../util.js';
+import { $, el, clear, fmtInt, frameThrottle } from '../util.js';
 
 const invalid = new Map();
 let fields = null;
@@ -50,6 +50,31 @@ function renderModelButtons() {
   for (const m of store.models) {
     seg.append(el('button', { type: 'button', role: 'radio', dataset: { model: m.name }, 'aria-checked': String(m.name === store.form.model), title: m.help, onclick: () => setModel(m.name, 'user') }, m.title));
   }
+  markModel();
+}
+
+/** One tab stop for the whole picker (the chosen model); the arrow keys move the choice, as in any radio group. */
+function markModel() {
+  for (const b of $('model').querySelectorAll('button')) {
+    const on = b.dataset.model === store.form.model;
+    b.setAttribute('aria-checked', String(on));
+    b.tabIndex = on ? 0 : -1;
+  }
+}
+
+function onModelKey(e) {
+  const buttons = [...$('model').querySelectorAll('button')];
+  const i = buttons.indexOf(document.activeElement);
+  if (i < 0) return;
+  const step = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 }[e.key];
+  let j;
+  if (step) j = (i + step + buttons.length) % buttons.length;
+  else if (e.key === 'Home') j = 0;
+  else if (e.key === 'End') j = buttons.length - 1;
+  else return;
+  e.preventDefault();
+  setModel(buttons[j].dataset.model, 'user');
+  buttons[j].focus();
 }
 
 /** Rebuilds the rows for the form's model and shows its values. */
@@ -60,7 +85,7 @@ function rebuild() {
   // the hints read the form's values as they are now (each change replaces the values object)
   fields = buildFields($('params'), s ? s.fields : [], { onChange, onInvalid, hint: (name) => hint(name, store.form.values) });
   fields.render(store.form.values);
-  for (const b of $('model').querySelectorAll('button')) b.setAttribute('aria-checked', String(b.dataset.model === store.form.model));
+  markModel();
   $('model-note').textContent = s ? s.help : '';
   $('train').textContent = s && !s.trainable ? 'Save as run' : 'Train';
   checkRules();
@@ -266,12 +291,31 @@ async function train() {
   }
 }
 
+// ---------------------------------------------------------------- fitting the window
+
+/**
+ * On a wide screen the form is sticky and scrolls on its own, its Train bar stuck to its bottom. A notice above
+ * the layout (a run's message) pushes it down until the page scrolls, so a fixed height would put Train below the
+ * window: the panel is sized to the room it has now.
+ */
+const fitPanel = frameThrottle(() => {
+  const p = $('controls-panel');
+  const cs = getComputedStyle(p);
+  if (cs.position !== 'sticky') {
+    p.style.maxHeight = '';
+    return;
+  }
+  const top = Math.max(p.getBoundingClientRect().top, parseFloat(cs.top) || 0);
+  p.style.maxHeight = `${Math.max(240, window.innerHeight - top - 12)}px`;
+});
+
 // ---------------------------------------------------------------- wiring
 
 /** Resolves once the dataset list is loaded (or its failure shown): a re-run link's dataset is looked up in it. */
 export function initControls() {
   setForm({ values: fieldDefaults(store.form.model) });
   renderModelButtons();
+  $('model').addEventListener('keydown', onModelKey);
   rebuild();
   renderDatasets();
   bus.on('datasets', () => {
@@ -332,5 +376,9 @@ export function initControls() {
     selectDataset(id);
     announce('dataset', 'user');
   });
+  window.addEventListener('scroll', fitPanel, { passive: true });
+  window.addEventListener('resize', fitPanel);
+  new ResizeObserver(fitPanel).observe(document.body); // a notice opening or closing above the form
+  fitPanel();
   return refreshDatasets();
 }

@@ -8,7 +8,7 @@ import { steer, isLive } from '../live.js';
 import { buildFields, shown } from '../fields.js';
 import { LossChart, ema } from '../charts/loss-chart.js';
 import { Scatter } from '../charts/scatter.js';
-import { $, el, clear, num, fmtNum, fmtInt, debounce } from '../util.js';
+import { $, el, clear, num, fmtNum, fmtInt, fmtLoss, debounce } from '../util.js';
 
 const C = { raw: 'rgba(78,121,167,0.3)', train: '#4e79a7', full: '#8fb0d3', dev: '#e8590c', penalty: '#b07aa1', lr: '#9c36b5' };
 
@@ -18,6 +18,7 @@ let beta = 0.8;
 const bigramDev = new Map();
 let steerFor = null;
 let steerFields = null;
+let steerLr = { changes: 0, sent: null }; // how many lr changes the steer box has shown; the last lr this tab sent
 
 function lossSeries(r) {
   const prog = r ? r.progress : [];
@@ -116,19 +117,39 @@ function renderSteer(r) {
     steerFor = null;
     return;
   }
+  const lr = latestLr(r);
   if (steerFor !== r.id) {
     steerFor = r.id;
     clear($('steer-fields'));
     $('steer-note').textContent = '';
     const send = debounce((name, value) => {
-      if (steer(name, value)) $('steer-note').textContent = `${name} → ${fmtNum(value)} sent; it applies from the next step`;
+      if (!steer(name, value)) return;
+      steerLr.sent = value;
+      $('steer-note').textContent = `${name} → ${fmtNum(value)} sent; it applies from the next step`;
     }, 150);
     steerFields = buildFields($('steer-fields'), liveFields, { idPrefix: 'steer-', onChange: (name, value) => send(name, value) });
     const now = {};
-    const lastLr = r.progress.length ? r.progress[r.progress.length - 1].lr : null;
-    for (const f of liveFields) now[f.name] = f.name === 'lr' && r.lrChanges.length ? r.lrChanges[r.lrChanges.length - 1].lr : r.config[f.name] ?? lastLr;
+    for (const f of liveFields) now[f.name] = f.name === 'lr' ? lr : r.config[f.name];
     steerFields.render(now);
+    steerLr = { changes: r.lrChanges.length, sent: null };
+    return;
   }
+  // a change from any tab reaches every viewer of the run as an event: the box follows it, unless this tab's user
+  // is typing into it
+  const row = steerFields.rows.get('lr');
+  if (row && r.lrChanges.length !== steerLr.changes && document.activeElement !== row.box) {
+    steerLr.changes = r.lrChanges.length;
+    steerFields.render({ lr });
+    const from = fmtInt(r.lrChanges[r.lrChanges.length - 1].step);
+    $('steer-note').textContent = lr === steerLr.sent ? `lr → ${fmtNum(lr)} sent; in effect from step ${from}`
+      : `lr → ${fmtNum(lr)} from step ${from}, set elsewhere`;
+  }
+}
+
+/** The learning rate the run trains with now: its latest change, else its config's (or the last step's). */
+function latestLr(r) {
+  if (r.lrChanges.length) return r.lrChanges[r.lrChanges.length - 1].lr;
+  return r.config.lr ?? (r.progress.length ? r.progress[r.progress.length - 1].lr : null);
 }
 
 const saveLabels = debounce(async () => {
@@ -145,6 +166,23 @@ const saveLabels = debounce(async () => {
     $('label-state').textContent = e.message;
   }
 }, 400);
+
+/**
+ * A count model is counted, not trained: no loss curve and no embedding to draw, so their panels give way to a
+ * note with what the run has instead.
+ */
+function renderCounted(r) {
+  const counted = !!(r && model(r.config.model) && !model(r.config.model).trainable);
+  $('loss-panel').hidden = counted;
+  $('emb-panel').hidden = counted || !!(r && !spec0(r));
+  $('count-note').hidden = !counted;
+  if (!counted) return;
+  const dev = [...r.evals].reverse().find((e) => e.split === 'dev');
+  const train = [...r.evals].reverse().find((e) => e.split === 'train');
+  $('count-note').textContent = `A ${model(r.config.model).title} is counted, not trained: no loss curve, no embedding.`
+    + (dev ? ` dev NLL ${fmtLoss(dev.loss)}` : '') + (train ? `, train NLL ${fmtLoss(train.loss)}` : '')
+    + '. Its samples and the word probe are below; choose it in the form to move k live.';
+}
 
 function renderEmbedding(r) {
   const emb = r && r.embedding;
@@ -193,6 +231,7 @@ export function initRunView() {
       chart.reset();
     }
     renderHead(r);
+    renderCounted(r);
     renderEmbedding(r);
     draw();
   });

@@ -18,7 +18,8 @@ function base() {
 function numericFields(cfg) {
   const m = model(cfg.model);
   if (!m) return [];
-  return m.fields.filter((f) => (f.type === 'int' || f.type === 'float') && shown(f, cfg));
+  // a field the data fixes (block size: auto or exactly the data's value) has nothing to sweep
+  return m.fields.filter((f) => (f.type === 'int' || f.type === 'float') && !f.auto && shown(f, cfg));
 }
 
 function defaultParam(f, taken) {

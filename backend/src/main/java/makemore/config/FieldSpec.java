@@ -15,60 +15,71 @@ import java.util.Map;
  * @param sliderMin slider range where it is narrower than the accepted one (null: min/max)
  * @param showIf   the field matters only when another field has one of these values (null: always)
  * @param live     may change while the run trains
+ * @param auto     set where 0 means "derive it from the data" and the only other accepted value is that derived
+ *                 one: says what 0 picks, so a form offers those two instead of a slider over the whole range
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record FieldSpec(String name, String label, String type,
         @com.fasterxml.jackson.annotation.JsonProperty("default") Object dflt, Double min, boolean minOpen, Double max,
         String scale, Double sliderMin, Double sliderMax, List<String> choices, Map<String, List<String>> showIf,
-        boolean live, String help) {
+        boolean live, String help, String auto) {
 
     public static FieldSpec integer(String name, String label, long dflt, long min, long max, String scale, String help) {
         return new FieldSpec(name, label, "int", dflt, (double) min, false, (double) max, scale, null, null, null, null,
-                false, help);
+                false, help, null);
     }
 
     public static FieldSpec real(String name, String label, double dflt, double min, double max, String scale,
             String help) {
-        return new FieldSpec(name, label, "float", dflt, min, false, max, scale, null, null, null, null, false, help);
+        return new FieldSpec(name, label, "float", dflt, min, false, max, scale, null, null, null, null, false, help,
+                null);
     }
 
     public static FieldSpec choice(String name, String label, String dflt, List<String> choices, String help) {
-        return new FieldSpec(name, label, "choice", dflt, null, false, null, null, null, null, choices, null, false, help);
+        return new FieldSpec(name, label, "choice", dflt, null, false, null, null, null, null, choices, null, false, help,
+                null);
     }
 
     public static FieldSpec bool(String name, String label, boolean dflt, String help) {
-        return new FieldSpec(name, label, "bool", dflt, null, false, null, null, null, null, null, null, false, help);
+        return new FieldSpec(name, label, "bool", dflt, null, false, null, null, null, null, null, null, false, help,
+                null);
     }
 
     /** The same field with another default (models share fields but not always their defaults). */
     public FieldSpec withDefault(Object d) {
         return new FieldSpec(name, label, type, d, min, minOpen, max, scale, sliderMin, sliderMax, choices, showIf, live,
-                help);
+                help, auto);
     }
 
     public FieldSpec withRange(double lo, double hi) {
         return new FieldSpec(name, label, type, dflt, lo, minOpen, hi, scale, sliderMin, sliderMax, choices, showIf, live,
-                help);
+                help, auto);
     }
 
     /** Lower bound excluded: (min, max]. */
     public FieldSpec openMin() {
         return new FieldSpec(name, label, type, dflt, min, true, max, scale, sliderMin, sliderMax, choices, showIf, live,
-                help);
+                help, auto);
     }
 
     public FieldSpec slider(double lo, double hi) {
-        return new FieldSpec(name, label, type, dflt, min, minOpen, max, scale, lo, hi, choices, showIf, live, help);
+        return new FieldSpec(name, label, type, dflt, min, minOpen, max, scale, lo, hi, choices, showIf, live, help, auto);
     }
 
     public FieldSpec when(String field, String... values) {
         return new FieldSpec(name, label, type, dflt, min, minOpen, max, scale, sliderMin, sliderMax, choices,
-                Map.of(field, List.of(values)), live, help);
+                Map.of(field, List.of(values)), live, help, auto);
     }
 
     public FieldSpec liveChange() {
         return new FieldSpec(name, label, type, dflt, min, minOpen, max, scale, sliderMin, sliderMax, choices, showIf,
-                true, help);
+                true, help, auto);
+    }
+
+    /** 0 derives the value from the data ({@code what}, e.g. "longest item + 1"); any other must equal it. */
+    public FieldSpec autoOnly(String what) {
+        return new FieldSpec(name, label, type, dflt, min, minOpen, max, scale, sliderMin, sliderMax, choices, showIf, live,
+                help, what);
     }
 
     /** Checks one value; throws a {@link ConfigException} naming this field and its range. */

@@ -15,7 +15,7 @@ public final class AutogradFields {
     public static FieldSpec sequenceContext() {
         return FieldSpec.integer("context", "block size", 0, 0, MAX_BLOCK, "lin",
                 "positions per item: longest item + 1 (0 = exactly that, the default); fewer would cut items, more"
-                        + " are never used");
+                        + " are never used").autoOnly("longest item + 1");
     }
 
     /** The longest item of the whole dataset, in characters. */
