@@ -7,6 +7,7 @@ import { api, sweepSocket } from '../api.js';
 import { bus, store, go, links, datasetName, model } from '../state.js';
 import { SweepPlot } from '../charts/sweep-plot.js';
 import { SweepGrid } from '../charts/sweep-grid.js';
+import { ashaPanel, renderAsha } from './asha-rungs.js';
 import { $, el, clear, num, fmtLoss, fmtNum, fmtTime, frameThrottle, debounce } from '../util.js';
 
 const fin = (v) => v != null && Number.isFinite(v);
@@ -72,7 +73,9 @@ function renderNow() {
   const b = def.base || {};
   const m = model(b.model);
   $('sw-what').textContent = `${m ? m.title : b.model} on ${datasetName(b.dataset)} · `
-    + def.params.map((p) => `${p.field} ∈ {${p.values.map(fmtNum).join(', ')}}${p.scale === 'log' ? ' (log)' : ''}`).join(' x ')
+    + def.params.map((p) => (p.range ? `${p.field} ~ [${fmtNum(p.range.lo)}, ${fmtNum(p.range.hi)}]${p.range.scale === 'log' ? ' (log)' : ''}`
+      : `${p.field} ∈ {${p.values.map(fmtNum).join(', ')}}${p.scale === 'log' ? ' (log)' : ''}`)).join(' x ')
+    + (def.search ? ` · ${def.search.kind}: ${def.search.trials} trials${def.search.eta ? `, eta ${def.search.eta}` : ''}` : '')
     + (def.seeds > 1 ? ` · ${def.seeds} seeds per point` : '') + (def.prune ? ` · pruning: median + ${def.prune.margin} nats` : '')
     + ` · created ${fmtTime(s.created)}`;
   const bestBox = $('sw-best');
@@ -109,12 +112,13 @@ function renderNow() {
       clear(wrap);
       chart = new SweepGrid(wrap, { onOpen: (id) => go(links.run(id)) });
     }
-    chart.set({ fields, values: def.params.map((p) => [...p.values].sort((x, y) => x - y)), points: s.points, groups, best });
+    chart.set({ fields, values: def.params.map((p) => [...(p.values || new Set(s.points.map((q) => q.params[p.field])))].sort((x, y) => x - y)), points: s.points, groups, best });
   }
   $('sw-plot-note').textContent = fields.length === 2
     ? 'dev NLL (mean over seeds) per cell, darker is lower; the best cell outlined; dashed cells are still training'
     : 'dots: each run; lines: means over seeds; bars: ± one standard deviation; hollow: still training (latest dev); shaded: the train-dev gap';
   renderTable(fields, best);
+  renderAsha(s);
 }
 
 function renderTest(best) {
@@ -324,7 +328,7 @@ function build() {
   t.append(thead, el('tbody', { id: 'sw-points' }));
   wrap.append(t);
   table.append(th, wrap);
-  root.append(head, plot, table);
+  root.append(head, plot, ashaPanel(), table);
 }
 
 export function initSweepView() {
