@@ -7,7 +7,7 @@ import { api, sweepSocket } from '../api.js';
 import { bus, store, go, links, datasetName, model } from '../state.js';
 import { SweepPlot } from '../charts/sweep-plot.js';
 import { SweepGrid } from '../charts/sweep-grid.js';
-import { ashaPanel, renderAsha } from './asha-rungs.js';
+import { ashaPanel, renderAsha } from '../asha-rungs.js';
 import { $, el, clear, num, fmtLoss, fmtNum, fmtTime, frameThrottle, debounce } from '../util.js';
 
 const fin = (v) => v != null && Number.isFinite(v);

@@ -45,6 +45,7 @@ class AshaPageTest extends PageHarness {
         Locator trials = page.locator("#sw-asha-trials tr");
         assertThat(trials).hasCount(6);
         assertTrue(page.locator("#sw-asha-trials td.rung-cell.stopped").count() >= 1, "some trial was pruned at a rung");
+        screenshot(page, "rungs");
         Locator winner = trials.nth(0); // furthest first: a trial that ran the full budget
         assertEquals("3", winner.getAttribute("data-reached"));
         String run = winner.locator("td.rung-cell.top a").getAttribute("href");

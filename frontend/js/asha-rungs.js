@@ -3,9 +3,9 @@
 // the sweep view changes, at most once a second: promotion is decided in the database, possibly by other processes,
 // so the page asks rather than infers it from points.
 
-import { api } from '../api.js';
-import { links } from '../state.js';
-import { $, el, clear, fmtLoss, fmtNum } from '../util.js';
+import { api } from './api.js';
+import { links } from './state.js';
+import { $, el, clear, fmtLoss, fmtNum } from './util.js';
 
 let box = null;
 let shownId = null;
