@@ -41,19 +41,23 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code ./lab sweep}: every train flag sets the base config; {@code --param NAME} with {@code --values a,b,c} or
- * {@code --range lo:hi:n[:log]} (twice for a grid), {@code --seeds N}, {@code --prune MARGIN[:MIN_FINISHED]}. Points
+ * {@code --range lo:hi:n[:log]} (twice for a grid), {@code --seeds N}, {@code --prune MARGIN[:MIN_FINISHED]}, or
+ * {@code --search random|asha --trials N} over {@code lo:hi[:log]} ranges ({@link SweepFlags}). Points
  * are stored as runs of one sweep in the database ({@code --db}, as the lab's), their best-dev parameters in the
  * lab's params folder ({@code --params-dir}), so the lab samples and test-scores them. {@code --index I} (default:
  * env JOB_COMPLETION_INDEX) trains only point I, under the sweep named by {@code --sweep-id} or the definition's
  * hash, so N processes fill one sweep. Exit 0 done, 1 a point failed or the database cannot be reached, 2 bad usage.
  */
 @Command(name = "sweep", mixinStandardHelpOptions = true, sortOptions = false, abbreviateSynopsis = true,
-        description = {"Trains a grid of runs over one or two fields, stored as one sweep the lab shows.",
+        description = {"Trains a grid of runs over one or two fields, or random trials (--search random), or random"
+                + " trials stopped early by ASHA (--search asha), stored as one sweep the lab shows.",
             "Each point is an ordinary run; --index I trains only point I, so N processes (a cluster job) fill one"
                     + " sweep."},
         footer = {"", "Examples:",
             "  ./lab sweep --model mlp --steps 2000 --param lr --range 0.01:1:5:log --json",
-            "  ./lab sweep --model ngram --context 3 --param smoothing --values 0.01,0.1,1 --param context --values 2,3"})
+            "  ./lab sweep --model ngram --context 3 --param smoothing --values 0.01,0.1,1 --param context --values 2,3",
+            "  ./lab sweep --model mlp --evalEvery 500 --param lr --range 0.001:1:log --param hidden --range 50:400"
+                    + " --search asha --trials 27 --min-steps 500 --json"})
 final class SweepCommand implements Callable<Integer> {
     private static final String ID_CHARS = "abcdefghijkmnpqrstuvwxyz23456789";
     /** How long a point's lease lasts without a heartbeat (renewed every third of it). */
