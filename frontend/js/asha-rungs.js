@@ -85,7 +85,7 @@ function draw(v) {
       el('td', { class: 'mono tiny' }, Object.entries(t.params).map(([k, x]) => `${k}=${fmtNum(x)}`).join(' ')));
     for (let k = 0; k < steps.length; k++) {
       const at = t.rungs.find((x) => x.rung === k);
-      const state = !at ? '' : at.promoted === true ? 'promoted' : at.promoted === false ? 'stopped' : 'top';
+      const state = !at ? '' : at.promoted === true ? 'promoted' : at.promoted === false ? 'stopped' : 'full';
       const td = el('td', { class: `num rung-cell ${state}`, title: state === 'promoted' ? 'went on' : state === 'stopped' ? 'pruned here' : '' });
       if (at && t.run) td.append(el('a', { href: links.run(t.run) }, `${fmtLoss(at.dev)}${state === 'promoted' ? ' ↑' : state === 'stopped' ? ' ✕' : ''}`));
       tr.append(td);

@@ -106,7 +106,7 @@ function renderNow() {
       clear(wrap);
       chart = new SweepPlot(wrap, { onOpen: (id) => go(links.run(id)) });
     }
-    chart.set({ field: fields[0], scale: def.params[0].scale, points: s.points.map((p) => ({ ...p, runLabel: p.run && runName(p.run) })), groups, best });
+    chart.set({ field: fields[0], scale: def.params[0].scale || def.params[0].range?.scale, points: s.points.map((p) => ({ ...p, runLabel: p.run && runName(p.run) })), groups, best });
   } else if (fields.length === 2) {
     if (!(chart instanceof SweepGrid)) {
       clear(wrap);

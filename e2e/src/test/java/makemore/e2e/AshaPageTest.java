@@ -48,8 +48,8 @@ class AshaPageTest extends PageHarness {
         screenshot(page, "rungs");
         Locator winner = trials.nth(0); // furthest first: a trial that ran the full budget
         assertEquals("3", winner.getAttribute("data-reached"));
-        String run = winner.locator("td.rung-cell.top a").getAttribute("href");
-        winner.locator("td.rung-cell.top a").click();
+        String run = winner.locator("td.rung-cell.full a").getAttribute("href");
+        winner.locator("td.rung-cell.full a").click();
         assertTrue(run.startsWith("#/runs/"), run);
         assertThat(page).hasURL(Pattern.compile(".*" + run.replace("/", "\\/") + "$")); // run ids are letters and digits
     }
