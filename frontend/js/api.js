@@ -95,6 +95,7 @@ export const api = {
   stopSweep: (id) => request('POST', `${sweep(id)}/stop`),
   deleteSweep: (id) => request('DELETE', sweep(id)),
   testSweep: (id) => request('POST', `${sweep(id)}/test`),
+  sweepRungs: (id) => request('GET', `${sweep(id)}/rungs`),
   sweepExportUrl: (id, format) => `${sweep(id)}/export?format=${format}`,
 };
 

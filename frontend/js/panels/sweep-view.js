@@ -10,6 +10,7 @@ import { SweepPlot } from '../charts/sweep-plot.js';
 import { SweepGrid } from '../charts/sweep-grid.js';
 import { ParallelCoords } from '../charts/parallel-coords.js';
 import { renderImportance } from '../charts/importance-bars.js';
+import { ashaPanel, renderAsha } from '../asha-rungs.js';
 import { $, el, clear, num, fmtLoss, fmtNum, fmtTime, frameThrottle, debounce } from '../util.js';
 
 const fin = (v) => v != null && Number.isFinite(v);
@@ -73,7 +74,7 @@ const refreshImportance = debounce(async () => {
 /** Parallel coordinates: an axis per swept field whose points take more than one value, then dev. */
 function coordsOf(def, points) {
   const axes = def.params.filter((p) => new Set(points.map((x) => x.params[p.field])).size > 1)
-    .map((p) => ({ key: p.field, label: p.field, log: p.scale === 'log' }));
+    .map((p) => ({ key: p.field, label: p.field, log: (p.scale || p.range?.scale) === 'log' }));
   axes.push({ key: 'dev', label: 'dev', log: false });
   const lines = points.map((p) => ({
     index: p.index, run: p.run, status: p.status, label: p.run ? runName(p.run) : `point ${p.index}`,
@@ -102,7 +103,9 @@ function renderNow() {
   const b = def.base || {};
   const m = model(b.model);
   $('sw-what').textContent = `${m ? m.title : b.model} on ${datasetName(b.dataset)} · `
-    + def.params.map((p) => `${p.field} ∈ {${p.values.map(fmtNum).join(', ')}}${p.scale === 'log' ? ' (log)' : ''}`).join(' x ')
+    + def.params.map((p) => (p.range ? `${p.field} ~ [${fmtNum(p.range.lo)}, ${fmtNum(p.range.hi)}]${p.range.scale === 'log' ? ' (log)' : ''}`
+      : `${p.field} ∈ {${p.values.map(fmtNum).join(', ')}}${p.scale === 'log' ? ' (log)' : ''}`)).join(' x ')
+    + (def.search ? ` · ${def.search.kind}: ${def.search.trials} trials${def.search.eta ? `, eta ${def.search.eta}` : ''}` : '')
     + (def.seeds > 1 ? ` · ${def.seeds} seeds per point` : '') + (def.prune ? ` · pruning: median + ${def.prune.margin} nats` : '')
     + ` · created ${fmtTime(s.created)}`;
   const bestBox = $('sw-best');
@@ -133,13 +136,13 @@ function renderNow() {
       clear(wrap);
       chart = new SweepPlot(wrap, { onOpen: (id) => go(links.run(id)) });
     }
-    chart.set({ field: fields[0], scale: def.params[0].scale, points: s.points.map((p) => ({ ...p, runLabel: p.run && runName(p.run) })), groups, best });
+    chart.set({ field: fields[0], scale: def.params[0].scale || def.params[0].range?.scale, points: s.points.map((p) => ({ ...p, runLabel: p.run && runName(p.run) })), groups, best });
   } else if (fields.length === 2) {
     if (!(chart instanceof SweepGrid)) {
       clear(wrap);
       chart = new SweepGrid(wrap, { onOpen: (id) => go(links.run(id)) });
     }
-    chart.set({ fields, values: def.params.map((p) => [...p.values].sort((x, y) => x - y)), points: s.points, groups, best });
+    chart.set({ fields, values: def.params.map((p) => [...(p.values || new Set(s.points.map((q) => q.params[p.field])))].sort((x, y) => x - y)), points: s.points, groups, best });
   } else {
     if (!(chart instanceof ParallelCoords)) {
       clear(wrap);
@@ -156,6 +159,7 @@ function renderNow() {
   $('sw-imp-panel').hidden = fields.length < 2;
   if (fields.length >= 2) renderImportance($('sw-imp'), s.importance);
   renderTable(fields, best);
+  renderAsha(s);
 }
 
 function renderTest(best) {
@@ -371,7 +375,7 @@ function build() {
   t.append(thead, el('tbody', { id: 'sw-points' }));
   wrap.append(t);
   table.append(th, wrap);
-  root.append(head, plot, imp, table);
+  root.append(head, plot, ashaPanel(), imp, table);
 }
 
 export function initSweepView() {

@@ -1,5 +1,6 @@
-// #/sweeps: a new sweep from the current controls (one or two numeric fields, each a list of values or a lin/log
-// range; seeds per point; optional median pruning) and the stored sweeps. A re-run link (#/sweeps?def=...) puts a
+// #/sweeps: a new sweep from the current controls (a grid over one or two numeric fields, each a list of values or a
+// lin/log range; seeds per point; optional median pruning; or random/ASHA trials drawn from up to six ranges) and the
+// stored sweeps. A re-run link (#/sweeps?def=...) puts a
 // stored definition's base config into the controls and its fields, seeds and pruning into this form.
 
 import { api, ApiError } from '../api.js';
@@ -10,6 +11,12 @@ import { $, el, clear, fmtNum, fmtTime } from '../util.js';
 let root;
 let params = []; // [{field, mode: 'values'|'range', values, lo, hi, points, scale}]
 let listTimer = null;
+const MAX_DRAWN = 6; // random and asha draw from up to six fields (the server's bound too)
+
+/** grid, random or asha, from the form. */
+function kind() {
+  return $('sweep-search').value;
+}
 
 function base() {
   return currentConfig();
@@ -70,6 +77,10 @@ function definition() {
       if (![lo, hi].every(Number.isFinite)) return { error: `${f.label}: lo and hi must be numbers`, at: i };
       if (!(lo < hi)) return { error: `${f.label}: lo must be below hi`, at: i };
       if (p.scale === 'log' && lo <= 0) return { error: `${f.label}: a log range needs lo > 0`, at: i };
+      if (kind() !== 'grid') { // trials are drawn from the range: no point count
+        out.push({ field: f.name, range: { lo, hi, scale: p.scale } });
+        continue;
+      }
       if (!Number.isInteger(n) || n < 2) return { error: `${f.label}: points must be a whole number >= 2`, at: i };
       for (const v of [lo, hi]) {
         const r = parseValue(f, v);
@@ -78,7 +89,8 @@ function definition() {
       out.push({ field: f.name, range: { lo, hi, points: n, scale: p.scale } });
     }
   }
-  if (out.length === 2 && out[0].field === out[1].field) return { error: 'choose two different fields', at: 1 };
+  if (new Set(out.map((p) => p.field)).size < out.length) return { error: 'choose different fields', at: out.length - 1 };
+  if (kind() !== 'grid') return drawnDefinition(cfg, out);
   const seeds = Number($('sweep-seeds').value);
   const maxSeeds = store.limits.sweepSeeds;
   if (!Number.isInteger(seeds) || seeds < 1 || seeds > maxSeeds) return { error: `seeds per point: a whole number in [1, ${maxSeeds}]`, at: -1 };
@@ -95,7 +107,33 @@ function definition() {
   return { def };
 }
 
+/** Random or ASHA: the trials and, for ASHA, eta and the first rung; the server names the flag of any bad value. */
+function drawnDefinition(cfg, out) {
+  if (out.every((p) => p.values)) return { error: `${kind()} draws from ranges: choose range for a field (with values lists only, a grid is meant)`, at: -1 };
+  const search = { kind: kind(), trials: Number($('sweep-trials').value) };
+  if (!Number.isInteger(search.trials) || search.trials < 1) return { error: 'trials: a whole number', at: -1 };
+  if (kind() === 'asha') {
+    search.eta = Number($('sweep-eta').value);
+    search.minSteps = Number($('sweep-minsteps').value);
+    if (!Number.isInteger(search.eta) || !Number.isInteger(search.minSteps)) return { error: 'eta and first rung: whole numbers', at: -1 };
+  }
+  const def = { base: cfg, params: out, search };
+  if (kind() === 'random' && $('sweep-prune').checked) {
+    def.prune = { margin: Number($('sweep-margin').value), minFinished: Number($('sweep-minfin').value) };
+  }
+  return { def };
+}
+
+/** ASHA's rungs as the server makes them: minSteps x eta^k below steps, then steps. */
+export function rungSteps(minSteps, eta, steps) {
+  const out = [];
+  for (let r = minSteps; r < steps && eta >= 2 && r >= 1; r *= eta) out.push(r);
+  out.push(steps);
+  return out;
+}
+
 function pointCount(def) {
+  if (def.search) return def.search.trials;
   let n = def.seeds;
   for (const p of def.params) n *= p.values ? p.values.length : p.range.points;
   return n;
@@ -111,7 +149,6 @@ function renderBase() {
     if (k === 'model' || k === 'dataset' || typeof v === 'object') continue;
     chips.append(el('span', { class: 'chip' }, `${k}=${typeof v === 'number' ? fmtNum(v) : v}`));
   }
-  $('sweep-prune-row').hidden = !(m && m.trainable);
 }
 
 function renderParams() {
@@ -146,6 +183,7 @@ function renderParams() {
     if (p.mode === 'values') {
       row.append(input('values', { placeholder: 'e.g. 0.01, 0.1, 1', class: 'val wide', 'aria-label': 'values, comma separated' }));
     } else {
+      const drawn = kind() !== 'grid';
       const scale = el('select', { id: `sweep-scale-${i}`, 'aria-label': 'range scale' });
       scale.append(el('option', { value: 'lin' }, 'lin'), el('option', { value: 'log' }, 'log'));
       scale.value = p.scale;
@@ -154,12 +192,19 @@ function renderParams() {
         preview();
       });
       row.append(el('label', { class: 'ctl' }, 'lo'), input('lo', { 'aria-label': 'lo' }), el('label', { class: 'ctl' }, 'hi'),
-        input('hi', { 'aria-label': 'hi' }), el('label', { class: 'ctl' }, 'points'), input('points', { 'aria-label': 'points' }), scale);
+        input('hi', { 'aria-label': 'hi' }), ...(drawn ? [] : [el('label', { class: 'ctl' }, 'points'), input('points', { 'aria-label': 'points' })]), scale);
     }
-    if (i === 1) row.append(el('button', { type: 'button', class: 'small', onclick: () => { params.pop(); renderParams(); } }, 'remove'));
+    if (i >= 1) row.append(el('button', { type: 'button', class: 'small', onclick: () => { params.splice(i, 1); renderParams(); } }, 'remove'));
     box.append(row);
   });
-  $('sweep-add').hidden = params.length >= 2 || fields.length < 2;
+  const most = kind() === 'grid' ? 2 : MAX_DRAWN;
+  $('sweep-add').hidden = params.length >= most || fields.length <= params.length;
+  $('sweep-add').textContent = kind() === 'grid' ? '+ second field (grid)' : '+ field';
+  const drawn = kind() !== 'grid';
+  $('sweep-seeds-row').hidden = drawn;
+  $('sweep-trials-row').hidden = !drawn;
+  $('sweep-asha-row').hidden = kind() !== 'asha';
+  $('sweep-prune-row').hidden = kind() === 'asha' || !(model(base().model) || {}).trainable;
   preview();
 }
 
@@ -173,7 +218,8 @@ function preview() {
   }
   const n = pointCount(r.def);
   const max = store.limits.sweepRuns;
-  $('sweep-count').textContent = `${n} run${n === 1 ? '' : 's'}${r.def.seeds > 1 ? ` (${n / r.def.seeds} points x ${r.def.seeds} seeds)` : ''}`
+  const rungs = r.def.search?.kind === 'asha' ? ` · rungs at ${rungSteps(r.def.search.minSteps, r.def.search.eta, r.def.base.steps).join(', ')} steps` : '';
+  $('sweep-count').textContent = `${n} ${r.def.search ? 'trial' : 'run'}${n === 1 ? '' : 's'}${r.def.seeds > 1 ? ` (${n / r.def.seeds} points x ${r.def.seeds} seeds)` : ''}${rungs}`
     + (n > max ? ` — at most ${max}` : '');
   $('sweep-run').disabled = n > max || n < 1;
 }
@@ -227,9 +273,27 @@ function build() {
   const baseRow = el('div', { class: 'row wrap sweep-row' });
   baseRow.append(el('span', { class: 'muted tiny' }, 'base:'), el('span', { class: 'muted tiny', id: 'sweep-base-note' }), el('div', { class: 'chips', id: 'sweep-base' }));
   const opts = el('div', { class: 'row wrap sweep-row' });
-  const seeds = el('input', { id: 'sweep-seeds', class: 'val', value: '1', 'aria-label': 'seeds per point' });
-  seeds.addEventListener('input', preview);
-  opts.append(el('label', { class: 'ctl', for: 'sweep-seeds' }, 'seeds per point'), seeds);
+  const search = el('select', { id: 'sweep-search', 'aria-label': 'search' });
+  search.append(el('option', { value: 'grid' }, 'grid: every combination'), el('option', { value: 'random' }, 'random trials'),
+    el('option', { value: 'asha' }, 'ASHA: random trials stopped early at rungs'));
+  search.addEventListener('change', () => {
+    if (search.value === 'grid') params = params.slice(0, 2);
+    renderParams();
+  });
+  opts.append(el('label', { class: 'ctl', for: 'sweep-search' }, 'search'), search);
+  const field = (id, label, value, title) => {
+    const box = el('input', { id, class: 'val', value, 'aria-label': label });
+    box.addEventListener('input', preview);
+    return [el('label', { class: 'ctl', for: id, title }, label), box];
+  };
+  const seedsRow = el('span', { class: 'row wrap', id: 'sweep-seeds-row' });
+  seedsRow.append(...field('sweep-seeds', 'seeds per point', '1'));
+  const trialsRow = el('span', { class: 'row wrap', id: 'sweep-trials-row', hidden: true });
+  trialsRow.append(...field('sweep-trials', 'trials', '27', 'how many configs to draw; the base seed makes the draw reproducible'));
+  const ashaRow = el('span', { class: 'row wrap', id: 'sweep-asha-row', hidden: true });
+  ashaRow.append(...field('sweep-eta', 'eta', '3', 'the top 1/eta of the trials at each rung go on'),
+    ...field('sweep-minsteps', 'first rung (steps)', '500', 'rungs are this x eta^k up to the run\'s steps; a multiple of eval every'));
+  opts.append(seedsRow, trialsRow, ashaRow);
   const pruneRow = el('span', { class: 'row wrap', id: 'sweep-prune-row' });
   const prune = el('input', { type: 'checkbox', id: 'sweep-prune' });
   const margin = el('input', { id: 'sweep-margin', class: 'val', value: '0.1', 'aria-label': 'pruning margin (nats)' });
@@ -273,8 +337,13 @@ function loadRerun(defText) {
     return;
   }
   bus.emit('form:load', { config: def.base, origin: 'from a sweep re-run link' });
-  params = def.params.slice(0, 2).map((p) => (p.range
-    ? { field: p.field, mode: 'range', values: '', lo: String(p.range.lo), hi: String(p.range.hi), points: p.range.points, scale: p.range.scale || 'lin' }
+  const search = def.search || { kind: 'grid' };
+  $('sweep-search').value = ['random', 'asha'].includes(search.kind) ? search.kind : 'grid';
+  if (search.trials) $('sweep-trials').value = String(search.trials);
+  if (search.eta) $('sweep-eta').value = String(search.eta);
+  if (search.minSteps) $('sweep-minsteps').value = String(search.minSteps);
+  params = def.params.slice(0, search.kind === 'grid' ? 2 : MAX_DRAWN).map((p) => (p.range
+    ? { field: p.field, mode: 'range', values: '', lo: String(p.range.lo), hi: String(p.range.hi), points: p.range.points ?? 5, scale: p.range.scale || 'lin' }
     : { field: p.field, mode: 'values', values: (p.values || []).join(', '), lo: '', hi: '', points: 5, scale: p.scale === 'log' ? 'log' : 'lin' }));
   $('sweep-seeds').value = String(def.seeds || 1);
   $('sweep-prune').checked = !!def.prune;

@@ -26,7 +26,9 @@ import makemore.model.Models;
 import makemore.store.ParamStore;
 import makemore.store.RunStore;
 import makemore.store.StoreWriter;
+import makemore.store.RungStore;
 import makemore.store.SweepStore;
+import makemore.sweep.AshaView;
 import makemore.sweep.SweepDefinition;
 import makemore.sweep.SweepView;
 import makemore.train.TrainResult;
@@ -39,19 +41,23 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code ./lab sweep}: every train flag sets the base config; {@code --param NAME} with {@code --values a,b,c} or
- * {@code --range lo:hi:n[:log]} (twice for a grid), {@code --seeds N}, {@code --prune MARGIN[:MIN_FINISHED]}. Points
+ * {@code --range lo:hi:n[:log]} (twice for a grid), {@code --seeds N}, {@code --prune MARGIN[:MIN_FINISHED]}, or
+ * {@code --search random|asha --trials N} over {@code lo:hi[:log]} ranges ({@link SweepFlags}). Points
  * are stored as runs of one sweep in the database ({@code --db}, as the lab's), their best-dev parameters in the
  * lab's params folder ({@code --params-dir}), so the lab samples and test-scores them. {@code --index I} (default:
  * env JOB_COMPLETION_INDEX) trains only point I, under the sweep named by {@code --sweep-id} or the definition's
  * hash, so N processes fill one sweep. Exit 0 done, 1 a point failed or the database cannot be reached, 2 bad usage.
  */
 @Command(name = "sweep", mixinStandardHelpOptions = true, sortOptions = false, abbreviateSynopsis = true,
-        description = {"Trains a grid of runs over one to six fields, stored as one sweep the lab shows.",
+        description = {"Trains a grid of runs over one to six fields, or random trials (--search random), or random"
+                + " trials stopped early by ASHA (--search asha), stored as one sweep the lab shows.",
             "Each point is an ordinary run; --index I trains only point I, so N processes (a cluster job) fill one"
                     + " sweep."},
         footer = {"", "Examples:",
             "  ./lab sweep --model mlp --steps 2000 --param lr --range 0.01:1:5:log --json",
-            "  ./lab sweep --model ngram --context 3 --param smoothing --values 0.01,0.1,1 --param context --values 2,3"})
+            "  ./lab sweep --model ngram --context 3 --param smoothing --values 0.01,0.1,1 --param context --values 2,3",
+            "  ./lab sweep --model mlp --evalEvery 500 --param lr --range 0.001:1:log --param hidden --range 50:400"
+                    + " --search asha --trials 27 --min-steps 500 --json"})
 final class SweepCommand implements Callable<Integer> {
     private static final String ID_CHARS = "abcdefghijkmnpqrstuvwxyz23456789";
     /** How long a point's lease lasts without a heartbeat (renewed every third of it). */
@@ -74,13 +80,27 @@ final class SweepCommand implements Callable<Integer> {
         @Option(names = "--values", paramLabel = "a,b,c", description = "its values, comma-separated")
         String list;
 
-        @Option(names = "--range", paramLabel = "lo:hi:n[:log]", description = "n values from lo to hi, evenly or on a log scale")
+        @Option(names = "--range", paramLabel = "lo:hi[:n][:log]", description = "n values from lo to hi, evenly or on a"
+                + " log scale; with --search random or asha, lo:hi[:log] to draw from")
         String range;
     }
 
-    @ArgGroup(exclusive = false, multiplicity = "1..6", heading = "%nWhat to sweep (once, or up to six times for a"
-            + " grid):%n")
+    @ArgGroup(exclusive = false, multiplicity = "1..6", heading = "%nWhat to sweep (once, or up to six times):%n")
     List<Swept> params;
+
+    @Option(names = "--search", paramLabel = "KIND", description = "grid (default: every combination), random"
+            + " (--trials draws, reproducible from --seed) or asha (random trials stopped early at rungs)")
+    String search;
+
+    @Option(names = "--trials", paramLabel = "N", description = "trials to draw with --search random or asha")
+    Integer trials;
+
+    @Option(names = "--eta", paramLabel = "ETA", description = "asha: the top 1/ETA of each rung go on (default 3)")
+    Integer eta;
+
+    @Option(names = "--min-steps", paramLabel = "N", description = "asha: the first rung; rungs are N x ETA^k up to"
+            + " --steps (default steps / ETA^3)")
+    Integer minSteps;
 
     @Option(names = "--seeds", paramLabel = "N", description = "runs per point with seeds seed..seed+N-1, in [1, "
             + Limits.SWEEP_SEEDS + "]")
@@ -127,8 +147,13 @@ final class SweepCommand implements Callable<Integer> {
         ObjectNode def = Cli.JSON.createObjectNode();
         def.set("base", Cli.JSON.readTree(base.toJson()));
         ArrayNode ps = def.putArray("params");
+        ObjectNode how = SweepFlags.search(search, trials, eta, minSteps);
         for (Swept p : params) {
-            ps.add(p.values.list != null ? values(p.field, p.values.list) : range(p.field, p.values.range));
+            ps.add(p.values.list != null ? SweepFlags.values(p.field, p.values.list)
+                    : SweepFlags.range(p.field, p.values.range, how != null));
+        }
+        if (how != null) {
+            def.set("search", how);
         }
         if (seeds != null) {
             def.put("seeds", seeds);
@@ -136,9 +161,9 @@ final class SweepCommand implements Callable<Integer> {
         if (prune != null) { // MARGIN[:MIN_FINISHED]
             String[] pp = prune.split(":", 2);
             ObjectNode pr = def.putObject("prune");
-            pr.set("margin", number(pp[0], "--prune margin"));
+            pr.set("margin", SweepFlags.number(pp[0], "--prune margin"));
             if (pp.length == 2) {
-                pr.set("minFinished", number(pp[1], "--prune min-finished"));
+                pr.set("minFinished", SweepFlags.number(pp[1], "--prune min-finished"));
             }
         }
         SweepDefinition sweep = SweepDefinition.parse(def);
@@ -177,6 +202,7 @@ final class SweepCommand implements Callable<Integer> {
         int failed = 0;
         try (RunStore store = Database.open(url); StoreWriter writer = new StoreWriter(store)) {
             SweepStore sweeps = Database.retrying(() -> new SweepStore(store));
+            RungStore rungs = Database.retrying(() -> new RungStore(store));
             ParamStore kept = Database.retrying(() -> new ParamStore(store));
             try { // only once the database has let us in: a failed login leaves nothing behind
                 Checkpoints.createDir(params);
@@ -187,14 +213,14 @@ final class SweepCommand implements Callable<Integer> {
             List<SweepDefinition.Point> mine = only == null ? points : List.of(points.get(only));
             int done = 0;
             for (SweepDefinition.Point p : mine) {
-                RunStatus s = runPoint(sweeps, kept, writer, id, sweep, p, corpus, params, quiet ? null : err, done,
-                        mine.size());
+                RunStatus s = runPoint(sweeps, rungs, kept, writer, id, sweep, p, corpus, params, quiet ? null : err,
+                        done, mine.size());
                 failed += s == RunStatus.FAILED || s == RunStatus.DIVERGED ? 1 : 0; // null: another process has it
                 done++;
             }
             writer.flush();
             SweepView v = SweepView.of(sweeps.get(id).orElseThrow(), sweep, sweeps.points(id), null);
-            print(v, json, out);
+            print(v, sweep.search().asha() ? AshaView.of(sweep, rungs.rows(id), v.points()) : null, json, out);
         }
         return failed == 0 ? 0 : 1;
     }
@@ -204,7 +230,7 @@ final class SweepCommand implements Callable<Integer> {
      * ended, null when another process holds it. While it trains, a heartbeat keeps its lease alive, so no other
      * process takes the point over; a process that dies stops beating and its point is free {@link #LEASE_MS} later.
      */
-    private static RunStatus runPoint(SweepStore sweeps, ParamStore kept, StoreWriter writer, String id,
+    private static RunStatus runPoint(SweepStore sweeps, RungStore rungs, ParamStore kept, StoreWriter writer, String id,
             SweepDefinition sweep, SweepDefinition.Point p, Corpus corpus, Path paramsDir, PrintStream err, int done, int total) {
         String owner = ProcessHandle.current().pid() + "@" + host() + "/" + randomId();
         SweepStore.Claim claim = sweeps.claim(id, p.index(), "c" + randomId(), p.config(), owner, LEASE_MS);
@@ -251,7 +277,7 @@ final class SweepCommand implements Callable<Integer> {
         try {
             // best-dev parameters: the file while it trains, the run database once it ends: labs anywhere on this database use them
             r = TrainingRun.of(p.config(), corpus).keepBestDev(Checkpoints.file(paramsDir, run)).publishTo(kept, run)
-                    .judge(SweepJudge.of(sweeps, id, sweep.prune())).listener(e -> writer.offer(run, e)).run();
+                    .judge(SweepJudge.of(sweeps, rungs, id, sweep, p.index())).listener(e -> writer.offer(run, e)).run();
             writer.flush(); // the next point's pruner, and other processes, see this one finished
         } finally {
             beat.shutdownNow();
@@ -271,7 +297,8 @@ final class SweepCommand implements Callable<Integer> {
         err.flush();
     }
 
-    private static void print(SweepView v, boolean json, PrintStream out) throws IOException {
+    private static void print(SweepView v, AshaView asha, boolean json, PrintStream out) throws IOException {
+        long stepsTrained = v.points().stream().mapToLong(SweepView.Point::step).sum(); // what the search cost
         if (json) {
             Map<String, Object> o = new LinkedHashMap<>();
             o.put("sweep", v.id());
@@ -290,6 +317,10 @@ final class SweepCommand implements Callable<Integer> {
             o.put("points", pts);
             o.put("best", v.best());
             o.put("importance", v.importance());
+            o.put("stepsTrained", stepsTrained);
+            if (asha != null) {
+                o.put("asha", asha);
+            }
             out.println(RunStore.JSON.writeValueAsString(o));
             return;
         }
@@ -302,46 +333,17 @@ final class SweepCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "best: point %d %s dev %s (run %s)%n", v.best().index(), v.best().params(),
                     fmt(v.best().dev()), v.best().run());
         }
+        if (asha != null) {
+            for (AshaView.Rung r : asha.rungs()) {
+                out.printf(Locale.ROOT, "rung %d (step %d): %d reached, %d went on, %d pruned%n", r.rung(), r.step(),
+                        r.reached(), r.promoted(), r.pruned());
+            }
+        }
+        out.println("steps trained: " + stepsTrained);
     }
 
     private static String fmt(Double d) {
         return d == null ? "-" : String.format(Locale.ROOT, "%.4f", d);
-    }
-
-    private static ObjectNode values(String name, String list) {
-        ObjectNode p = Cli.JSON.createObjectNode().put("field", name);
-        ArrayNode vs = p.putArray("values");
-        for (String v : list.split(",")) {
-            vs.add(number(v, "--param " + name + " --values"));
-        }
-        return p;
-    }
-
-    private static ObjectNode range(String name, String spec) {
-        ObjectNode p = Cli.JSON.createObjectNode().put("field", name);
-        String[] parts = spec.split(":");
-        if (parts.length < 3 || parts.length > 4 || (parts.length == 4 && !parts[3].matches("lin|log"))) {
-            throw new LabCli.UsageException("--param " + name + " --range must be lo:hi:n or lo:hi:n:log, got '"
-                    + spec + "'");
-        }
-        ObjectNode r = p.putObject("range");
-        r.set("lo", number(parts[0], "--range lo"));
-        r.set("hi", number(parts[1], "--range hi"));
-        r.set("points", number(parts[2], "--range n"));
-        r.put("scale", parts.length == 4 ? parts[3] : "lin");
-        return p;
-    }
-
-    private static com.fasterxml.jackson.databind.JsonNode number(String v, String what) {
-        try {
-            com.fasterxml.jackson.databind.JsonNode n = Cli.JSON.readTree(v.strip());
-            if (n != null && n.isNumber()) {
-                return n;
-            }
-        } catch (IOException ignored) {
-            // reported below
-        }
-        throw new LabCli.UsageException(what + " must be numbers, got '" + v + "'");
     }
 
     private static String host() {

@@ -13,7 +13,9 @@ import java.util.function.Consumer;
 import makemore.data.Corpus;
 import makemore.model.Models;
 import makemore.store.RunStore;
+import makemore.store.RungStore;
 import makemore.store.SweepStore;
+import makemore.sweep.AshaView;
 import makemore.sweep.SweepDefinition;
 import makemore.sweep.SweepView;
 import makemore.config.ConfigException;
@@ -28,6 +30,7 @@ import makemore.event.RunStatus;
 public final class SweepService implements AutoCloseable {
     private final RunService runs;
     private final SweepStore store;
+    private final RungStore rungs;
     /** Latest state of points trained in this process, by run id (the store lags by a write batch). */
     private final Map<String, Tracked> tracked = new ConcurrentHashMap<>();
     private final Map<String, List<Consumer<Object>>> watchers = new ConcurrentHashMap<>();
@@ -58,6 +61,7 @@ public final class SweepService implements AutoCloseable {
     public SweepService(RunStore runStore, RunService runs) {
         this.runs = runs;
         this.store = new SweepStore(runStore);
+        this.rungs = new RungStore(runStore);
         this.poller = new Thread(this::pollLoop, "sweep-watch");
         poller.setDaemon(true);
         poller.start();
@@ -104,7 +108,7 @@ public final class SweepService implements AutoCloseable {
                 } catch (RuntimeException ex) { // a view problem must never fail the run itself
                     System.err.println("sweep " + id + " point " + t.index + ": " + ex);
                 }
-            }, SweepJudge.of(store, id, def.prune()));
+            }, SweepJudge.of(store, rungs, id, def, p.index()));
         }
         runs.feed().changed("sweeps");
         runs.feed().changed("runs");
@@ -187,6 +191,17 @@ public final class SweepService implements AutoCloseable {
         return v;
     }
 
+    /** An ASHA sweep's rungs; 404 for a sweep that searches otherwise. */
+    public AshaView rungs(String id) {
+        SweepView v = get(id);
+        SweepDefinition def = definition(store.get(id).orElseThrow(() -> LabException.notFound("no sweep " + id)));
+        if (!def.search().asha()) {
+            throw LabException.notFound("sweep " + id + " searches by " + def.search().kind() + ": only ASHA sweeps have"
+                    + " rungs");
+        }
+        return AshaView.of(def, rungs.rows(id), v.points());
+    }
+
     private SweepDefinition definition(SweepStore.Sweep s) {
         return definitions.computeIfAbsent(s.id(), k -> SweepDefinition.fromStored(s.definition()));
     }
@@ -229,6 +244,7 @@ public final class SweepService implements AutoCloseable {
             }
         }
         store.delete(id);
+        rungs.delete(id);
         definitions.remove(id);
         expanded.remove(id);
         runs.feed().changed("sweeps");

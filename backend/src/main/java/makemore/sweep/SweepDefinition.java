@@ -31,11 +31,15 @@ import makemore.config.RunConfig;
  *
  * <p>JSON: {@code {"base": {run config}, "params": [{"field": "smoothing", "values": [0.01, 0.1]} or
  * {"field": "lr", "range": {"lo": 1e-3, "hi": 1, "points": 7, "scale": "log"}}], "seeds": 1,
- * "prune": null | {"margin": 0.02, "minFinished": 3}}}.
+ * "prune": null | {"margin": 0.02, "minFinished": 3}, "search": {@link Search}}}. Under random or asha search a
+ * param is {"field", "range": {"lo", "hi", "scale"}} (no points) or a values list to draw from.
  */
-public record SweepDefinition(RunConfig base, List<Param> params, int seeds, Prune prune) {
+public record SweepDefinition(RunConfig base, List<Param> params, int seeds, Prune prune, Search search) {
 
-    /** One swept field and the values it takes, in order (a range is stored as its values and how it was made). */
+    /**
+     * One swept field and the values it takes, in order (a range is stored as its values and how it was made). Under
+     * random search a range is [lo, hi] with scale lin or log, a values list has scale {@link Search#CHOICE}.
+     */
     public record Param(String field, List<Double> values, String scale) {}
 
     /** Median pruning: a point whose dev at an evaluation exceeds the median of finished points there by margin. */
@@ -67,8 +71,9 @@ public record SweepDefinition(RunConfig base, List<Param> params, int seeds, Pru
     public static SweepDefinition parse(JsonNode root) {
         for (Iterator<String> it = root.fieldNames(); it.hasNext();) {
             String k = it.next();
-            if (!Set.of("base", "params", "seeds", "prune").contains(k)) {
-                throw new ConfigException(k, "unknown sweep field '" + k + "'; a sweep has base, params, seeds, prune");
+            if (!Set.of("base", "params", "seeds", "prune", "search").contains(k)) {
+                throw new ConfigException(k, "unknown sweep field '" + k + "'; a sweep has base, params, seeds, prune,"
+                        + " search");
             }
         }
         JsonNode baseNode = root.path("base");
@@ -77,15 +82,16 @@ public record SweepDefinition(RunConfig base, List<Param> params, int seeds, Pru
         }
         RunConfig base = Models.validate(baseNode.isMissingNode() ? RunConfig.fromJson("{}") : RunConfig.fromTree(baseNode));
         ModelSpec spec = Models.spec(base.model());
+        Search search = Search.parse(root.path("search"), base, spec);
         JsonNode ps = root.path("params");
         if (!ps.isArray() || ps.size() < 1 || ps.size() > MAX_FIELDS) {
-            throw new ConfigException("params", "params must list one to " + MAX_FIELDS + " fields to sweep (two or"
-                    + " more make a grid)");
+            throw new ConfigException("params", "params must list 1 to " + MAX_FIELDS + " fields to sweep"
+                    + (search.drawn() ? "" : " (two or more make a grid)"));
         }
         List<Param> params = new ArrayList<>();
         JsonNode baseValues = JSON.valueToTree(base);
         for (JsonNode p : ps) {
-            Param param = param(p, spec);
+            Param param = param(p, spec, search.drawn());
             FieldSpec f = spec.field(param.field()).orElseThrow();
             if (!baseValues.has(param.field()) && f.showIf() != null) { // every point would train the same
                 throw new ConfigException(param.field(), param.field() + " is read only when " + f.showIf()
@@ -104,13 +110,24 @@ public record SweepDefinition(RunConfig base, List<Param> params, int seeds, Pru
             }
             seeds = s.asInt();
         }
+        if (search.drawn() && params.stream().allMatch(p -> p.scale().equals(Search.CHOICE))) {
+            throw new ConfigException("search", "--search " + search.kind() + " draws from ranges (--range lo:hi or"
+                    + " lo:hi:log); with --values lists only, a grid is meant: use --search grid");
+        }
+        if (search.drawn() && seeds > 1) {
+            throw new ConfigException("seeds", "--seeds must be 1 with --search " + search.kind() + ": each trial is"
+                    + " its own draw (add seed as a swept field to vary it)");
+        }
+        if (search.asha() && root.has("prune") && !root.get("prune").isNull()) {
+            throw new ConfigException("prune", "--prune is the median rule; --search asha prunes at its rungs instead");
+        }
         if (seeds > 1 && params.stream().anyMatch(p -> p.field().equals("seed"))) {
             throw new ConfigException("seeds", "the sweep varies seed itself; seeds per point must be 1");
         }
         Prune prune = null;
         JsonNode pr = root.path("prune");
         if (!pr.isMissingNode() && !pr.isNull()) {
-            only(pr, "prune", Set.of("margin", "minFinished"));
+            Search.only(pr, "prune", Set.of("margin", "minFinished"));
             double margin = pr.path("margin").isNumber() ? pr.get("margin").asDouble() : Double.NaN;
             if (!Limits.PRUNE_MARGIN.contains(margin)) {
                 throw new ConfigException("prune", "prune.margin must be a number in " + Limits.PRUNE_MARGIN
@@ -126,32 +143,19 @@ public record SweepDefinition(RunConfig base, List<Param> params, int seeds, Pru
             }
             prune = new Prune(margin, min);
         }
-        long runs = (long) seeds;
-        for (Param p : params) {
+        long runs = search.drawn() ? search.trials() : seeds;
+        for (Param p : search.drawn() ? List.<Param>of() : params) {
             runs *= p.values().size();
         }
         if (runs > Limits.SWEEP_RUNS) {
             throw new ConfigException("params", "the sweep has " + runs + " runs (values x seeds); the limit is "
                     + Limits.SWEEP_RUNS);
         }
-        return new SweepDefinition(base, List.copyOf(params), seeds, prune);
+        return new SweepDefinition(base, List.copyOf(params), seeds, prune, search);
     }
 
-    /** A part of the sweep must be an object with only these keys: anything else is a 400 naming it. */
-    private static void only(JsonNode node, String where, Set<String> keys) {
-        if (!node.isObject()) {
-            throw new ConfigException(where, where + " must be an object with " + keys);
-        }
-        for (Iterator<String> it = node.fieldNames(); it.hasNext();) {
-            String k = it.next();
-            if (!keys.contains(k)) {
-                throw new ConfigException(where, "unknown key '" + k + "' in " + where + "; it takes "
-                        + String.join(", ", keys.stream().sorted().toList()));
-            }
-        }
-    }
 
-    private static Param param(JsonNode p, ModelSpec spec) {
+    private static Param param(JsonNode p, ModelSpec spec, boolean drawn) {
         String field = p.path("field").asText("");
         if (field.isEmpty()) {
             throw new ConfigException("params", "each param needs a field name");
@@ -169,10 +173,14 @@ public record SweepDefinition(RunConfig base, List<Param> params, int seeds, Pru
         }
         for (Iterator<String> it = p.fieldNames(); it.hasNext();) {
             String k = it.next();
-            if (!Set.of("field", "values", "range", "scale").contains(k) || (k.equals("scale") && hasRange)) {
+            if (!Set.of("field", "values", "range", "scale").contains(k) || (k.equals("scale") && (hasRange || drawn))) {
                 throw new ConfigException(field, field + ": unknown key '" + k + "' (field, values [+ scale for the"
                         + " plot] or range)");
             }
+        }
+        if (drawn && hasRange) {
+            Search.only(p.get("range"), field + ".range", Set.of("lo", "hi", "points", "scale"));
+            return Search.drawnRange(field, p.get("range"), f);
         }
         List<Double> values = new ArrayList<>();
         String scale;
@@ -190,13 +198,13 @@ public record SweepDefinition(RunConfig base, List<Param> params, int seeds, Pru
                 }
                 values.add(v.asDouble());
             }
-            scale = p.path("scale").asText("list"); // how a plot spaces the values; a stored definition keeps it
-            if (!Set.of("list", "lin", "log").contains(scale)) {
+            scale = drawn ? Search.CHOICE : p.path("scale").asText("list"); // how a plot spaces them
+            if (!Set.of("list", "lin", "log", Search.CHOICE).contains(scale)) {
                 throw new ConfigException(field, field + ": scale must be list, lin or log, got '" + scale + "'");
             }
         } else {
             JsonNode r = p.get("range");
-            only(r, field + ".range", Set.of("lo", "hi", "points", "scale"));
+            Search.only(r, field + ".range", Set.of("lo", "hi", "points", "scale"));
             double lo = r.path("lo").isNumber() ? r.get("lo").asDouble() : Double.NaN;
             double hi = r.path("hi").isNumber() ? r.get("hi").asDouble() : Double.NaN;
             int n = r.path("points").isInt() ? r.get("points").asInt() : -1;
@@ -258,6 +266,9 @@ public record SweepDefinition(RunConfig base, List<Param> params, int seeds, Pru
 
     /** Runs this sweep makes: values of each field multiplied, times seeds. */
     public int size() {
+        if (search.drawn()) {
+            return search.trials();
+        }
         int n = seeds;
         for (Param p : params) {
             n *= p.values().size();
@@ -271,6 +282,14 @@ public record SweepDefinition(RunConfig base, List<Param> params, int seeds, Pru
      */
     public List<Point> expand() {
         List<Point> out = new ArrayList<>();
+        if (search.drawn()) { // each trial is its own group: no two share swept values
+            ModelSpec spec = Models.spec(base.model());
+            for (Map<String, Object> values : RandomTrials.draw(params, search.trials(), search.seed(),
+                    f -> spec.field(f).orElseThrow().type().equals("int"))) {
+                out.add(point(out.size(), out.size(), values));
+            }
+            return out;
+        }
         int groups = size() / seeds;
         for (int group = 0; group < groups; group++) {
             int[] at = new int[params.size()]; // the group's value index per field, the last field fastest
@@ -286,20 +305,23 @@ public record SweepDefinition(RunConfig base, List<Param> params, int seeds, Pru
                 if (seeds > 1) {
                     values.put("seed", base.seed() + s);
                 }
-                int index = out.size();
-                RunConfig cfg = base;
-                for (Map.Entry<String, Object> e : values.entrySet()) {
-                    cfg = cfg.with(e.getKey(), e.getValue());
-                }
-                try {
-                    cfg = Models.validate(cfg);
-                } catch (ConfigException e) {
-                    throw new ConfigException(e.field(), "point " + index + " " + values + ": " + e.getMessage());
-                }
-                out.add(new Point(index, group, Map.copyOf(values), cfg));
+                out.add(point(out.size(), group, values));
             }
         }
         return out;
+    }
+
+    private Point point(int index, int group, Map<String, Object> values) {
+        RunConfig cfg = base;
+        for (Map.Entry<String, Object> e : values.entrySet()) {
+            cfg = cfg.with(e.getKey(), e.getValue());
+        }
+        try {
+            cfg = Models.validate(cfg);
+        } catch (ConfigException e) {
+            throw new ConfigException(e.field(), "point " + index + " " + values + ": " + e.getMessage());
+        }
+        return new Point(index, group, java.util.Collections.unmodifiableMap(new LinkedHashMap<>(values)), cfg);
     }
 
     /** The value as the config takes it: a long for int fields (so JSON shows 64, not 64.0). */
@@ -320,9 +342,15 @@ public record SweepDefinition(RunConfig base, List<Param> params, int seeds, Pru
         ArrayNode ps = o.putArray("params");
         for (Param p : params) {
             ObjectNode q = ps.addObject().put("field", p.field());
+            if (search.drawn() && !p.scale().equals(Search.CHOICE)) {
+                q.putObject("range").put("lo", p.values().get(0)).put("hi", p.values().get(1)).put("scale", p.scale());
+                continue;
+            }
             ArrayNode vs = q.putArray("values");
             p.values().forEach(vs::add);
-            q.put("scale", p.scale());
+            if (!search.drawn()) {
+                q.put("scale", p.scale());
+            }
         }
         o.put("seeds", seeds);
         if (prune == null) {
@@ -330,6 +358,7 @@ public record SweepDefinition(RunConfig base, List<Param> params, int seeds, Pru
         } else {
             o.putObject("prune").put("margin", prune.margin()).put("minFinished", prune.minFinished());
         }
+        search.write(o);
         return o;
     }
 

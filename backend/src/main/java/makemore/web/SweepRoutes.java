@@ -39,6 +39,7 @@ final class SweepRoutes implements AutoCloseable {
         app.post("/api/sweeps", ctx -> ctx.status(201).json(sweeps.create(Bodies.text(ctx)))); // counted, 256 KB
         app.get("/api/sweeps", ctx -> ctx.json(sweeps.list()));
         app.get("/api/sweeps/{id}", ctx -> ctx.json(sweeps.get(ctx.pathParam("id"))));
+        app.get("/api/sweeps/{id}/rungs", ctx -> ctx.json(sweeps.rungs(ctx.pathParam("id"))));
         app.post("/api/sweeps/{id}/stop", ctx -> ctx.status(202).json(sweeps.stop(ctx.pathParam("id"))));
         app.delete("/api/sweeps/{id}", ctx -> {
             sweeps.delete(ctx.pathParam("id"));
