@@ -205,6 +205,11 @@ public final class RunService implements AutoCloseable {
         return live.containsKey(id) || store.labels(id).isPresent();
     }
 
+    /** Each sweep's lowest best dev over its runs, for the run list's sweep rows. */
+    public Map<String, Double> sweepBestDevs() {
+        return runList.sweepBestDevs();
+    }
+
     /** One page of the list, filtered and sorted by the database, with what live runs know now. */
     public RunList.Page page(RunList.Query q) {
         RunList.Page p = runList.page(q);

@@ -149,7 +149,7 @@ public final class SweepService implements AutoCloseable {
 
     public List<Map<String, Object>> list() {
         List<Map<String, Object>> out = new ArrayList<>();
-        Map<String, Double> best = store.bestDevs(); // the run list's sweep rows show it without opening each sweep
+        Map<String, Double> best = runs.sweepBestDevs(); // the run list's sweep rows show it without opening each sweep
         for (Map.Entry<SweepStore.Sweep, Map<String, Integer>> e : store.list()) {
             SweepStore.Sweep s = e.getKey();
             Map<String, Integer> counts = new HashMap<>(e.getValue());

@@ -114,6 +114,21 @@ public final class RunList {
         });
     }
 
+    /** Each sweep's lowest best dev over its runs; a sweep none of whose runs has one is absent. */
+    public java.util.Map<String, Double> sweepBestDevs() {
+        return store.transaction(c -> {
+            java.util.Map<String, Double> out = new java.util.HashMap<>();
+            try (PreparedStatement p = c.prepareStatement("SELECT sp.sweep_id, MIN(r.best_dev) FROM sweep_points sp"
+                    + " JOIN runs r ON r.id = sp.run_id WHERE r.best_dev IS NOT NULL GROUP BY sp.sweep_id");
+                    ResultSet r = p.executeQuery()) {
+                while (r.next()) {
+                    out.put(r.getString(1), r.getDouble(2));
+                }
+            }
+            return out;
+        });
+    }
+
     private static void bind(PreparedStatement p, List<Object> args) throws java.sql.SQLException {
         for (int i = 0; i < args.size(); i++) {
             Object a = args.get(i);

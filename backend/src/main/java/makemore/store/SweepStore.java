@@ -218,21 +218,6 @@ public final class SweepStore {
         });
     }
 
-    /** Each sweep's lowest best dev over its runs; a sweep none of whose runs has one is absent. */
-    public Map<String, Double> bestDevs() {
-        return store.transaction(c -> {
-            Map<String, Double> out = new HashMap<>();
-            try (PreparedStatement p = c.prepareStatement("SELECT sp.sweep_id, MIN(r.best_dev) FROM sweep_points sp"
-                    + " JOIN runs r ON r.id = sp.run_id WHERE r.best_dev IS NOT NULL GROUP BY sp.sweep_id");
-                    ResultSet r = p.executeQuery()) {
-                while (r.next()) {
-                    out.put(r.getString(1), r.getDouble(2));
-                }
-            }
-            return out;
-        });
-    }
-
     /** The points that have runs, by point index, with each run's latest train and dev evaluation. */
     public List<PointRun> points(String sweepId) {
         return store.transaction(c -> {
