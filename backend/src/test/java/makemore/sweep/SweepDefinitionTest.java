@@ -67,7 +67,7 @@ class SweepDefinitionTest {
         }
         ConfigException tooMany = bad(seven + "]}");
         assertEquals("params", tooMany.field());
-        assertTrue(tooMany.getMessage().contains("one to 6 fields"), tooMany.getMessage());
+        assertTrue(tooMany.getMessage().contains("1 to 6 fields"), tooMany.getMessage());
     }
 
     @Test
