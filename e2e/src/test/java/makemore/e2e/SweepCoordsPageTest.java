@@ -12,12 +12,15 @@ import java.util.List;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 
-/** A sweep of three fields: parallel coordinates that brush, lines that open their runs, which field mattered. */
+/** A random sweep of three fields: parallel coordinates that brush, lines that open their runs, which field mattered. */
 class SweepCoordsPageTest extends PageHarness {
 
+    /** Random trials over three ranges, as issue 19 asks the view to be tried with. */
     private static final String THREE = "{\"base\":{\"model\":\"mlp\",\"steps\":20,\"evalEvery\":10},\"params\":["
-            + "{\"field\":\"hidden\",\"values\":[8,16]},{\"field\":\"lr\",\"values\":[0.05,0.3],\"scale\":\"log\"},"
-            + "{\"field\":\"embDim\",\"values\":[2,4]}]}";
+            + "{\"field\":\"hidden\",\"range\":{\"lo\":8,\"hi\":32}},"
+            + "{\"field\":\"lr\",\"range\":{\"lo\":0.05,\"hi\":0.3,\"scale\":\"log\"}},"
+            + "{\"field\":\"embDim\",\"range\":{\"lo\":2,\"hi\":8}}],"
+            + "\"search\":{\"kind\":\"random\",\"trials\":8,\"seed\":1}}";
 
     private int shown() {
         return Integer.parseInt(page.locator("#sw-pc-count").getAttribute("data-shown"));
