@@ -86,12 +86,14 @@ public record Search(String kind, int trials, long seed, int eta, int minSteps) 
                     + s.path("eta"));
         }
         int steps = base.steps();
-        int min = integer(s, "minSteps", "min-steps", Math.max(1, steps / (eta * eta * eta)));
+        int every = base.evalEvery() == null ? 1 : base.evalEvery();
+        // by default the first rung is the evaluation at or below steps / eta^3, so the defaults always fit together
+        int min = integer(s, "minSteps", "min-steps", Math.min(steps, Math.max(every, steps / (eta * eta * eta) / every
+                * every)));
         if (min < 1 || min > steps) {
             throw new ConfigException("min-steps", "--min-steps (minSteps) must be in [1, --steps " + steps + "], got "
                     + s.path("minSteps"));
         }
-        int every = base.evalEvery() == null ? 1 : base.evalEvery();
         if (min % every != 0) {
             throw new ConfigException("min-steps", "--min-steps " + min + " is not a multiple of evalEvery " + every
                     + ": ASHA decides at dev evaluations; set --evalEvery to " + min + " or a divisor of it");

@@ -99,6 +99,10 @@ class AshaTest {
     void badSearchesNameTheirFlag() {
         String asha = ",\"search\":{\"kind\":\"asha\",\"trials\":9,\"eta\":3,\"minSteps\":20}}";
         assertEquals(List.of(20L, 60L, 180L), SweepDefinition.parse(MLP + LR_HIDDEN + asha).search().rungs(180));
+        // without --min-steps the first rung is an evaluation: the MLP's defaults (20,000 steps, every 1,000) take it
+        Search byDefault = SweepDefinition.parse("{\"base\":{\"model\":\"mlp\"},\"params\":[" + LR_HIDDEN
+                + ",\"search\":{\"kind\":\"asha\",\"trials\":9}}").search();
+        assertEquals(1000, byDefault.minSteps(), "20,000 / 27 = 740, down to the evaluation below, at least one");
         assertBad("trials", "needs two", LR_HIDDEN + asha.replace("\"trials\":9", "\"trials\":1"));
         assertBad("eta", "[2, 100]", LR_HIDDEN + asha.replace("\"eta\":3", "\"eta\":1"));
         assertBad("min-steps", "[1, --steps 180]", LR_HIDDEN + asha.replace("\"minSteps\":20", "\"minSteps\":200"));
