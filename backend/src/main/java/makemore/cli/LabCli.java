@@ -83,7 +83,8 @@ public final class LabCli {
 
     private static int usageError(Io io, CommandLine.ParameterException e) {
         CommandLine cmd = e.getCommandLine();
-        String line = "error: " + e.getMessage();
+        // picocli starts some messages (a missing argument group) with its own "Error: "
+        String line = "error: " + String.valueOf(e.getMessage()).replaceFirst("^Error: ", "");
         if (e instanceof CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
             line += " (did you mean " + String.join(" or ", u.getSuggestions().stream().limit(3).toList()) + "?)";
         }

@@ -112,6 +112,8 @@ class LabCliTest {
         assertTrue(errText().contains("did you mean ls?") && errText().contains("./lab runs --help"), errText());
         assertEquals(2, lab("train", "--context", "2.5"));
         assertTrue(errText().contains("--context") && errText().contains("2.5"), errText());
+        assertEquals(2, lab("sweep", "--model", "mlp")); // no --param: one plain line, not "error: Error: ..."
+        assertTrue(errText().startsWith("error: Missing required argument(s): (--param"), errText());
     }
 
     @Test
