@@ -182,8 +182,8 @@ function render() {
   const count = $('runs-count');
   if (!list.loaded) count.textContent = '';
   else if (folded) {
-    count.textContent = n || sweeps.length ? `${fmtInt(n)} of ${fmtInt(list.total)}${sweeps.length ? ` · ${sweeps.length} sweeps` : ''}` : 'none yet';
-    count.title = `${fmtInt(list.total)} runs outside sweeps, ${fmtInt(inSweeps)} in ${sweeps.length} sweeps`;
+    count.textContent = n || sweeps.length ? `${fmtInt(n)} of ${fmtInt(list.total)}${sweeps.length ? ` · ${sweeps.length} sweep${sweeps.length === 1 ? '' : 's'}` : ''}` : 'none yet';
+    count.title = `${fmtInt(list.total)} runs outside sweeps, ${fmtInt(inSweeps)} in ${sweeps.length} sweep${sweeps.length === 1 ? '' : 's'}`;
   } else {
     count.textContent = `${fmtInt(n)} of ${fmtInt(list.total)}`;
     count.title = `${fmtInt(list.total)} runs match`;
