@@ -155,7 +155,10 @@ addRoute('explain', /^\/explain(?:\?(.*))?$/, (m) => textRoute(m[1]));
 // the next-character explorer: P(next | prefix) under up to 3 runs (panels/next-char.js)
 addRoute('next', /^\/next(?:\?(.*))?$/, (m) => textRoute(m[1]));
 // one run: each character's influence on a prediction, a transformer's attention maps (panels/inside.js)
-addRoute('inside', /^\/inside(?:\?(.*))?$/, (m) => textRoute(m[1]));
+addRoute('inside', /^\/inside(?:\?(.*))?$/, (m) => {
+  const p = new URLSearchParams(m[1] || '').get('position'); // the prediction explained, kept in a shared link
+  return { ...textRoute(m[1]), position: p != null && /^\d{1,3}$/.test(p) ? Number(p) : null };
+});
 addRoute('new', /^\/new\?(.*)$/, (m) => {
   const q = new URLSearchParams(m[1]);
   return { config: q.get('config'), sha256: q.get('sha256'), dataName: q.get('dataName') };
@@ -195,7 +198,7 @@ export const links = {
   compare: (ids) => `#/compare?ids=${ids.map(encodeURIComponent).join(',')}`,
   explain: (ids, text) => `#/explain?${textQuery(ids, text)}`,
   next: (ids, text) => `#/next?${textQuery(ids, text)}`,
-  inside: (ids, text) => `#/inside?${textQuery(ids, text)}`,
+  inside: (ids, text, position) => `#/inside?${textQuery(ids, text)}${position != null ? `&position=${position}` : ''}`,
   /** A re-run link: the full config (lrChanges included) and the dataset's content hash and name. */
   rerun: (config, dataset) => {
     const q = new URLSearchParams({ config: JSON.stringify(config) });

@@ -37,7 +37,13 @@ async function render(route) {
     return;
   }
   const entry = runEntry(id);
-  if (!shown || shown.id !== id || shown.text !== text) position = null;
+  const onlyPosition = shown && shown.id === id && shown.text === text && shown.version === paramsVersion(entry)
+    && (route.position ?? null) !== position;
+  position = route.position ?? null;
+  if (onlyPosition) { // a character was chosen: the attention maps stay as they are
+    loadInfluence(mine);
+    return;
+  }
   shown = { id, text, version: paramsVersion(entry) };
   const influence = loadInfluence(mine);
   const box = $('in-attention');
@@ -88,9 +94,8 @@ function drawInfluence(res) {
       title: `${glyph(t)}: ${share} of the influence on predicting ${next}`,
       'aria-label': `${j === 0 ? 'start' : glyph(t)}, ${share}${j === res.position ? ', the position explained' : ''}`,
       onclick: () => {
-        position = j;
         refocus = true;
-        loadInfluence();
+        go(links.inside([shown.id], shown.text, j), { replace: true }); // the link keeps the choice
       },
     }, glyph(t));
     b.append(el('span', { class: 'in-share' }, share));

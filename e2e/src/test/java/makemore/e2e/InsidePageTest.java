@@ -59,5 +59,11 @@ class InsidePageTest extends PageHarness {
         assertThat(page.locator(".in-tok").nth(1)).hasAttribute("aria-pressed", "true");
         assertTrue((Boolean) page.evaluate("() => document.documentElement.scrollWidth <= innerWidth"),
                 "no sideways scroll at 390 px");
+        // the chosen position is in the link: opened afresh, it explains the same prediction
+        assertTrue(page.url().endsWith("&position=1"), page.url());
+        open(page, page.url());
+        page.reload();
+        assertThat(page.locator(".in-tok").nth(1)).hasAttribute("aria-pressed", "true");
+        assertThat(page.locator(".in-tok").nth(4)).hasAttribute("aria-pressed", "false");
     }
 }
