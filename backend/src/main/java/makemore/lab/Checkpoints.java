@@ -99,14 +99,17 @@ public final class Checkpoints {
         if (body == null) {
             return null;
         }
-        Path part = file.resolveSibling(file.getFileName() + ".fetch");
+        Path part = null;
         try {
             Files.createDirectories(dir);
+            part = Files.createTempFile(dir, id, ".fetch"); // its own name: two requests may fetch the same run at once
             Files.write(part, body);
             Files.move(part, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             try {
-                Files.deleteIfExists(part);
+                if (part != null) {
+                    Files.deleteIfExists(part);
+                }
             } catch (IOException ignored) {
                 // the first failure is the one to report
             }
