@@ -47,8 +47,18 @@ async function render(route) {
   shown = { id, text, version: paramsVersion(entry) };
   const influence = loadInfluence(mine);
   const box = $('in-attention');
-  if (entry.model !== 'transformer' && entry.model !== '?') {
-    note(box, `Attention maps are for transformer runs; ${runLabel(entry)} is a ${entry.model}.`);
+  let model = entry.model;
+  if (model === '?') { // not in the loaded list (a fresh page, or a run on another page of it): ask the run itself
+    try {
+      model = (await api.run(id)).config.model;
+    } catch (e) {
+      model = '?'; // the influence box says what is wrong with the run
+    }
+    if (mine !== token) return;
+  }
+  if (model !== 'transformer') {
+    note(box, model === '?' ? 'Attention maps are for transformer runs.'
+      : `Attention maps are for transformer runs; ${runLabel(entry)} is a ${model}.`);
   } else {
     box.dataset.state = 'loading';
     try {
