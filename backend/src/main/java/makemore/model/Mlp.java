@@ -270,22 +270,29 @@ final class Mlp implements LanguageModel {
 
     @Override
     public double nll(Corpus.Part part) {
-        Tensors.noAutograd();
         Contexts ctx = corpus.contexts(part, block);
+        double[] total = {0};
+        forEachChunk(ctx, (start, logp) -> total[0] -= logp.sum().toType(DataType.FLOAT64, false).getDouble());
+        return total[0] / ctx.size();
+    }
+
+    private interface Chunk {
+        void take(int start, NDArray logpOfTargets);
+    }
+
+    /** log p(target) of every row of {@code ctx}, 16,384 rows a native pass, each chunk's array freed after use. */
+    private void forEachChunk(Contexts ctx, Chunk use) {
+        Tensors.noAutograd();
         int n = ctx.size();
-        double total = 0;
-        int chunk = 16384;
-        for (int start = 0; start < n; start += chunk) {
-            int rows = Math.min(chunk, n - start);
+        for (int start = 0; start < n; start += 16384) {
+            int rows = Math.min(16384, n - start);
             try (NDScope scope = new NDScope()) {
-                PtNDArray x = Tensors.ids(manager, java.util.Arrays.copyOfRange(ctx.x(), start * block, (start + rows) * block),
-                        rows, block);
+                PtNDArray x = Tensors.ids(manager, java.util.Arrays.copyOfRange(ctx.x(), start * block,
+                        (start + rows) * block), rows, block);
                 NDArray y = Tensors.ids(manager, java.util.Arrays.copyOfRange(ctx.y(), start, start + rows), rows, 1);
-                total -= logProbs(x).gather(y, 1).sum().toType(ai.djl.ndarray.types.DataType.FLOAT64, false)
-                        .getDouble();
+                use.take(start, logProbs(x).gather(y, 1));
             }
         }
-        return total / n;
     }
 
     /**
@@ -294,18 +301,12 @@ final class Mlp implements LanguageModel {
      */
     @Override
     public double[] itemNll(List<String> words) {
-        Tensors.noAutograd();
         Contexts ctx = Contexts.of(words, corpus.vocab(), block);
         float[] rowNll = new float[ctx.size()];
-        for (int start = 0; start < ctx.size(); start += 16384) {
-            int rows = Math.min(16384, ctx.size() - start);
-            try (NDScope scope = new NDScope()) {
-                PtNDArray x = Tensors.ids(manager, java.util.Arrays.copyOfRange(ctx.x(), start * block,
-                        (start + rows) * block), rows, block);
-                NDArray y = Tensors.ids(manager, java.util.Arrays.copyOfRange(ctx.y(), start, start + rows), rows, 1);
-                System.arraycopy(logProbs(x).gather(y, 1).toFloatArray(), 0, rowNll, start, rows);
-            }
-        }
+        forEachChunk(ctx, (start, logp) -> {
+            float[] v = logp.toFloatArray();
+            System.arraycopy(v, 0, rowNll, start, v.length);
+        });
         double[] out = new double[words.size()];
         int row = 0;
         for (int w = 0; w < out.length; w++) {

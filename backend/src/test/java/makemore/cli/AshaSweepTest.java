@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -14,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import makemore.event.RunEvent;
 import makemore.event.RunStatus;
 import makemore.store.RunStore;
@@ -81,24 +79,9 @@ class AshaSweepTest {
 
     /** Three JVMs started together, as three workers with no coordinator: each claims whatever trial is free. */
     private void threeProcesses(String db) throws Exception {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        List<Process> ps = new ArrayList<>();
-        for (int i = 0; i < 3; i++) {
-            List<String> cmd = new ArrayList<>(List.of(java, "-Dai.djl.offline=true", "-Xmx256m", "-cp",
-                    System.getProperty("java.class.path"), "makemore.App", "sweep"));
-            cmd.addAll(ASHA);
-            cmd.addAll(List.of("--db", db, "--json", "--quiet", "--params-dir", dir.resolve("params").toString()));
-            ProcessBuilder pb = new ProcessBuilder(cmd);
-            pb.environment().put("OPT_OUT_TRACKING", "true");
-            pb.environment().put("OMP_NUM_THREADS", "1");
-            ps.add(pb.start());
-        }
-        for (Process p : ps) {
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertTrue(p.waitFor(240, TimeUnit.SECONDS));
-            assertEquals(0, p.exitValue(), out + err);
-        }
+        List<String> args = new ArrayList<>(ASHA);
+        args.addAll(List.of("--db", db, "--json", "--quiet", "--params-dir", dir.resolve("params").toString()));
+        SweepJvms.start(args, i -> Map.of(), 240);
     }
 
     private void check(String db) throws Exception {

@@ -287,24 +287,9 @@ class SweepCommandTest {
 
     /** Three JVMs, as three pods of an Indexed Job: same flags, JOB_COMPLETION_INDEX 0, 1, 2, started together. */
     private void threeProcesses(String db) throws Exception {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        List<Process> ps = new ArrayList<>();
-        for (int i = 0; i < 3; i++) {
-            List<String> cmd = new ArrayList<>(List.of(java, "-Dai.djl.offline=true", "-Xmx256m", "-cp",
-                    System.getProperty("java.class.path"), "makemore.App", "sweep"));
-            cmd.addAll(List.of(SWEEP));
-            cmd.addAll(List.of("--db", db, "--json", "--quiet"));
-            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(false);
-            pb.environment().put("JOB_COMPLETION_INDEX", Integer.toString(i));
-            pb.environment().put("OPT_OUT_TRACKING", "true");
-            pb.environment().put("OMP_NUM_THREADS", "1");
-            ps.add(pb.start());
-        }
-        for (Process p : ps) {
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertTrue(p.waitFor(120, TimeUnit.SECONDS));
-            assertEquals(0, p.exitValue(), out + err);
+        List<String> args = new ArrayList<>(List.of(SWEEP));
+        args.addAll(List.of("--db", db, "--json", "--quiet"));
+        for (String out : SweepJvms.start(args, i -> Map.of("JOB_COMPLETION_INDEX", Integer.toString(i)), 120)) {
             assertTrue(lastLine(out).get("sweep").asText().startsWith("h"), out);
         }
     }

@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -31,10 +29,6 @@ class ExplainPageTest extends PageHarness {
             mlp = trainedRun(MLP);
         }
         return mlp;
-    }
-
-    private JsonNode explain(String id, String text) throws Exception {
-        return get("/api/runs/" + id + "/explain?text=" + URLEncoder.encode(text, StandardCharsets.UTF_8));
     }
 
     private long explainRequests() {
@@ -165,18 +159,8 @@ class ExplainPageTest extends PageHarness {
     @Test
     void aRunStillTrainingSaysWhichStepItsParametersAreFrom() throws Exception {
         // live samples every 20,000 steps (a second or so): the list is not redrawn under the pointer many times a second
-        String id = send("POST", "/api/runs", "{\"model\":\"mlp\",\"steps\":200000,\"evalEvery\":2000,"
-                + "\"sampleEvery\":20000,\"hidden\":16}").path("id").asText();
-        long deadline = System.currentTimeMillis() + (long) TIMEOUT_MS;
-        while (true) { // the first evaluation saves the first parameters
-            try {
-                explain(id, "a");
-                break;
-            } catch (AssertionError notYet) {
-                assertTrue(System.currentTimeMillis() < deadline, "no parameters: " + notYet.getMessage());
-                Thread.sleep(100);
-            }
-        }
+        String id = trainingRunWithParameters("{\"model\":\"mlp\",\"steps\":200000,\"evalEvery\":2000,"
+                + "\"sampleEvery\":20000,\"hidden\":16}"); // its first evaluation saves parameters
         open(page, base + "/#/runs/" + id);
         assertThat(page.locator("#run-status")).hasText("running", slow());
         Locator item = page.locator("#samples li:not([data-text=''])").first();

@@ -8,8 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Route;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -31,10 +29,6 @@ class NextCharPageTest extends PageHarness {
             mlp = trainedRun("{\"model\":\"mlp\",\"steps\":300,\"evalEvery\":100,\"hidden\":16}");
             bigram = trainedRun("{\"model\":\"ngram\",\"context\":1}");
         }
-    }
-
-    private JsonNode explain(String id, String text) throws Exception {
-        return get("/api/runs/" + id + "/explain?text=" + URLEncoder.encode(text, StandardCharsets.UTF_8));
     }
 
     /** The p each bar of run {@code id} shows, by character. */
@@ -194,18 +188,8 @@ class NextCharPageTest extends PageHarness {
 
     @Test
     void aRunStillTrainingAnswersWithItsBestDevParametersAndSaysFromWhichStep() throws Exception {
-        String id = send("POST", "/api/runs", "{\"model\":\"mlp\",\"steps\":200000,\"evalEvery\":2000,\"hidden\":16}")
-                .path("id").asText();
-        long deadline = System.currentTimeMillis() + (long) TIMEOUT_MS;
-        while (true) { // the first evaluation saves the first parameters
-            try {
-                explain(id, "a");
-                break;
-            } catch (AssertionError notYet) {
-                assertTrue(System.currentTimeMillis() < deadline, "no parameters: " + notYet.getMessage());
-                Thread.sleep(100);
-            }
-        }
+        // its first evaluation saves parameters
+        String id = trainingRunWithParameters("{\"model\":\"mlp\",\"steps\":200000,\"evalEvery\":2000,\"hidden\":16}");
         open(page, base + "/#/next?ids=" + id + "&text=an");
         assertThat(page.locator(".nx-run[data-run='" + id + "'] .x-step"))
                 .hasText(Pattern.compile("^parameters from step [\\d,]+ \\(best dev so far; still training\\)$"));

@@ -261,6 +261,27 @@ abstract class PageHarness {
         }
     }
 
+    /** GET /api/runs/{id}/explain for {@code text}: what the page's strips and bars must show. */
+    JsonNode explain(String id, String text) throws Exception {
+        return get("/api/runs/" + id + "/explain?text=" + java.net.URLEncoder.encode(text,
+                java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** Starts a long run over REST and waits for its first evaluation's parameters (explain answers); returns its id. */
+    String trainingRunWithParameters(String config) throws Exception {
+        String id = send("POST", "/api/runs", config).path("id").asText();
+        long deadline = System.currentTimeMillis() + (long) TIMEOUT_MS;
+        while (true) {
+            try {
+                explain(id, "a");
+                return id;
+            } catch (AssertionError notYet) {
+                assertTrue(System.currentTimeMillis() < deadline, "no parameters: " + notYet.getMessage());
+                Thread.sleep(100);
+            }
+        }
+    }
+
     /** Starts a run over REST and waits until it has ended; returns its id. */
     String trainedRun(String config) throws Exception {
         String id = send("POST", "/api/runs", config).path("id").asText();
