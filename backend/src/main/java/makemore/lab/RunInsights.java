@@ -16,7 +16,15 @@ import makemore.store.RunRecord;
 public final class RunInsights implements AutoCloseable {
     private final Function<String, RunRecord> runs;
     private final SavedModels saved;
-    private final BoundedJob byPosition = new BoundedJob("loss by position");
+    /** A dev pass per request: a second tab on the same run waits for the first's answer, then reads it cached. */
+    private final BoundedJob byPosition = new BoundedJob("loss by position", 5000);
+    /** Answers by run and best dev (a new best means new parameters), the most recent few. */
+    private final Map<String, double[][]> byPositionDone = new java.util.LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, double[][]> eldest) {
+            return size() > 16;
+        }
+    };
 
     RunInsights(Function<String, RunRecord> runs, SavedModels saved) {
         this.runs = runs;
@@ -89,7 +97,26 @@ public final class RunInsights implements AutoCloseable {
      */
     public Map<String, Object> lossByPosition(String id, java.util.function.BooleanSupplier clientGone) {
         RunRecord r = runs.apply(id);
-        double[][] sc = byPosition.run(() -> saved.devByPosition(r), clientGone);
+        String key = r.id() + "@" + r.bestDev();
+        double[][] sc;
+        synchronized (byPositionDone) {
+            sc = byPositionDone.get(key);
+        }
+        if (sc == null) {
+            sc = byPosition.run(() -> {
+                synchronized (byPositionDone) {
+                    double[][] done = byPositionDone.get(key); // computed while this request waited
+                    if (done != null) {
+                        return done;
+                    }
+                }
+                double[][] computed = saved.devByPosition(r);
+                synchronized (byPositionDone) {
+                    byPositionDone.put(key, computed);
+                }
+                return computed;
+            }, clientGone);
+        }
         List<Map<String, Object>> rows = new ArrayList<>();
         double sum = 0;
         double count = 0;

@@ -110,4 +110,26 @@ class ExplainTest extends ServerTestBase {
                     "every dev item has a first character and an end");
         }
     }
+
+    /** Two tabs on one run ask at once: the second waits for the first's pass and gets the same answer, not a 429. */
+    @Test
+    void twoTabsAskingForLossByPositionAtOnceBothGetIt() throws Exception {
+        String id = createRun("{\"model\":\"mlp\",\"hidden\":32,\"steps\":200,\"evalEvery\":100}");
+        waitFor(id, "finished");
+        var a = java.util.concurrent.CompletableFuture.supplyAsync(() -> ask(id));
+        var b = java.util.concurrent.CompletableFuture.supplyAsync(() -> ask(id));
+        var ra = a.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        var rb = b.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(200, ra.statusCode(), ra.body());
+        assertEquals(200, rb.statusCode(), rb.body());
+        assertEquals(json(ra).get("positions"), json(rb).get("positions"));
+    }
+
+    private java.net.http.HttpResponse<String> ask(String id) {
+        try {
+            return send("GET", "/api/runs/" + id + "/loss-by-position", null);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
 }
