@@ -67,8 +67,9 @@ final class TransformerBench {
                 lab = side(labCmd);
             }
             if (lab == null || refCmd != null && ref == null) {
-                out.println((lab == null ? "the lab's side" : "makemore.py's side") + " failed; makemore.py needs"
-                        + " python3-torch (apt-get install -y python3-torch libopenblas0-pthread)");
+                out.println((lab == null ? "the lab's side" : "makemore.py's side") + " failed (its last lines are"
+                        + " above); makemore.py needs python3-torch (apt-get install -y python3-torch"
+                        + " libopenblas0-pthread)");
                 return 1;
             }
             labRates.add(lab.stepsPerSec);
