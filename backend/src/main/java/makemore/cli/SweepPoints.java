@@ -15,9 +15,9 @@ import makemore.event.RunEvent;
 import makemore.event.RunStatus;
 import makemore.lab.Checkpoints;
 import makemore.lab.SweepJudge;
+import makemore.lab.TogetherRuns;
 import makemore.lab.TrainingRun;
 import makemore.model.LanguageModel;
-import makemore.model.Models;
 import makemore.store.ParamStore;
 import makemore.store.RungStore;
 import makemore.store.StoreWriter;
@@ -91,34 +91,8 @@ final class SweepPoints {
         }, LEASE_MS / 3, LEASE_MS / 3, TimeUnit.MILLISECONDS);
         TrainResult[] results = new TrainResult[mine.size()];
         try {
-            if (mine.size() == 1) {
-                results[0] = train(mine.get(0), null);
-            } else {
-                List<LanguageModel> members = Models.spec(mine.get(0).point().config().model()).group()
-                        .members(mine.stream().map(c -> c.point().config()).toList(), corpus);
-                RuntimeException[] thrown = new RuntimeException[mine.size()];
-                List<Thread> threads = new ArrayList<>();
-                for (int i = 0; i < mine.size(); i++) {
-                    int at = i;
-                    Thread t = new Thread(() -> {
-                        try {
-                            results[at] = train(mine.get(at), members.get(at));
-                        } catch (RuntimeException e) {
-                            thrown[at] = e;
-                        }
-                    }, "point-" + mine.get(i).point().index());
-                    threads.add(t);
-                    t.start();
-                }
-                for (Thread t : threads) {
-                    t.join();
-                }
-                for (RuntimeException e : thrown) {
-                    if (e != null) {
-                        throw e;
-                    }
-                }
-            }
+            TogetherRuns.train(mine.stream().map(c -> c.point().config()).toList(), corpus,
+                    (i, member) -> results[i] = train(mine.get(i), member));
             writer.flush(); // the next group's pruner, and other processes, see these ended
         } finally {
             beat.shutdownNow();

@@ -21,6 +21,7 @@ final class GroupMember implements LanguageModel {
     private final long steps;
     private long done;
     private boolean stale;
+    private boolean closed;
 
     GroupMember(ModelGroup group, int slot, LanguageModel own, long steps) {
         this.group = group;
@@ -130,8 +131,13 @@ final class GroupMember implements LanguageModel {
         stale = false;
     }
 
+    /** Closing twice is allowed (whoever started its thread closes it too, in case its run never started). */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         try {
             group.closed(slot);
         } finally {

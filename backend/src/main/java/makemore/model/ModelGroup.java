@@ -17,6 +17,7 @@ abstract class ModelGroup {
     private final Phaser barrier;
     private final float[] lrs;
     private final boolean[] active;
+    private final boolean[] closed;
     private final double[] lossSum;
     private final long[] lossCount;
     private boolean unread; // steps ran since the device's loss sums were last read
@@ -26,6 +27,7 @@ abstract class ModelGroup {
     ModelGroup(int k) {
         this.lrs = new float[k];
         this.active = new boolean[k];
+        this.closed = new boolean[k];
         this.lossSum = new double[k];
         this.lossCount = new long[k];
         java.util.Arrays.fill(active, true);
@@ -122,8 +124,12 @@ abstract class ModelGroup {
         }
     }
 
-    /** A member closed; the last one frees the group. */
+    /** A member closed (again: nothing); the last one frees the group. */
     synchronized void closed(int k) {
+        if (closed[k]) {
+            return;
+        }
+        closed[k] = true;
         leave(k);
         if (--open == 0) {
             free();

@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import makemore.config.ConfigException;
 import makemore.config.Limits;
 import makemore.data.Corpus;
@@ -31,6 +33,35 @@ public final class Together {
                     + " (the queue bound), got " + k);
         }
         return k;
+    }
+
+    /** A sweep's JSON without {@code together}, and the group size it asked for. */
+    public record Asked(int k, String sweep) {}
+
+    /**
+     * The group size a sweep's JSON asks for in {@code together}, taken out of it (how a sweep trains is not part of
+     * its definition or hash), or the default: {@link #DEFAULT}, or 1 under the median rule ({@code prune}), which
+     * compares a point with finished ones while a group's points finish together. JSON that is not an object is
+     * left as it is, for the definition to refuse.
+     */
+    public static Asked take(String json) {
+        JsonNode root;
+        try {
+            root = SweepDefinition.JSON.readTree(json == null ? "" : json);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return new Asked(DEFAULT, json);
+        }
+        if (!(root instanceof ObjectNode sweep)) {
+            return new Asked(DEFAULT, json);
+        }
+        JsonNode t = sweep.remove("together");
+        if (t == null || t.isNull()) {
+            return new Asked(sweep.hasNonNull("prune") ? 1 : DEFAULT, json);
+        }
+        if (!t.isIntegralNumber() || !t.canConvertToInt()) {
+            throw new ConfigException("together", "together must be a whole number from 1 to " + MAX + ", got " + t);
+        }
+        return new Asked(check(t.intValue()), sweep.toString());
     }
 
     /** The points in groups, each group in the points' order, groups in the order of their first point. */
