@@ -90,6 +90,10 @@ final class SweepPoints {
             }
         }, LEASE_MS / 3, LEASE_MS / 3, TimeUnit.MILLISECONDS);
         TrainResult[] results = new TrainResult[mine.size()];
+        if (err != null && mine.size() > 1) {
+            err.println("points " + mine.stream().map(c -> String.valueOf(c.point().index()))
+                    .collect(java.util.stream.Collectors.joining(",")) + " train together as one batched model");
+        }
         try {
             TogetherRuns.train(mine.stream().map(c -> c.point().config()).toList(), corpus,
                     (i, member) -> results[i] = train(mine.get(i), member));

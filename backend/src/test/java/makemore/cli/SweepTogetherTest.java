@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code ./lab sweep --together K}: bad values are refused naming the flag; a group's points are stored apart. */
 class SweepTogetherTest {
     static final String[] MLP = {"--model", "mlp", "--hidden", "8", "--steps", "60", "--evalEvery", "20",
-        "--schedule", "constant", "--param", "lr", "--values", "0.05,0.1,0.3", "--json", "--quiet"};
+        "--schedule", "constant", "--param", "lr", "--values", "0.05,0.1,0.3", "--json"};
 
     @TempDir
     Path dir;
@@ -56,6 +56,8 @@ class SweepTogetherTest {
         assertEquals(0, together.code(), together.err());
         SweepCommandTest.Result alone = sweep("alone.db", "1");
         assertEquals(0, alone.code(), alone.err());
+        assertTrue(together.err().contains("points 0,1,2 train together as one batched model"), together.err());
+        assertFalse(alone.err().contains("together"), alone.err());
         JsonNode t = SweepCommandTest.lastLine(together.out()).get("points");
         JsonNode a = SweepCommandTest.lastLine(alone.out()).get("points");
         try (RunStore ts = new RunStore(dir.resolve("together.db").toString());
