@@ -136,7 +136,7 @@ final class SweepCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() throws IOException, InterruptedException {
+    public Integer call() throws IOException {
         PrintStream out = io.out();
         PrintStream err = io.err();
         Map<String, String> env = io.env();

@@ -64,7 +64,7 @@ final class SweepPoints {
     }
 
     /** Trains one group; returns how many of its points failed or diverged. */
-    int run(List<SweepDefinition.Point> group) throws InterruptedException {
+    int run(List<SweepDefinition.Point> group) {
         List<Claimed> mine = new ArrayList<>();
         for (SweepDefinition.Point p : group) {
             Claimed c = claim(p);

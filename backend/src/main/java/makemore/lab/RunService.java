@@ -151,10 +151,8 @@ public final class RunService implements AutoCloseable {
             live.put(run.id, run);
             group.add(run);
         }
-        trainers.submit(() -> {
-            TogetherRuns.train(cfgs, corpus, (i, m) -> train(group.get(i), corpus, judges.get(i), m));
-            return null;
-        });
+        trainers.submit(() -> TogetherRuns.train(cfgs, corpus,
+                (i, m) -> train(group.get(i), corpus, judges.get(i), m)));
     }
 
     /** Asks a queued or training run to stop and end as {@code as}; false when it is not live here. */

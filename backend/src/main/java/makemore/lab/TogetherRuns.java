@@ -24,7 +24,7 @@ public final class TogetherRuns {
      * Trains every point and returns when all have ended; a point's exception is rethrown after the others end. A
      * group that cannot be built (e.g. out of memory) trains its points one at a time instead.
      */
-    public static void train(List<RunConfig> cfgs, Corpus corpus, Point point) throws InterruptedException {
+    public static void train(List<RunConfig> cfgs, Corpus corpus, Point point) {
         List<LanguageModel> members;
         try {
             members = cfgs.size() == 1 ? null : Models.spec(cfgs.get(0).model()).group().members(cfgs, corpus);
@@ -56,8 +56,18 @@ public final class TogetherRuns {
             threads.add(t);
             t.start();
         }
-        for (Thread t : threads) {
-            t.join();
+        boolean interrupted = false;
+        for (Thread t : threads) { // the points end on their own: their runs' control stops them, not an interrupt
+            while (t.isAlive()) {
+                try {
+                    t.join();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
         for (RuntimeException e : thrown) {
             if (e != null) {
