@@ -66,7 +66,7 @@ final class GroupMember implements LanguageModel {
 
     @Override
     public double nll(makemore.data.Corpus.Part part) {
-        return own().nll(part);
+        return group.reading(() -> own().nll(part));
     }
 
     @Override
@@ -96,7 +96,7 @@ final class GroupMember implements LanguageModel {
 
     @Override
     public List<String> sample(int n, double temperature, Random rng) {
-        return own().sample(n, temperature, rng);
+        return group.reading(() -> own().sample(n, temperature, rng));
     }
 
     @Override
@@ -106,7 +106,7 @@ final class GroupMember implements LanguageModel {
 
     @Override
     public double[] itemNll(List<String> words) {
-        return own().itemNll(words);
+        return group.reading(() -> own().itemNll(words));
     }
 
     @Override
@@ -116,7 +116,7 @@ final class GroupMember implements LanguageModel {
 
     @Override
     public Health health(double lr) {
-        return own().health(lr);
+        return group.reading(() -> own().health(lr));
     }
 
     @Override

@@ -1,6 +1,8 @@
 package makemore.model;
 
 import java.util.concurrent.Phaser;
+import java.util.concurrent.Semaphore;
+import java.util.function.Supplier;
 
 /**
  * K models of the same shapes trained as one: each member's trainer calls its step on its own thread, the steps meet
@@ -23,6 +25,9 @@ abstract class ModelGroup {
     private boolean unread; // steps ran since the device's loss sums were last read
     private volatile Throwable failed;
     private int open;
+    // Members reach their evaluations at the same step; each holds a pass's arrays (~20 MB for the MLP), so a large
+    // group evaluates a few at a time, as many as there are cores, rather than all at once.
+    private final Semaphore readers = new Semaphore(Math.max(1, Runtime.getRuntime().availableProcessors()));
 
     ModelGroup(int k) {
         this.lrs = new float[k];
@@ -76,6 +81,16 @@ abstract class ModelGroup {
 
     /** Frees the group's arrays once every member has closed. */
     abstract void free();
+
+    /** Runs a member's evaluation, sampling or health pass, a few members at a time. */
+    <T> T reading(Supplier<T> pass) {
+        readers.acquireUninterruptibly();
+        try {
+            return pass.get();
+        } finally {
+            readers.release();
+        }
+    }
 
     /** Member {@code k}'s step: waits for the others and returns once the batched step has run. */
     void step(int k, double lr) {
