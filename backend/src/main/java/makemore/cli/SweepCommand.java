@@ -102,6 +102,10 @@ final class SweepCommand implements Callable<Integer> {
             + " --steps (default steps / ETA^3)")
     Integer minSteps;
 
+    @Option(names = "--rung-cooldown", paramLabel = "N", description = "asha: rank a trial at a rung by its dev after N"
+            + " steps at the schedule's final lr, on a branch the run does not keep (default: --min-steps; 0: none)")
+    Integer rungCooldown;
+
     @Option(names = "--seeds", paramLabel = "N", description = "runs per point with seeds seed..seed+N-1, in [1, "
             + Limits.SWEEP_SEEDS + "]")
     Integer seeds;
@@ -147,7 +151,7 @@ final class SweepCommand implements Callable<Integer> {
         ObjectNode def = Cli.JSON.createObjectNode();
         def.set("base", Cli.JSON.readTree(base.toJson()));
         ArrayNode ps = def.putArray("params");
-        ObjectNode how = SweepFlags.search(search, trials, eta, minSteps);
+        ObjectNode how = SweepFlags.search(search, trials, eta, minSteps, rungCooldown);
         for (Swept p : params) {
             ps.add(p.values.list != null ? SweepFlags.values(p.field, p.values.list)
                     : SweepFlags.range(p.field, p.values.range, how != null));
@@ -298,7 +302,9 @@ final class SweepCommand implements Callable<Integer> {
     }
 
     private static void print(SweepView v, AshaView asha, boolean json, PrintStream out) throws IOException {
-        long stepsTrained = v.points().stream().mapToLong(SweepView.Point::step).sum(); // what the search cost
+        // what the search cost: the trials' steps and ASHA's cooldown branches
+        long stepsTrained = v.points().stream().mapToLong(SweepView.Point::step).sum()
+                + (asha == null ? 0 : asha.cooldownSteps());
         if (json) {
             Map<String, Object> o = new LinkedHashMap<>();
             o.put("sweep", v.id());
