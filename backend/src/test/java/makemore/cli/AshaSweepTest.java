@@ -63,6 +63,7 @@ class AshaSweepTest {
         List<String> random = new ArrayList<>(cooled);
         random.set(random.indexOf("asha"), "random");
         random.set(random.indexOf("-1"), "20");
+        random.subList(random.indexOf("--min-steps"), random.indexOf("--min-steps") + 4).clear(); // and --eta
         SweepCommandTest.Result r = run(random, db);
         assertEquals(2, r.code(), r.err());
         assertTrue(r.err().contains("--rung-cooldown is for --search asha"), r.err());
