@@ -99,11 +99,11 @@ final class SweepCommand implements Callable<Integer> {
     Integer eta;
 
     @Option(names = "--min-steps", paramLabel = "N", description = "asha: the first rung; rungs are N x ETA^k up to"
-            + " --steps (default steps / ETA^3)")
+            + " --steps (default steps / ETA^2)")
     Integer minSteps;
 
     @Option(names = "--rung-cooldown", paramLabel = "N", description = "asha: rank a trial at a rung by its dev after N"
-            + " steps at the schedule's final lr, on a branch the run does not keep (default: --min-steps; 0: none)")
+            + " steps at the schedule's final lr, on a branch the run does not keep (default --min-steps / 4; 0: none)")
     Integer rungCooldown;
 
     @Option(names = "--seeds", paramLabel = "N", description = "runs per point with seeds seed..seed+N-1, in [1, "

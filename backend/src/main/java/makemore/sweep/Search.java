@@ -89,8 +89,10 @@ public record Search(String kind, int trials, long seed, int eta, int minSteps, 
         }
         int steps = base.steps();
         int every = base.evalEvery() == null ? 1 : base.evalEvery();
-        // by default the first rung is the evaluation at or below steps / eta^3, so the defaults always fit together
-        int min = integer(s, "minSteps", "min-steps", Math.min(steps, Math.max(every, steps / (eta * eta * eta) / every
+        // by default the first rung is the evaluation at or below steps / eta^2, so the defaults always fit together;
+        // not shorter: at a few percent of the budget the learning rate that ranks best is too high for the full run
+        // (README, ASHA measured)
+        int min = integer(s, "minSteps", "min-steps", Math.min(steps, Math.max(every, steps / (eta * eta) / every
                 * every)));
         if (min < 1 || min > steps) {
             throw new ConfigException("min-steps", "--min-steps (minSteps) must be in [1, --steps " + steps + "], got "
@@ -100,8 +102,9 @@ public record Search(String kind, int trials, long seed, int eta, int minSteps, 
             throw new ConfigException("min-steps", "--min-steps " + min + " is not a multiple of evalEvery " + every
                     + ": ASHA decides at dev evaluations; set --evalEvery to " + min + " or a divisor of it");
         }
-        // by default as long as the first rung: the cooldowns then cost about as much as one more first rung each
-        int cooldown = integer(s, "cooldown", "rung-cooldown", min);
+        // by default a quarter of the first rung: it then adds at most a quarter to each trial's cost there, and a few
+        // hundred steps at the decayed rate already order the trials as the full run does (README, ASHA measured)
+        int cooldown = integer(s, "cooldown", "rung-cooldown", min / 4);
         if (cooldown < 0 || cooldown > steps) {
             throw new ConfigException("rung-cooldown", "--rung-cooldown (cooldown) must be in [0, --steps " + steps
                     + "] steps at the final learning rate before a rung's dev (0: none), got " + s.path("cooldown"));

@@ -151,9 +151,9 @@ class AshaSweepTest {
             assertEquals(0, again.code(), again.err());
             JsonNode out = SweepCommandTest.lastLine(again.out());
             long decisions = rows.stream().filter(r -> r.promoted() != null).count();
-            assertEquals(stepsTrained + 20 * decisions, out.get("stepsTrained").asLong(),
-                    "the trials' steps and a 20-step cooldown branch (the default: --min-steps) per decision below the top");
-            assertEquals(20, out.get("asha").get("cooldown").asInt());
+            assertEquals(stepsTrained + 5 * decisions, out.get("stepsTrained").asLong(),
+                    "the trials' steps and a 5-step cooldown branch (the default: --min-steps / 4) per decision below the top");
+            assertEquals(5, out.get("asha").get("cooldown").asInt());
             double bestTop = rows.stream().filter(r -> r.rung() == rungSteps.size() - 1)
                     .mapToDouble(RungStore.Row::dev).min().orElseThrow();
             assertEquals(bestTop, out.get("best").get("dev").asDouble(), 1e-9, "the best is the best at the top rung");

@@ -102,11 +102,11 @@ class AshaTest {
         // without --min-steps the first rung is an evaluation: the MLP's defaults (20,000 steps, every 1,000) take it
         Search byDefault = SweepDefinition.parse("{\"base\":{\"model\":\"mlp\"},\"params\":[" + LR_HIDDEN
                 + ",\"search\":{\"kind\":\"asha\",\"trials\":9}}").search();
-        assertEquals(1000, byDefault.minSteps(), "20,000 / 27 = 740, down to the evaluation below, at least one");
-        assertEquals(1000, byDefault.cooldown(), "the cooldown defaults to the first rung's length");
+        assertEquals(2000, byDefault.minSteps(), "20,000 / 9 = 2,222, down to the evaluation below, at least one");
+        assertEquals(500, byDefault.cooldown(), "the cooldown defaults to a quarter of the first rung");
         Search cooled = SweepDefinition.parse(MLP + LR_HIDDEN + asha.replace("}}", ",\"cooldown\":0}}")).search();
         assertEquals(0, cooled.cooldown());
-        assertTrue(SweepDefinition.parse(MLP + LR_HIDDEN + asha).toJson().contains("\"cooldown\":20"), "stored");
+        assertTrue(SweepDefinition.parse(MLP + LR_HIDDEN + asha).toJson().contains("\"cooldown\":5"), "stored");
         assertBad("rung-cooldown", "[0, --steps 180]", LR_HIDDEN + asha.replace("}}", ",\"cooldown\":181}}"));
         assertBad("rung-cooldown", "integer", LR_HIDDEN + asha.replace("}}", ",\"cooldown\":1.5}}"));
         assertBad("rung-cooldown", "takes no 'cooldown'", LR_HIDDEN
