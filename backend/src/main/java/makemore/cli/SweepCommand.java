@@ -57,7 +57,7 @@ import picocli.CommandLine.Spec;
             "  ./lab sweep --model mlp --steps 2000 --param lr --range 0.01:1:5:log --json",
             "  ./lab sweep --model ngram --context 3 --param smoothing --values 0.01,0.1,1 --param context --values 2,3",
             "  ./lab sweep --model mlp --evalEvery 500 --param lr --range 0.001:1:log --param hidden --range 50:400"
-                    + " --search asha --trials 27 --min-steps 500 --json"})
+                    + " --search asha --trials 27 --json"})
 final class SweepCommand implements Callable<Integer> {
     private static final String ID_CHARS = "abcdefghijkmnpqrstuvwxyz23456789";
     /** How long a point's lease lasts without a heartbeat (renewed every third of it). */
