@@ -1,6 +1,7 @@
 package makemore.model;
 
 import java.util.Random;
+import java.util.function.DoubleSupplier;
 
 /**
  * A {@link Random} with the same sequence as {@code new Random(seed)} whose position can be read and set again, so a
@@ -12,6 +13,7 @@ public final class MarkableRandom extends Random {
     private static final long MULTIPLIER = 0x5DEECE66DL;
     private static final long MASK = (1L << 48) - 1;
     private long state; // no initialiser: Random's constructor sets it through setSeed before this class's fields
+    private boolean inBranch;
 
     public MarkableRandom(long seed) {
         super(seed);
@@ -36,5 +38,22 @@ public final class MarkableRandom extends Random {
 
     public void reset(long mark) {
         state = mark & MASK;
+    }
+
+    /** Runs a branch of training: afterwards the draws start again where they stood before it. */
+    public double branch(DoubleSupplier body) {
+        long mark = mark();
+        inBranch = true;
+        try {
+            return body.getAsDouble();
+        } finally {
+            inBranch = false;
+            reset(mark);
+        }
+    }
+
+    /** Whether a {@link #branch} runs: its model keeps what it trains there out of its records (the loss curve). */
+    public boolean inBranch() {
+        return inBranch;
     }
 }

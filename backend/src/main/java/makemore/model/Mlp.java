@@ -57,7 +57,6 @@ final class Mlp implements LanguageModel {
     private final PtNDArray onesRow;
     private final LossSum loss; // log-probabilities of the targets, per batch slot and vocabulary entry
     private final MarkableRandom batchRng;
-    private boolean branching; // a cooldown branch's steps add nothing to the loss the trainer reads
     private PtNDArray scale;
     private double scaleValue;
     final PtNDArray c;
@@ -199,7 +198,7 @@ final class Mlp implements LanguageModel {
             // the loss stays on the device (an element-wise running sum: no reduction, no sync per step); logp is
             // not needed again, so it is weighted in place (no new array)
             JniUtils.muli(logp, ohY);
-            if (!branching) {
+            if (!batchRng.inBranch()) { // a cooldown branch's steps add nothing to the loss the trainer reads
                 loss.add(logp, b);
             }
             boolean decay = l2 > 0;
@@ -377,14 +376,7 @@ final class Mlp implements LanguageModel {
     /** As the default, but the main run's batches and pending loss stay as they were: the branch changes nothing. */
     @Override
     public double branchDev(int steps, double lr) {
-        long mark = batchRng.mark();
-        branching = true;
-        try {
-            return LanguageModel.super.branchDev(steps, lr);
-        } finally {
-            branching = false;
-            batchRng.reset(mark);
-        }
+        return batchRng.branch(() -> LanguageModel.super.branchDev(steps, lr));
     }
 
     @Override

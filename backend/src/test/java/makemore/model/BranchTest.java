@@ -28,6 +28,12 @@ class BranchTest {
             assertEquals(first[i], mine.nextInt(1000), "replayed draw " + i);
             assertEquals(first[i], plain.nextInt(1000), "and still Random's");
         }
+        double inside = mine.branch(() -> {
+            assertTrue(mine.inBranch());
+            return mine.nextInt(1000);
+        });
+        assertTrue(!mine.inBranch(), "the branch has ended");
+        assertEquals((int) inside, mine.nextInt(1000), "the branch's draw is drawn again after it");
     }
 
     /** The MLP's branch puts back parameters, batch stream and pending loss: the run is bit for bit the same. */
