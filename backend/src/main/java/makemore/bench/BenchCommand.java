@@ -75,6 +75,9 @@ public final class BenchCommand implements Callable<Integer> {
             throw new LabCli.UsageException("--speed-runs must be in [1, 99], --runs in [1, 100], --speed-steps at"
                     + " least 100");
         }
+        if (makemore != null && !java.nio.file.Files.isRegularFile(java.nio.file.Path.of(makemore))) {
+            throw new LabCli.UsageException("--makemore: no such file: " + makemore);
+        }
         return Bench.run(this, io.out());
     }
 }

@@ -2,8 +2,6 @@ package makemore.bench;
 
 import makemore.lab.TrainingRun;
 import makemore.cli.Cli;
-import ai.djl.engine.Engine;
-import ai.djl.pytorch.jni.JniUtils;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -18,169 +16,150 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import makemore.data.Corpus;
-import makemore.model.LanguageModel;
 import makemore.model.Models;
 import makemore.config.RunConfig;
 import makemore.event.RunEvent;
 
 /**
- * The transformer against makemore.py: steps/s of both, same config (n_layer 4, n_head 4, n_embd 64, batch 32,
- * AdamW), one thread each, runs interleaved so both see the same machine load; each run's rate is 1 / its median
- * step time (makemore.py's own timer on its side), and the medians over runs are compared
- * ({@code ./lab bench --transformer --makemore PATH}); and the time the lab's recipe takes to dev <= 1.95
- * ({@code ./lab bench --transformer-dev}).
- *
- * <p>makemore.py runs unchanged under /usr/bin/python3 with Debian's python3-torch; a small launcher written to a
- * temporary file stands in for the tensorboard writer Debian lacks and pins torch to one thread.
+ * The transformer against makemore.py ({@code ./lab bench --transformer --makemore PATH}): steps/s of both at
+ * makemore.py's config (n_layer 4, n_head 4, n_embd 64, batch 32, AdamW), one thread each, in pairs of fresh
+ * processes run in turn (which side starts alternates), so both see the same machine and neither is warmed by an
+ * earlier run. Both time the same loop after the same warm-up: the batch drawn off the clock, then the step and a
+ * loss read-back every 10th step ({@link TransformerLoop} here, makemore_loop.py, which imports makemore.py
+ * unchanged, there). Reported: the median over pairs of each pair's ratio, for the timed loop and for the whole
+ * process (start-up and set-up included), with versions, BLAS, threads and the MKL shim beside them. And the
+ * time the lab's recipe takes to reach a dev loss ({@code ./lab bench --transformer-dev}).
  */
 final class TransformerBench {
     private TransformerBench() {}
 
-    /** Stubs torch.utils.tensorboard, pins one thread, reports torch/BLAS/threads, then runs makemore.py as is. */
-    private static final String LAUNCHER = String.join("\n",
-            "import json, os, runpy, sys, types",
-            "class Writer:",
-            "    def __init__(self, *a, **k): pass",
-            "    def __getattr__(self, name): return lambda *a, **k: None",
-            "tb = types.ModuleType('torch.utils.tensorboard')",
-            "tb.SummaryWriter = Writer",
-            "sys.modules['torch.utils.tensorboard'] = tb",
-            "import torch",
-            "torch.set_num_threads(1)",
-            "torch.ones(64, 64) @ torch.ones(64, 64)",
-            "libs = sorted({l.split()[-1] for l in open('/proc/self/maps') if 'blas' in l.lower() and '/' in l})",
-            "print('BENCHINFO ' + json.dumps({'torch': torch.__version__, 'threads': torch.get_num_threads(),",
-            "      'blas': [os.path.realpath(l) for l in libs]}), flush=True)",
-            "path = sys.argv[1]",
-            "sys.argv = [path] + sys.argv[2:]",
-            "runpy.run_path(path, run_name='__main__')",
-            "");
-
-    private static final Pattern STEP = Pattern.compile("^step (\\d+) \\| loss [0-9.]+ \\| step time ([0-9.]+)ms");
+    private record Side(double stepsPerSec, double medianMs, double wallSec, JsonNode info) {}
 
     static int speed(String makemore, int runs, int steps, PrintStream out) throws IOException {
-        int warm = 20;
-        Corpus corpus = new Corpus(Cli.dataset("names"));
-        RunConfig cfg = Models.validate(RunConfig.fromJson("{\"model\":\"transformer\"}"));
+        int warm = 30;
         Path data = Bench.extractNames();
-        Path launcher = Files.createTempFile("makemore-launch", ".py");
-        launcher.toFile().deleteOnExit();
-        Files.writeString(launcher, LAUNCHER);
-        out.printf(Locale.ROOT, "transformer, makemore.py's config (layers %d, heads %d, embDim %d, batch %d, AdamW lr %s,"
-                + " wd %s): %d runs of %d steps after %d warm-up steps, interleaved%n", cfg.layers(), cfg.heads(),
-                cfg.embDim(), cfg.batch(), cfg.lr(), cfg.weightDecay(), runs, steps, warm);
-        out.printf(Locale.ROOT, "lab: libtorch %s via DJL, BLAS: %s, threads %d intra-op / %d inter-op%n",
-                Engine.getEngine("PyTorch").getVersion(), BlasProbe.describe(), JniUtils.getNumThreads(),
-                JniUtils.getNumInteropThreads());
-        List<Double> lab = new ArrayList<>();
-        List<Double> ref = new ArrayList<>();
-        JsonNode info = null;
+        Path loop = Files.createTempFile("makemore_loop", ".py");
+        loop.toFile().deleteOnExit();
+        try (var in = TransformerBench.class.getResourceAsStream("makemore_loop.py")) {
+            Files.write(loop, in.readAllBytes());
+        }
+        out.printf(Locale.ROOT, "transformer at makemore.py's config (n_layer 4, n_head 4, n_embd 64, batch 32, AdamW"
+                + " 5e-4, wd 0.01): %d pairs of fresh processes, each %d warm-up + %d timed steps; load average %s%n",
+                runs, warm, steps, loadAverage());
+        List<Double> loopRatios = new ArrayList<>();
+        List<Double> wallRatios = new ArrayList<>();
+        List<Double> labRates = new ArrayList<>();
+        Side lab = null;
+        Side ref = null;
         for (int run = 0; run < runs; run++) {
-            double[] rss = new double[2];
-            double ours = labRun(Models.validate(cfg.with("seed", 42 + run)), corpus, warm, steps, rss);
-            lab.add(ours);
-            String line = String.format(Locale.ROOT, "run %d: lab %.1f steps/s (median step %.2f ms; RSS %.0f -> %.0f"
-                    + " MB over the timed steps)", run + 1, ours, 1000 / ours, rss[0], rss[1]);
-            if (makemore != null) {
-                MakemoreRun r = makemoreRun(launcher, Path.of(makemore), data, warm, steps, 3407 + run);
-                if (r == null) {
-                    out.println(line);
-                    out.println("makemore.py failed: is python3-torch installed (apt-get install -y python3-torch"
-                            + " libopenblas0-pthread)?");
-                    return 1;
-                }
-                info = r.info;
-                ref.add(r.stepsPerSec);
-                line += String.format(Locale.ROOT, " | makemore.py %.1f steps/s (median step %.2f ms)",
-                        r.stepsPerSec, 1000 / r.stepsPerSec);
+            boolean labFirst = run % 2 == 0;
+            List<String> labCmd = List.of(ProcessHandle.current().info().command().orElse("java"), "-Xmx2g", "-cp",
+                    System.getProperty("java.class.path"), TransformerLoop.class.getName(), String.valueOf(warm),
+                    String.valueOf(steps), String.valueOf(42 + run));
+            List<String> refCmd = makemore == null ? null : List.of("/usr/bin/python3", loop.toString(), makemore,
+                    data.toString(), String.valueOf(warm), String.valueOf(steps), String.valueOf(3407 + run), "1");
+            if (labFirst || refCmd == null) {
+                lab = side(labCmd);
+                ref = refCmd == null ? null : side(refCmd);
+            } else {
+                ref = side(refCmd);
+                lab = side(labCmd);
+            }
+            if (lab == null || refCmd != null && ref == null) {
+                out.println((lab == null ? "the lab's side" : "makemore.py's side") + " failed (its last lines are"
+                        + " above); makemore.py needs python3-torch (apt-get install -y python3-torch"
+                        + " libopenblas0-pthread)");
+                return 1;
+            }
+            labRates.add(lab.stepsPerSec);
+            String line = String.format(Locale.ROOT, "pair %d (%s first): lab %.1f steps/s (median step %.2f ms,"
+                    + " process %.1f s)", run + 1, labFirst ? "lab" : "makemore.py", lab.stepsPerSec, lab.medianMs,
+                    lab.wallSec);
+            if (ref != null) {
+                loopRatios.add(lab.stepsPerSec / ref.stepsPerSec);
+                wallRatios.add(ref.wallSec / lab.wallSec);
+                line += String.format(Locale.ROOT, " | makemore.py %.1f steps/s (median step %.2f ms, process %.1f s)"
+                        + " | ratio %.2fx, whole process %.2fx", ref.stepsPerSec, ref.medianMs, ref.wallSec,
+                        loopRatios.get(run), wallRatios.get(run));
             }
             out.println(line);
         }
         Map<String, Object> result = new LinkedHashMap<>();
-        double labMedian = median(lab);
-        result.put("labStepsPerSec", lab);
-        result.put("labMedian", labMedian);
-        out.printf(Locale.ROOT, "lab median %.1f steps/s (min %.1f, max %.1f)%n", labMedian, Collections.min(lab),
-                Collections.max(lab));
-        if (!ref.isEmpty()) {
-            double refMedian = median(ref);
-            out.printf(Locale.ROOT, "makemore.py median %.1f steps/s (min %.1f, max %.1f): torch %s, BLAS %s, threads"
-                    + " %s%n", refMedian, Collections.min(ref), Collections.max(ref), info.path("torch").asText(),
-                    info.path("blas").toString(), info.path("threads").asText());
-            out.printf(Locale.ROOT, "lab / makemore.py = %.2fx (medians)%n", labMedian / refMedian);
-            result.put("makemoreStepsPerSec", ref);
-            result.put("makemoreMedian", refMedian);
-            result.put("ratio", labMedian / refMedian);
-            result.put("makemoreTorch", info.path("torch").asText());
+        result.put("labStepsPerSec", labRates);
+        out.printf(Locale.ROOT, "lab: libtorch %s, Java %s, BLAS %s, threads %s, MKL shim %s%n",
+                lab.info.path("libtorch").asText(), lab.info.path("java").asText(), lab.info.path("blas").asText(),
+                lab.info.path("threads").asText(), shim(lab.info));
+        if (ref != null) {
+            out.printf(Locale.ROOT, "makemore.py: torch %s, Python %s, BLAS %s %s, threads %s, MKL shim %s%n",
+                    ref.info.path("torch").asText(), ref.info.path("python").asText(), ref.info.path("blas"),
+                    ref.info.path("torchConfig"), ref.info.path("threads").asText(), shim(ref.info));
+            out.printf(Locale.ROOT, "lab / makemore.py, median of %d pair ratios: timed loop %.2fx (pairs %.2f-%.2f),"
+                    + " whole process %.2fx (pairs %.2f-%.2f); load average %s%n", runs, median(loopRatios),
+                    Collections.min(loopRatios), Collections.max(loopRatios), median(wallRatios),
+                    Collections.min(wallRatios), Collections.max(wallRatios), loadAverage());
+            result.put("ratios", loopRatios);
+            result.put("ratio", median(loopRatios));
+            result.put("wholeProcessRatios", wallRatios);
+            result.put("wholeProcessRatio", median(wallRatios));
+            result.put("makemoreTorch", ref.info.path("torch").asText());
         }
         out.println(Cli.JSON.writeValueAsString(result));
         return 0;
     }
 
-    /**
-     * Steps/s of the lab's transformer from its median step time over {@code steps} steps after {@code warm}: the
-     * same statistic makemore.py's own step timer gives, so a stall on a busy machine moves neither side.
-     */
-    private static double labRun(RunConfig cfg, Corpus corpus, int warm, int steps, double[] rss) {
-        try (LanguageModel m = Models.create(cfg, corpus)) {
-            for (int i = 0; i < warm; i++) {
-                m.step(cfg.lr());
-            }
-            System.gc(); // RSS without garbage the JVM has not collected yet
-            rss[0] = Bench.rssMb();
-            List<Double> ms = new ArrayList<>(steps);
-            for (int i = 0; i < steps; i++) {
-                long t0 = System.nanoTime();
-                m.step(cfg.lr());
-                ms.add((System.nanoTime() - t0) / 1e6);
-            }
-            System.gc();
-            rss[1] = Bench.rssMb();
-            m.drainLoss();
-            return 1000 / median(ms);
-        }
-    }
-
-    private record MakemoreRun(double stepsPerSec, JsonNode info) {}
-
-    /** One makemore.py run; its own per-step timer, median over the logged steps after the warm-up. */
-    private static MakemoreRun makemoreRun(Path launcher, Path script, Path data, int warm, int steps, int seed)
-            throws IOException {
-        Path work = Files.createTempDirectory("makemore-out");
-        ProcessBuilder pb = new ProcessBuilder("/usr/bin/python3", launcher.toString(), script.toString(), "-i",
-                data.toString(), "-o", work.toString(), "--type", "transformer", "--max-steps",
-                String.valueOf(warm + steps), "--device", "cpu", "-n", "0", "--seed", String.valueOf(seed));
+    /** One fresh process of either side: its RESULT, its BENCHINFO and its wall time from start to exit. */
+    private static Side side(List<String> cmd) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().put("OPENBLAS_NUM_THREADS", "1");
         pb.environment().put("OMP_NUM_THREADS", "1");
+        pb.environment().put("OPT_OUT_TRACKING", "true");
         pb.redirectErrorStream(true);
+        long t0 = System.nanoTime();
         Process p = pb.start();
-        List<Double> ms = new ArrayList<>();
         JsonNode info = null;
+        JsonNode result = null;
+        List<String> tail = new ArrayList<>();
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line; (line = r.readLine()) != null; ) {
                 if (line.startsWith("BENCHINFO ")) {
                     info = Cli.JSON.readTree(line.substring(10));
-                }
-                Matcher m = STEP.matcher(line);
-                if (m.find() && Integer.parseInt(m.group(1)) >= warm) {
-                    ms.add(Double.parseDouble(m.group(2)));
+                } else if (line.startsWith("RESULT ")) {
+                    result = Cli.JSON.readTree(line.substring(7));
+                } else if (tail.add(line) && tail.size() > 10) {
+                    tail.remove(0);
                 }
             }
         }
         try {
-            if (p.waitFor() != 0 || ms.isEmpty() || info == null) {
+            int rc = p.waitFor();
+            if (rc != 0 || info == null || result == null) {
+                System.err.println(String.join("\n", tail));
                 return null;
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return null;
-        } finally {
-            deleteTree(work);
         }
-        return new MakemoreRun(1000 / median(ms), info);
+        double wall = (System.nanoTime() - t0) / 1e9;
+        List<Double> ms = new ArrayList<>();
+        result.path("stepMs").forEach(v -> ms.add(v.asDouble()));
+        return new Side(result.path("stepsPerSec").asDouble(), median(ms), wall, info);
+    }
+
+    /** On or off, and which library, from the side's LD_PRELOAD (the shim changes MKL's kernels on AMD only). */
+    private static String shim(JsonNode info) {
+        String pre = info.path("ldPreload").asText();
+        return pre.contains("mkl-amd") ? "on (" + pre + ")" : "off";
+    }
+
+    static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException e) {
+            return "unknown";
+        }
     }
 
     /**
@@ -234,11 +213,4 @@ final class TransformerBench {
         return n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
     }
 
-    private static void deleteTree(Path dir) throws IOException {
-        try (var walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
-    }
 }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -17,11 +16,7 @@ import makemore.config.ConfigException;
 import makemore.config.Limits;
 import makemore.config.RunConfig;
 import makemore.data.Corpus;
-import makemore.event.RunEvent;
-import makemore.event.RunStatus;
 import makemore.lab.Checkpoints;
-import makemore.lab.SweepJudge;
-import makemore.lab.TrainingRun;
 import makemore.model.Models;
 import makemore.store.ParamStore;
 import makemore.store.RunStore;
@@ -31,7 +26,7 @@ import makemore.store.SweepStore;
 import makemore.sweep.AshaView;
 import makemore.sweep.SweepDefinition;
 import makemore.sweep.SweepView;
-import makemore.train.TrainResult;
+import makemore.sweep.Together;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -60,8 +55,6 @@ import picocli.CommandLine.Spec;
                     + " --search asha --trials 27 --json"})
 final class SweepCommand implements Callable<Integer> {
     private static final String ID_CHARS = "abcdefghijkmnpqrstuvwxyz23456789";
-    /** How long a point's lease lasts without a heartbeat (renewed every third of it). */
-    static final long LEASE_MS = 30_000;
     private final LabCli.Io io;
 
     @Spec
@@ -128,6 +121,11 @@ final class SweepCommand implements Callable<Integer> {
             + " with --index, else a new one)")
     String sweepId;
 
+    @Option(names = "--together", paramLabel = "K", description = "train up to K points whose parameters have the"
+            + " same shapes as one batched model (models that support it: mlp); 1 trains each alone (default "
+            + Together.DEFAULT + "; 1 with --prune, whose median rule compares with finished points)")
+    Integer together;
+
     @Option(names = "--plan", description = "print {sweep, points} and train nothing (what a cluster job needs)")
     boolean plan;
 
@@ -170,6 +168,8 @@ final class SweepCommand implements Callable<Integer> {
                 pr.set("minFinished", SweepFlags.number(pp[1], "--prune min-finished"));
             }
         }
+        // the median rule compares a point with finished ones, and a group's points finish together: alone by default
+        int k = Together.check(together != null ? together : prune != null ? 1 : Together.DEFAULT);
         SweepDefinition sweep = SweepDefinition.parse(def);
         List<SweepDefinition.Point> points = sweep.expand();
         Corpus corpus = new Corpus(Cli.dataset(base.dataset()));
@@ -215,90 +215,16 @@ final class SweepCommand implements Callable<Integer> {
             }
             sweeps.ensure(id, sweep.hash(), sweep.toJson(), sweep.base().toJson(), points.size());
             List<SweepDefinition.Point> mine = only == null ? points : List.of(points.get(only));
-            int done = 0;
-            for (SweepDefinition.Point p : mine) {
-                RunStatus s = runPoint(sweeps, rungs, kept, writer, id, sweep, p, corpus, params, quiet ? null : err,
-                        done, mine.size());
-                failed += s == RunStatus.FAILED || s == RunStatus.DIVERGED ? 1 : 0; // null: another process has it
-                done++;
+            SweepPoints trainer = new SweepPoints(sweeps, rungs, kept, writer, id, sweep, corpus, params,
+                    quiet ? null : err, mine.size());
+            for (List<SweepDefinition.Point> group : Together.groups(mine, k, corpus)) {
+                failed += trainer.run(group);
             }
             writer.flush();
             SweepView v = SweepView.of(sweeps.get(id).orElseThrow(), sweep, sweeps.points(id), null);
             print(v, sweep.search().asha() ? AshaView.of(sweep, rungs.rows(id), v.points()) : null, json, out);
         }
         return failed == 0 ? 0 : 1;
-    }
-
-    /**
-     * Trains one point as a run of the sweep (or reports its finished run, or who else trains it); returns how it
-     * ended, null when another process holds it. While it trains, a heartbeat keeps its lease alive, so no other
-     * process takes the point over; a process that dies stops beating and its point is free {@link #LEASE_MS} later.
-     */
-    private static RunStatus runPoint(SweepStore sweeps, RungStore rungs, ParamStore kept, StoreWriter writer, String id,
-            SweepDefinition sweep, SweepDefinition.Point p, Corpus corpus, Path paramsDir, PrintStream err, int done, int total) {
-        String owner = ProcessHandle.current().pid() + "@" + host() + "/" + randomId();
-        SweepStore.Claim claim = sweeps.claim(id, p.index(), "c" + randomId(), p.config(), owner, LEASE_MS);
-        String label = "point " + p.index() + " " + p.params();
-        if (claim.heldBy() != null) {
-            bar(err, done + 1, total, label + ": not trained here, process " + claim.heldBy() + " trains it (its lease"
-                    + " runs to " + java.time.Instant.ofEpochMilli(claim.heldUntil()) + " and is renewed while it lives)");
-            return null;
-        }
-        if (claim.alreadyFinished()) {
-            bar(err, done + 1, total, label + ": already done as run " + claim.run());
-            return RunStatus.FINISHED;
-        }
-        if (claim.replaced() != null) {
-            try { // its rows are gone; a checkpoint it left on this folder would never be read again
-                Files.deleteIfExists(Checkpoints.file(paramsDir, claim.replaced()));
-            } catch (IOException ignored) {
-                // an orphaned parameter file is harmless
-            }
-            if (err != null) {
-                err.println("point " + p.index() + ": replacing run " + claim.replaced() + " a stopped process left unfinished");
-            }
-        }
-        String run = claim.run();
-        if ("stopped".equals(sweeps.get(id).map(SweepStore.Sweep::status).orElse(""))) {
-            writer.offer(run, new RunEvent.Status(0, RunStatus.STOPPED, "cancelled: sweep " + id + " was stopped"));
-            bar(err, done + 1, total, label + ": cancelled (the sweep was stopped)");
-            return RunStatus.STOPPED;
-        }
-        java.util.concurrent.ScheduledExecutorService beat = java.util.concurrent.Executors
-                .newSingleThreadScheduledExecutor(t -> {
-                    Thread th = new Thread(t, "lease-" + p.index());
-                    th.setDaemon(true);
-                    return th;
-                });
-        beat.scheduleAtFixedRate(() -> {
-            try {
-                sweeps.heartbeat(id, p.index(), owner, LEASE_MS);
-            } catch (RuntimeException e) { // a missed beat is retried; a scheduled task must never throw
-                System.err.println("point " + p.index() + ": lease not renewed (" + e.getMessage() + ")");
-            }
-        }, LEASE_MS / 3, LEASE_MS / 3, java.util.concurrent.TimeUnit.MILLISECONDS);
-        TrainResult r;
-        try {
-            // best-dev parameters: the file while it trains, the run database once it ends: labs anywhere on this database use them
-            r = TrainingRun.of(p.config(), corpus).keepBestDev(Checkpoints.file(paramsDir, run)).publishTo(kept, run)
-                    .judge(SweepJudge.of(sweeps, rungs, id, sweep, p.index())).listener(e -> writer.offer(run, e)).run();
-            writer.flush(); // the next point's pruner, and other processes, see this one finished
-        } finally {
-            beat.shutdownNow();
-        }
-        bar(err, done + 1, total, String.format(Locale.ROOT, "%s: %s, train %.4f dev %.4f", label, r.status().label(),
-                r.train(), r.dev()));
-        return r.status();
-    }
-
-    private static void bar(PrintStream err, int done, int total, String text) {
-        if (err == null) {
-            return;
-        }
-        int width = 20;
-        int filled = width * done / Math.max(1, total);
-        err.println("[" + "#".repeat(filled) + ".".repeat(width - filled) + "] " + done + "/" + total + "  " + text);
-        err.flush();
     }
 
     private static void print(SweepView v, AshaView asha, boolean json, PrintStream out) throws IOException {
@@ -352,7 +278,7 @@ final class SweepCommand implements Callable<Integer> {
         return d == null ? "-" : String.format(Locale.ROOT, "%.4f", d);
     }
 
-    private static String host() {
+    static String host() {
         try {
             return java.net.InetAddress.getLocalHost().getHostName();
         } catch (java.net.UnknownHostException e) {
@@ -360,7 +286,7 @@ final class SweepCommand implements Callable<Integer> {
         }
     }
 
-    private static String randomId() {
+    static String randomId() {
         SecureRandom r = new SecureRandom();
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < 10; i++) {

@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import makemore.data.Corpus;
 import makemore.data.DatasetException;
+import makemore.model.LanguageModel;
 import makemore.model.Models;
 import makemore.model.RunEstimate;
 import makemore.store.RunRecord;
@@ -87,7 +88,7 @@ public final class RunService implements AutoCloseable {
             throw e;
         }
         live.put(id, run);
-        trainers.submit(() -> train(run, corpus, null));
+        trainers.submit(() -> train(run, corpus, null, null));
         feed.changed("runs");
         return id;
     }
@@ -137,10 +138,21 @@ public final class RunService implements AutoCloseable {
      */
     public void enqueueStored(String id, String created, RunConfig cfg, Corpus corpus, Consumer<RunEvent> tap,
             TrainingRun.DevJudge judge) {
-        LiveRun run = new LiveRun(id, created, cfg);
-        run.subscribe(tap);
-        live.put(id, run);
-        trainers.submit(() -> train(run, corpus, judge));
+        enqueueTogether(List.of(id), created, List.of(cfg), corpus, List.of(tap), List.of(judge));
+    }
+
+    /** As {@link #enqueueStored} for points that train together as one batched model, on one trainer. */
+    public void enqueueTogether(List<String> ids, String created, List<RunConfig> cfgs, Corpus corpus,
+            List<Consumer<RunEvent>> taps, List<TrainingRun.DevJudge> judges) {
+        List<LiveRun> group = new ArrayList<>();
+        for (int i = 0; i < ids.size(); i++) {
+            LiveRun run = new LiveRun(ids.get(i), created, cfgs.get(i));
+            run.subscribe(taps.get(i));
+            live.put(run.id, run);
+            group.add(run);
+        }
+        trainers.submit(() -> TogetherRuns.train(cfgs, corpus,
+                (i, m) -> train(group.get(i), corpus, judges.get(i), m)));
     }
 
     /** Asks a queued or training run to stop and end as {@code as}; false when it is not live here. */
@@ -158,7 +170,7 @@ public final class RunService implements AutoCloseable {
         writer.flush();
     }
 
-    private void train(LiveRun run, Corpus corpus, TrainingRun.DevJudge judge) {
+    private void train(LiveRun run, Corpus corpus, TrainingRun.DevJudge judge, LanguageModel member) {
         queue.release(1);
         Path params = paramsFile(run.id);
         try {
@@ -172,7 +184,7 @@ public final class RunService implements AutoCloseable {
                 return;
             }
             // the run keeps its best-dev parameters: samples, probes and the test score use them
-            TrainResult r = TrainingRun.of(run.config, corpus).control(run.control).keepBestDev(params)
+            TrainResult r = TrainingRun.of(run.config, corpus).model(member).control(run.control).keepBestDev(params)
                     .publishTo(this.params, run.id).judge(judge)
                     .listener(e -> emit(run, e)).run();
             assert r.status().terminal();

@@ -18,6 +18,7 @@ import makemore.store.SweepStore;
 import makemore.sweep.AshaView;
 import makemore.sweep.SweepDefinition;
 import makemore.sweep.SweepView;
+import makemore.sweep.Together;
 import makemore.config.ConfigException;
 import makemore.event.RunEvent;
 import makemore.event.RunStatus;
@@ -73,7 +74,9 @@ public final class SweepService implements AutoCloseable {
 
     /** Validates every point (nothing is stored when one fails), stores the sweep and its runs, queues them. */
     public Map<String, Object> create(String body) {
-        SweepDefinition def = SweepDefinition.parse(body);
+        Together.Asked asked = Together.take(body);
+        int together = asked.k();
+        SweepDefinition def = SweepDefinition.parse(asked.sweep());
         List<SweepDefinition.Point> points = def.expand();
         Corpus corpus = runs.corpus(def.base().dataset());
         for (SweepDefinition.Point p : points) {
@@ -97,18 +100,28 @@ public final class SweepService implements AutoCloseable {
             throw e;
         }
         definitions.put(id, def);
-        for (int i = 0; i < points.size(); i++) {
-            SweepDefinition.Point p = points.get(i);
-            String run = newRuns.get(i).id();
-            Tracked t = new Tracked(id, p, run);
-            tracked.put(run, t);
-            runs.enqueueStored(run, created, p.config(), corpus, e -> {
-                try {
-                    onEvent(t, e);
-                } catch (RuntimeException ex) { // a view problem must never fail the run itself
-                    System.err.println("sweep " + id + " point " + t.index + ": " + ex);
-                }
-            }, SweepJudge.of(store, rungs, id, def, p.index()));
+        Map<Integer, String> runOf = new HashMap<>();
+        newRuns.forEach(r -> runOf.put(r.point(), r.id()));
+        for (List<SweepDefinition.Point> group : Together.groups(points, together, corpus)) {
+            List<String> ids = new ArrayList<>();
+            List<Consumer<RunEvent>> taps = new ArrayList<>();
+            List<TrainingRun.DevJudge> judges = new ArrayList<>();
+            for (SweepDefinition.Point p : group) {
+                String run = runOf.get(p.index());
+                Tracked t = new Tracked(id, p, run);
+                tracked.put(run, t);
+                ids.add(run);
+                taps.add(e -> {
+                    try {
+                        onEvent(t, e);
+                    } catch (RuntimeException ex) { // a view problem must never fail the run itself
+                        System.err.println("sweep " + id + " point " + t.index + ": " + ex);
+                    }
+                });
+                judges.add(SweepJudge.of(store, rungs, id, def, p.index()));
+            }
+            runs.enqueueTogether(ids, created, group.stream().map(SweepDefinition.Point::config).toList(), corpus,
+                    taps, judges);
         }
         runs.feed().changed("sweeps");
         runs.feed().changed("runs");

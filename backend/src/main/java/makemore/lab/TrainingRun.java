@@ -43,6 +43,7 @@ public final class TrainingRun {
     private ParamStore publishTo;
     private String runId;
     private DevJudge judge;
+    private LanguageModel given;
     private Consumer<RunEvent> listener = e -> {};
     private BiConsumer<LanguageModel, TrainResult> atEnd = (m, r) -> {};
 
@@ -59,6 +60,15 @@ public final class TrainingRun {
     /** How others stop it or change its learning rate while it trains. */
     public TrainingRun control(RunControl c) {
         this.control = c;
+        return this;
+    }
+
+    /**
+     * Trains {@code m} (built for this config, e.g. one member of a batched group) instead of a model built here; the
+     * run closes it when it ends.
+     */
+    public TrainingRun model(LanguageModel m) {
+        this.given = m;
         return this;
     }
 
@@ -97,7 +107,7 @@ public final class TrainingRun {
     }
 
     public TrainResult run() {
-        try (LanguageModel model = CountCache.create(cfg, corpus)) {
+        try (LanguageModel model = given != null ? given : CountCache.create(cfg, corpus)) {
             Consumer<RunEvent> keep = bestDev == null ? e -> {} : Checkpoints.keepBestDev(model, bestDev);
             TrainResult r = new Trainer(cfg, corpus, model, control, e -> {
                 keep.accept(e); // first: whoever hears of a better dev can load its parameters

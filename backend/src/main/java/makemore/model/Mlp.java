@@ -82,7 +82,7 @@ final class Mlp implements LanguageModel {
                             "kaiming: hidden weights N(0, (5/3)^2 / fan-in), small output layer; naive: every weight"
                                     + " and bias N(0, 1), lecture 3's starting point (saturated tanh, loss ~20)")),
                     Fields.training(0.1, "step", 32, 20000, 1000)),
-            Mlp::create, Mlp::estimate, Mlp::check);
+            Mlp::create, Mlp::estimate, Mlp::check).withGroup(MlpGroup.GROUP);
 
     /** The hand-written fast path, or the autograd model with BatchNorm when asked for. */
     static LanguageModel create(RunConfig cfg, Corpus corpus) {

@@ -52,7 +52,7 @@ class SweepServiceTest {
     @Test
     void stopCancelsQueuedStopsRunningAndLeavesFinishedAlone() throws Exception {
         String id = (String) sweeps.create("{\"base\":{\"model\":\"mlp\",\"hidden\":16,\"evalEvery\":1000},"
-                + "\"params\":[{\"field\":\"steps\",\"values\":[50,400000,400001,400002]}]}").get("id");
+                + "\"params\":[{\"field\":\"steps\",\"values\":[50,400000,400001,400002]}],\"together\":1}").get("id");
         // running and past its first progress point, so a stop under load still leaves steps behind it
         SweepView v = waitUntil(id, s -> s.points().get(1).status().equals("running") && s.points().get(1).step() > 0);
         assertEquals("finished", v.points().get(0).status(), v.points().get(0).message());
@@ -94,6 +94,33 @@ class SweepServiceTest {
         assertEquals(200, v.points().get(1).step());
         assertTrue(v.points().get(1).message().contains("median"), v.points().get(1).message());
         assertEquals(0, v.best().index());
+    }
+
+    @Test
+    void pointsOfTheSameShapesTrainTogetherOnOneTrainerEachStoredAsItsOwnRun() throws Exception {
+        String id = (String) sweeps.create("{\"base\":{\"model\":\"mlp\",\"hidden\":16,\"steps\":60,\"evalEvery\":30,"
+                + "\"schedule\":\"constant\"},\"params\":[{\"field\":\"lr\",\"values\":[0.05,0.1,0.3]}],"
+                + "\"together\":3}").get("id");
+        SweepView v = waitUntil(id, s -> s.status().equals("finished"));
+        runs.flush();
+        for (SweepView.Point p : sweeps.get(id).points()) {
+            var r = store.get(p.run()).orElseThrow();
+            assertEquals("finished", r.status().label(), r.message());
+            double lr = ((Number) p.params().get("lr")).doubleValue();
+            assertTrue(r.progress().stream().allMatch(q -> q.lr() == lr), "only its own progress points");
+            assertEquals(List.of(30L, 30L, 60L, 60L), r.evals().stream().map(e -> e.step()).toList());
+        }
+        assertEquals(3, v.points().stream().map(SweepView.Point::dev).distinct().count(), "three curves, not one");
+    }
+
+    @Test
+    void togetherOutOfRangeIsRefusedNamingIt() {
+        for (String bad : List.of("0", "1001", "2.5", "\"all\"")) {
+            ConfigException e = assertThrows(ConfigException.class, () -> sweeps.create("{\"base\":{\"model\":\"mlp\"},"
+                    + "\"params\":[{\"field\":\"lr\",\"values\":[0.1,0.2]}],\"together\":" + bad + "}"));
+            assertEquals("together", e.field(), e.getMessage());
+        }
+        assertTrue(sweeps.list().isEmpty());
     }
 
     @Test

@@ -4,9 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.Random;
 import makemore.config.RunConfig;
 import makemore.data.Corpus;
+import makemore.lab.TrainingRun;
 import org.junit.jupiter.api.Test;
 
 /** ASHA's rung cooldown: a branch trained and scored, then put back, leaving the main run as it would have been. */
@@ -56,6 +58,35 @@ class BranchTest {
             assertEquals(b.drainLoss(), a.drainLoss(), 0.0, "the same batches, and no branch loss in the mean");
             assertEquals(b.nll(Corpus.Part.DEV), a.nll(Corpus.Part.DEV), 0.0);
         }
+    }
+
+    /**
+     * A point training in a batched group (--together) branches on its own solo model: the group's step would move
+     * every point. Every point's run ends as without the branch, and the branch's dev is the cooled one.
+     */
+    @Test
+    void aGroupMemberBranchesAloneAndTheGroupTrainsAsWithoutIt() throws InterruptedException {
+        double[] at100 = new double[2];
+        MlpGroupTest.Hook cool = new MlpGroupTest.Hook() {
+            @Override
+            public TrainingRun setUp(TrainingRun run) {
+                return run.judge((step, dev, cooldown) -> {
+                    if (step == 100) {
+                        at100[0] = dev;
+                        at100[1] = cooldown.dev(50);
+                    }
+                    return null;
+                });
+            }
+        };
+        List<MlpGroupTest.Run> plain = MlpGroupTest.together(MlpGroupTest.POINTS);
+        List<MlpGroupTest.Run> branched = MlpGroupTest.together(MlpGroupTest.POINTS, null, cool, null);
+        for (int i = 0; i < plain.size(); i++) {
+            assertEquals(plain.get(i).result().status(), branched.get(i).result().status());
+            assertEquals(plain.get(i).result().dev(), branched.get(i).result().dev(), 0.0, "point " + i);
+            assertEquals(plain.get(i).result().train(), branched.get(i).result().train(), 0.0, "point " + i);
+        }
+        assertTrue(at100[1] < at100[0] - 0.005, "50 steps at lr 0.03 after 100 at 0.3: " + at100[0] + " -> " + at100[1]);
     }
 
     /** The default branch (any model): the parameters come back; the batch stream moves on, as documented. */

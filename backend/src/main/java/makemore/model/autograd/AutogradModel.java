@@ -62,6 +62,7 @@ public abstract class AutogradModel implements AutoCloseable {
     private List<PtNDArray> flat; // one [used] view per arena: what the optimizer updates
     private Optimizer optimizer;
     private boolean training;
+    private Batch ahead; // drawn by drawAhead for the next step
 
     /** {@code batch} 0 means the whole training split every step. */
     protected AutogradModel(Corpus corpus, Layout layout, int block, int batch, long seed, OptimizerConfig optimizer) {
@@ -160,13 +161,9 @@ public abstract class AutogradModel implements AutoCloseable {
         return ParamArena.keep((PtNDArray) manager.create(values, new Shape(shape)));
     }
 
-    public final List<PtNDArray> parameters() {
-        return params.parameters();
-    }
+    public final List<PtNDArray> parameters() { return params.parameters(); }
 
-    public final List<String> parameterNames() {
-        return params.names();
-    }
+    public final List<String> parameterNames() { return params.names(); }
 
     public final long parameterCount() {
         long n = 0;
@@ -186,14 +183,18 @@ public abstract class AutogradModel implements AutoCloseable {
 
     // ---- training ----
 
-    public boolean trainable() {
-        return true;
+    public boolean trainable() { return true; }
+
+    /** Draws the next step's batch now (the one it would draw), so a bench can keep the draw off its clock. */
+    public final void drawAhead() {
+        ahead = ahead != null ? ahead : draws.draw(manager, batch, gridAlign()).kept();
     }
 
     public void step(double lr) {
         Optimizer opt = optimizer();
         try (NDScope scope = new NDScope()) {
-            Batch in = draws.draw(manager, batch, gridAlign());
+            Batch in = ahead != null ? ahead.adopt() : draws.draw(manager, batch, gridAlign());
+            ahead = null;
             PtNDArray loss;
             training = true;
             JniUtils.setGradMode(true);
@@ -233,9 +234,7 @@ public abstract class AutogradModel implements AutoCloseable {
         return (PtNDArray) manager.create(v);
     }
 
-    public double drainLoss() {
-        return lossSum.drain();
-    }
+    public double drainLoss() { return lossSum.drain(); }
 
     /**
      * Inverted dropout while training (identity otherwise). The mask comes from the model's own seeded generator:
@@ -274,9 +273,7 @@ public abstract class AutogradModel implements AutoCloseable {
 
     public double[] itemNll(List<String> words) { return inference.itemNll(words); }
 
-    public Vocabulary vocab() {
-        return corpus.vocab();
-    }
+    public Vocabulary vocab() { return corpus.vocab(); }
 
     public double[] nextLogProbs(int[][] prefixes) {
         return inference.nextLogProbs(prefixes);
@@ -367,9 +364,7 @@ public abstract class AutogradModel implements AutoCloseable {
         optimizer().step(flat, grads, lr, rescale);
     }
 
-    final Optimizer healthOptimizer() {
-        return optimizer();
-    }
+    final Optimizer healthOptimizer() { return optimizer(); }
 
     // ---- checkpoints: parameters, optimizer state, batch sampler ----
 

@@ -1,6 +1,7 @@
 package makemore.model.autograd;
 
 import makemore.model.tensor.Tensors;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.engine.PtNDManager;
@@ -72,6 +73,26 @@ public final class Batch {
     /** The leaf the last forward pass made of the embedding lookup, null outside an influence pass. */
     PtNDArray inputs() {
         return inputs;
+    }
+
+    /** Kept out of every scope until {@link #adopt}: a batch drawn ahead of its step (see AutogradModel.drawAhead). */
+    Batch kept() {
+        for (PtNDArray a : new PtNDArray[] {idx, tokens, positions, rows, grid, targets}) {
+            if (a != null) {
+                NDScope.unregister(a);
+            }
+        }
+        return this;
+    }
+
+    /** Into the innermost open scope, to be freed with the step's own arrays. */
+    Batch adopt() {
+        for (PtNDArray a : new PtNDArray[] {idx, tokens, positions, rows, grid, targets}) {
+            if (a != null) {
+                NDScope.register(a);
+            }
+        }
+        return this;
     }
 
     /** [N, D] rows of the real positions to a [B, T, D] grid. */

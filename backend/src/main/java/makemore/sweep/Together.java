@@ -1,0 +1,95 @@
+package makemore.sweep;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import makemore.config.ConfigException;
+import makemore.config.Limits;
+import makemore.data.Corpus;
+import makemore.model.ModelSpec;
+import makemore.model.Models;
+
+/**
+ * Which of a sweep's points train together as one batched model: points whose model opts in ({@link ModelSpec#group})
+ * and whose parameters have the same shapes, at most {@code k} a group, and never more together than one run's
+ * memory limit ({@link Limits#RUN_BYTES}, summed over the group's estimates): a group that would pass it is split,
+ * never refused. Every other point is a group of one (trained alone, as before).
+ */
+public final class Together {
+    /** Points a group holds at most when the caller does not say (the measured gain flattens out near there). */
+    public static final int DEFAULT = 16;
+    /** The most: as many as may be queued at all. */
+    public static final int MAX = Limits.QUEUED_RUNS;
+
+    private Together() {}
+
+    /** {@code k} when it is a group size this lab takes; a ConfigException naming {@code together} otherwise. */
+    public static int check(int k) {
+        if (k < 1 || k > MAX) {
+            throw new ConfigException("together", "together must be 1 (each point alone) to " + MAX
+                    + " (the queue bound), got " + k);
+        }
+        return k;
+    }
+
+    /** A sweep's JSON without {@code together}, and the group size it asked for. */
+    public record Asked(int k, String sweep) {}
+
+    /**
+     * The group size a sweep's JSON asks for in {@code together}, taken out of it (how a sweep trains is not part of
+     * its definition or hash), or the default: {@link #DEFAULT}, or 1 under the median rule ({@code prune}), which
+     * compares a point with finished ones while a group's points finish together. JSON that is not an object is
+     * left as it is, for the definition to refuse.
+     */
+    public static Asked take(String json) {
+        JsonNode root;
+        try {
+            root = SweepDefinition.JSON.readTree(json == null ? "" : json);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return new Asked(DEFAULT, json);
+        }
+        if (!(root instanceof ObjectNode sweep)) {
+            return new Asked(DEFAULT, json);
+        }
+        JsonNode t = sweep.remove("together");
+        if (t == null || t.isNull()) {
+            return new Asked(sweep.hasNonNull("prune") ? 1 : DEFAULT, json);
+        }
+        if (!t.isIntegralNumber() || !t.canConvertToInt()) {
+            throw new ConfigException("together", "together must be a whole number from 1 to " + MAX + ", got " + t);
+        }
+        return new Asked(check(t.intValue()), sweep.toString());
+    }
+
+    /** The points in groups, each group in the points' order, groups in the order of their first point. */
+    public static List<List<SweepDefinition.Point>> groups(List<SweepDefinition.Point> points, int k, Corpus corpus) {
+        check(k);
+        Map<String, List<List<SweepDefinition.Point>>> byShape = new LinkedHashMap<>();
+        Map<List<SweepDefinition.Point>, Long> bytes = new java.util.IdentityHashMap<>();
+        List<List<SweepDefinition.Point>> out = new ArrayList<>();
+        for (SweepDefinition.Point p : points) {
+            ModelSpec spec = Models.spec(p.config().model());
+            String key = k == 1 || spec.group() == null ? null : spec.group().shapeKey(p.config());
+            if (key == null) {
+                out.add(new ArrayList<>(List.of(p)));
+                continue;
+            }
+            long b = Models.estimate(p.config(), corpus).bytes();
+            List<List<SweepDefinition.Point>> open = byShape.computeIfAbsent(spec.name() + " " + key,
+                    x -> new ArrayList<>());
+            List<SweepDefinition.Point> last = open.isEmpty() ? null : open.get(open.size() - 1);
+            if (last == null || last.size() == k || bytes.get(last) + b > Limits.RUN_BYTES) {
+                last = new ArrayList<>();
+                open.add(last);
+                out.add(last);
+                bytes.put(last, 0L);
+            }
+            last.add(p);
+            bytes.put(last, bytes.get(last) + b);
+        }
+        return out;
+    }
+}
