@@ -57,7 +57,9 @@ export function renderAsha(sweep) {
 function draw(v) {
   const steps = v.rungs.map((r) => r.step);
   $('sw-asha-note').textContent = `eta ${v.eta}: at each rung a trial goes on when it is in the top 1/${v.eta} of the`
-    + ` results there so far; rungs at ${steps.map(fmtNum).join(', ')} steps`;
+    + ` results there so far; rungs at ${steps.map(fmtNum).join(', ')} steps`
+    + (v.cooldown ? `; below the full budget a trial's dev is taken after a ${fmtNum(v.cooldown)}-step cooldown at`
+      + ' the final learning rate (a branch the run does not keep)' : '');
   const rungs = clear($('sw-rungs'));
   const top = v.rungs.length - 1;
   for (const r of v.rungs) {

@@ -52,7 +52,7 @@ import picocli.CommandLine.Spec;
             "  ./lab sweep --model mlp --steps 2000 --param lr --range 0.01:1:5:log --json",
             "  ./lab sweep --model ngram --context 3 --param smoothing --values 0.01,0.1,1 --param context --values 2,3",
             "  ./lab sweep --model mlp --evalEvery 500 --param lr --range 0.001:1:log --param hidden --range 50:400"
-                    + " --search asha --trials 27 --min-steps 500 --json"})
+                    + " --search asha --trials 27 --json"})
 final class SweepCommand implements Callable<Integer> {
     private static final String ID_CHARS = "abcdefghijkmnpqrstuvwxyz23456789";
     private final LabCli.Io io;
@@ -92,8 +92,12 @@ final class SweepCommand implements Callable<Integer> {
     Integer eta;
 
     @Option(names = "--min-steps", paramLabel = "N", description = "asha: the first rung; rungs are N x ETA^k up to"
-            + " --steps (default steps / ETA^3)")
+            + " --steps (default steps / ETA^2)")
     Integer minSteps;
+
+    @Option(names = "--rung-cooldown", paramLabel = "N", description = "asha: rank a trial at a rung by its dev after N"
+            + " steps at the schedule's final lr, on a branch the run does not keep (default --min-steps / 4; 0: none)")
+    Integer rungCooldown;
 
     @Option(names = "--seeds", paramLabel = "N", description = "runs per point with seeds seed..seed+N-1, in [1, "
             + Limits.SWEEP_SEEDS + "]")
@@ -145,7 +149,7 @@ final class SweepCommand implements Callable<Integer> {
         ObjectNode def = Cli.JSON.createObjectNode();
         def.set("base", Cli.JSON.readTree(base.toJson()));
         ArrayNode ps = def.putArray("params");
-        ObjectNode how = SweepFlags.search(search, trials, eta, minSteps);
+        ObjectNode how = SweepFlags.search(search, trials, eta, minSteps, rungCooldown);
         for (Swept p : params) {
             ps.add(p.values.list != null ? SweepFlags.values(p.field, p.values.list)
                     : SweepFlags.range(p.field, p.values.range, how != null));
@@ -224,7 +228,9 @@ final class SweepCommand implements Callable<Integer> {
     }
 
     private static void print(SweepView v, AshaView asha, boolean json, PrintStream out) throws IOException {
-        long stepsTrained = v.points().stream().mapToLong(SweepView.Point::step).sum(); // what the search cost
+        // what the search cost: the trials' steps and ASHA's cooldown branches
+        long stepsTrained = v.points().stream().mapToLong(SweepView.Point::step).sum()
+                + (asha == null ? 0 : asha.cooldownSteps());
         if (json) {
             Map<String, Object> o = new LinkedHashMap<>();
             o.put("sweep", v.id());

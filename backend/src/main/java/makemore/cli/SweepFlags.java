@@ -43,10 +43,11 @@ final class SweepFlags {
     }
 
     /** The search object, or null for a grid given no search flags (its JSON, and hash, as before). */
-    static ObjectNode search(String kind, Integer trials, Integer eta, Integer minSteps) {
+    static ObjectNode search(String kind, Integer trials, Integer eta, Integer minSteps, Integer cooldown) {
         String k = kind == null ? "grid" : kind;
-        if (!k.equals("asha") && (eta != null || minSteps != null)) {
-            throw new LabCli.UsageException((eta != null ? "--eta" : "--min-steps") + " is for --search asha");
+        if (!k.equals("asha") && (eta != null || minSteps != null || cooldown != null)) {
+            throw new LabCli.UsageException((eta != null ? "--eta" : minSteps != null ? "--min-steps"
+                    : "--rung-cooldown") + " is for --search asha");
         }
         if (k.equals("grid")) {
             if (trials != null) {
@@ -63,6 +64,9 @@ final class SweepFlags {
         }
         if (minSteps != null) {
             s.put("minSteps", minSteps);
+        }
+        if (cooldown != null) {
+            s.put("cooldown", cooldown);
         }
         return s;
     }

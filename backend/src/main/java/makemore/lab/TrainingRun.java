@@ -22,8 +22,16 @@ import makemore.train.Trainer;
 public final class TrainingRun {
     /** Decides after each dev evaluation whether the run goes on. */
     public interface DevJudge {
-        /** Null to go on; otherwise how the run ends and why. */
-        Stop afterDev(long step, double devLoss);
+        /** Null to go on; otherwise how the run ends and why. {@code cooldown} may be asked before deciding. */
+        Stop afterDev(long step, double devLoss, Cooldown cooldown);
+    }
+
+    /**
+     * The dev NLL after {@code steps} more steps at the schedule's final learning rate, on a branch that leaves the
+     * run as it was ({@link LanguageModel#branchDev}): ASHA's rung score with {@code --rung-cooldown}.
+     */
+    public interface Cooldown {
+        double dev(int steps);
     }
 
     public record Stop(RunStatus as, String why) {}
@@ -109,7 +117,8 @@ public final class TrainingRun {
                 listener.accept(e);
                 if (judge != null && e instanceof RunEvent.Eval ev && ev.split().equals("dev")
                         && !control.stopRequested()) {
-                    Stop s = judge.afterDev(ev.step(), ev.loss());
+                    Stop s = judge.afterDev(ev.step(), ev.loss(),
+                            n -> model.branchDev(n, cfg.scheduledLr(cfg.lr(), cfg.steps() - 1)));
                     if (s != null) {
                         control.requestStop(s.as(), s.why());
                     }

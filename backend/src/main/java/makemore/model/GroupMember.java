@@ -119,6 +119,12 @@ final class GroupMember implements LanguageModel {
         return group.reading(() -> own().health(lr));
     }
 
+    /** On its solo model: a branch of the group's batched step would step (and count) every point's slot. */
+    @Override
+    public double branchDev(int steps, double lr) {
+        return own().branchDev(steps, lr);
+    }
+
     @Override
     public void save(Path file) throws IOException {
         own().save(file);

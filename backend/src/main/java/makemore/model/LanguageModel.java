@@ -106,6 +106,34 @@ public interface LanguageModel extends AutoCloseable {
         return null;
     }
 
+    /**
+     * The dev NLL this model reaches after {@code steps} more steps at {@code lr} on a throwaway branch; then the
+     * parameters are put back. ASHA's rung cooldown ranks a trial by it: what the run would reach once its learning
+     * rate has decayed, not its noisier dev at the high rate. This default goes through {@link #save} and
+     * {@link #restore}, so the model's batch stream (and an optimiser's moments) move on with the branch and the main
+     * run goes on with other batches than it would have, and the branch's training losses join the next progress
+     * point's mean.
+     * Models that can put those back too override it (the MLP does).
+     */
+    default double branchDev(int steps, double lr) {
+        try {
+            Path saved = java.nio.file.Files.createTempFile("branch", ".params");
+            try {
+                save(saved);
+                for (int i = 0; i < steps; i++) {
+                    step(lr);
+                }
+                double dev = nll(Corpus.Part.DEV);
+                restore(saved);
+                return dev;
+            } finally {
+                java.nio.file.Files.deleteIfExists(saved);
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("a branch could not keep the parameters: " + e.getMessage(), e);
+        }
+    }
+
     /** Writes the learned parameters. */
     void save(Path file) throws IOException;
 

@@ -56,6 +56,7 @@ final class Mlp implements LanguageModel {
     private final PtNDArray b2Row;
     private final PtNDArray onesRow;
     private final LossSum loss; // log-probabilities of the targets, per batch slot and vocabulary entry
+    private final MarkableRandom batchRng;
     private PtNDArray scale;
     private double scaleValue;
     final PtNDArray c;
@@ -139,7 +140,8 @@ final class Mlp implements LanguageModel {
         cost(cfg, corpus); // the size limits, also when built without the registry's check
         this.loss = new LossSum((PtNDArray) manager.zeros(new Shape(batch, vocab)), -1);
         Random init = new Random(cfg.seed());
-        this.batches = new OneHotBatches(manager, train, batch, vocab, new Random(cfg.seed() + 1));
+        this.batchRng = new MarkableRandom(cfg.seed() + 1); // the same draws as new Random(seed + 1)
+        this.batches = new OneHotBatches(manager, train, batch, vocab, batchRng);
         this.healthRng = new Random(cfg.seed() + 2);
         int fanIn = block * emb;
         // kaiming: tanh's gain 5/3 over sqrt(fan-in) keeps the hidden layer's input near unit spread, and a small
@@ -196,7 +198,9 @@ final class Mlp implements LanguageModel {
             // the loss stays on the device (an element-wise running sum: no reduction, no sync per step); logp is
             // not needed again, so it is weighted in place (no new array)
             JniUtils.muli(logp, ohY);
-            loss.add(logp, b);
+            if (!batchRng.inBranch()) { // a cooldown branch's steps add nothing to the loss the trainer reads
+                loss.add(logp, b);
+            }
             boolean decay = l2 > 0;
             if (!decay) {
                 JniUtils.muli(dLogits, stepScale(-lr / b));
@@ -367,6 +371,12 @@ final class Mlp implements LanguageModel {
     @Override
     public List<EmbeddingPoint> embedding() {
         return Pca.points(corpus.vocab(), c.toFloatArray(), vocab, emb);
+    }
+
+    /** As the default, but the main run's batches and pending loss stay as they were: the branch changes nothing. */
+    @Override
+    public double branchDev(int steps, double lr) {
+        return batchRng.branch(() -> LanguageModel.super.branchDev(steps, lr));
     }
 
     @Override

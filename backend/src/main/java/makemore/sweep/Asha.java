@@ -51,11 +51,11 @@ public final class Asha {
         return better;
     }
 
-    /** The pruned trial's reason, in words: where it stopped and against what. */
-    public static String why(int rung, long step, double dev, List<Double> earlier, int eta) {
+    /** The pruned trial's reason, in words: where it stopped and against what ({@code cooldown} 0: plain dev). */
+    public static String why(int rung, long step, double dev, List<Double> earlier, int eta, int cooldown) {
         int n = earlier.size() + 1;
-        return String.format(Locale.ROOT, "pruned at rung %d (step %d): dev %.4f ranks %d of %d there, and only the"
-                + " top %d (1/%d) go on", rung, step, dev, Math.min(rank(dev, earlier), n - 1) + 1, n,
-                promotable(n, eta), eta);
+        return String.format(Locale.ROOT, "pruned at rung %d (step %d): dev %.4f%s ranks %d of %d there, and only the"
+                + " top %d (1/%d) go on", rung, step, dev, cooldown > 0 ? " after a " + cooldown + "-step cooldown" : "",
+                Math.min(rank(dev, earlier), n - 1) + 1, n, promotable(n, eta), eta);
     }
 }

@@ -10,14 +10,17 @@ import makemore.store.RungStore;
  * An ASHA sweep's rungs, as GET /api/sweeps/{id}/rungs and {@code ./lab sweep --json} show them: per rung how many
  * trials reached it and how many went on; per trial its dev at each rung it reached, its run and its status.
  */
-public record AshaView(int eta, int minSteps, List<Rung> rungs, List<Trial> trials) {
+public record AshaView(int eta, int minSteps, int cooldown, List<Rung> rungs, List<Trial> trials) {
 
     /** {@code promoted} counts trials that went on, {@code pruned} those stopped there; at the top rung both are 0. */
     public record Rung(int rung, long step, int reached, int promoted, int pruned) {}
 
     public record Trial(int trial, Map<String, Object> params, String run, String status, List<At> rungs) {}
 
-    /** A trial at one rung: {@code promoted} null at the top rung. */
+    /**
+     * A trial at one rung: {@code promoted} null at the top rung; {@code dev} what it was ranked by there (below the
+     * top rung with a cooldown: its dev after the cooldown branch).
+     */
     public record At(int rung, long step, Double dev, Boolean promoted) {}
 
     public static AshaView of(SweepDefinition def, List<RungStore.Row> rows, List<SweepView.Point> points) {
@@ -45,6 +48,11 @@ public record AshaView(int eta, int minSteps, List<Rung> rungs, List<Trial> tria
         for (SweepView.Point p : points) {
             trials.add(new Trial(p.index(), p.params(), p.run(), p.status(), byTrial.getOrDefault(p.index(), List.of())));
         }
-        return new AshaView(def.search().eta(), def.search().minSteps(), rungs, trials);
+        return new AshaView(def.search().eta(), def.search().minSteps(), def.search().cooldown(), rungs, trials);
+    }
+
+    /** The steps the cooldown branches trained: one per decision below the top rung. */
+    public long cooldownSteps() {
+        return (long) cooldown * rungs.stream().mapToInt(r -> r.promoted() + r.pruned()).sum();
     }
 }

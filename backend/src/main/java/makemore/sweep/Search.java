@@ -15,10 +15,12 @@ import makemore.model.ModelSpec;
  * How a sweep searches: {@code grid} (every combination of the listed values), {@code random} ({@code trials}
  * draws from ranges, reproducible from {@code seed}) or {@code asha} (the same draws, each stopped at the first rung
  * minSteps x eta^k where it is not in the top 1/eta so far; see {@link Asha}). JSON: {@code "search": {"kind":
- * "asha", "trials": 27, "seed": 1, "eta": 3, "minSteps": 500}}; absent means grid. Errors name the CLI flag.
+ * "asha", "trials": 27, "seed": 1, "eta": 3, "minSteps": 500, "cooldown": 500}}; absent means grid. Errors name the
+ * CLI flag. {@code cooldown}: a trial is ranked at a rung (below the top) by its dev after that many steps at the
+ * schedule's final learning rate, on a branch that leaves the run as it was (0: by its dev as it stands).
  */
-public record Search(String kind, int trials, long seed, int eta, int minSteps) {
-    public static final Search GRID = new Search("grid", 0, 0, 0, 0);
+public record Search(String kind, int trials, long seed, int eta, int minSteps, int cooldown) {
+    public static final Search GRID = new Search("grid", 0, 0, 0, 0, 0);
     /** The scale a values list gets under random search: one of its values, uniformly. */
     public static final String CHOICE = "choice";
 
@@ -46,14 +48,14 @@ public record Search(String kind, int trials, long seed, int eta, int minSteps) 
         Set<String> keys = switch (kind) {
             case "grid" -> Set.of("kind");
             case "random" -> Set.of("kind", "trials", "seed");
-            case "asha" -> Set.of("kind", "trials", "seed", "eta", "minSteps");
+            case "asha" -> Set.of("kind", "trials", "seed", "eta", "minSteps", "cooldown");
             default -> throw new ConfigException("search", "--search must be grid, random or asha, got '"
                     + s.path("kind").asText() + "'");
         };
         for (Iterator<String> it = s.fieldNames(); it.hasNext();) {
             String k = it.next();
             if (!keys.contains(k)) {
-                throw new ConfigException(k.equals("minSteps") ? "min-steps" : k, "search " + kind + " takes no '" + k
+                throw new ConfigException(flag(k), "search " + kind + " takes no '" + k
                         + "' (it takes " + String.join(", ", keys.stream().sorted().toList()) + ")");
             }
         }
@@ -75,7 +77,7 @@ public record Search(String kind, int trials, long seed, int eta, int minSteps) 
             seed = s.get("seed").asLong();
         }
         if (kind.equals("random")) {
-            return new Search(kind, trials, seed, 0, 0);
+            return new Search(kind, trials, seed, 0, 0, 0);
         }
         if (!spec.trainable()) {
             throw new ConfigException("search", "ASHA stops runs while they train; " + spec.name() + " is fitted at once");
@@ -87,8 +89,10 @@ public record Search(String kind, int trials, long seed, int eta, int minSteps) 
         }
         int steps = base.steps();
         int every = base.evalEvery() == null ? 1 : base.evalEvery();
-        // by default the first rung is the evaluation at or below steps / eta^3, so the defaults always fit together
-        int min = integer(s, "minSteps", "min-steps", Math.min(steps, Math.max(every, steps / (eta * eta * eta) / every
+        // by default the first rung is the evaluation at or below steps / eta^2, so the defaults always fit together;
+        // not shorter: at a few percent of the budget the learning rate that ranks best is too high for the full run
+        // (README, ASHA measured)
+        int min = integer(s, "minSteps", "min-steps", Math.min(steps, Math.max(every, steps / (eta * eta) / every
                 * every)));
         if (min < 1 || min > steps) {
             throw new ConfigException("min-steps", "--min-steps (minSteps) must be in [1, --steps " + steps + "], got "
@@ -98,7 +102,22 @@ public record Search(String kind, int trials, long seed, int eta, int minSteps) 
             throw new ConfigException("min-steps", "--min-steps " + min + " is not a multiple of evalEvery " + every
                     + ": ASHA decides at dev evaluations; set --evalEvery to " + min + " or a divisor of it");
         }
-        return new Search(kind, trials, seed, eta, min);
+        // by default a quarter of the first rung: it then adds at most a quarter to each trial's cost there, and a few
+        // hundred steps at the decayed rate already order the trials as the full run does (README, ASHA measured)
+        int cooldown = integer(s, "cooldown", "rung-cooldown", min / 4);
+        if (cooldown < 0 || cooldown > steps) {
+            throw new ConfigException("rung-cooldown", "--rung-cooldown (cooldown) must be in [0, --steps " + steps
+                    + "] steps at the final learning rate before a rung's dev (0: none), got " + s.path("cooldown"));
+        }
+        return new Search(kind, trials, seed, eta, min, cooldown);
+    }
+
+    private static String flag(String key) {
+        return switch (key) {
+            case "minSteps" -> "min-steps";
+            case "cooldown" -> "rung-cooldown";
+            default -> key;
+        };
     }
 
     private static int integer(JsonNode s, String key, String flag, int dflt) {
@@ -164,7 +183,7 @@ public record Search(String kind, int trials, long seed, int eta, int minSteps) 
         }
         ObjectNode s = o.putObject("search").put("kind", kind).put("trials", trials).put("seed", seed);
         if (asha()) {
-            s.put("eta", eta).put("minSteps", minSteps);
+            s.put("eta", eta).put("minSteps", minSteps).put("cooldown", cooldown);
         }
     }
 }

@@ -57,6 +57,16 @@ class AshaSweepTest {
         assertBad("--eta", List.of("--eta", "1"), db);
         assertBad("--min-steps", List.of("--min-steps", "200"), db);
         assertBad("--trials", List.of("--trials", "501"), db);
+        List<String> cooled = new ArrayList<>(ASHA);
+        cooled.addAll(List.of("--rung-cooldown", "-1"));
+        assertBad("--rung-cooldown", List.of("--rung-cooldown", "-1"), db, cooled);
+        List<String> random = new ArrayList<>(cooled);
+        random.set(random.indexOf("asha"), "random");
+        random.set(random.indexOf("-1"), "20");
+        random.subList(random.indexOf("--min-steps"), random.indexOf("--min-steps") + 4).clear(); // and --eta
+        SweepCommandTest.Result r = run(random, db);
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("--rung-cooldown is for --search asha"), r.err());
         List<String> grid = new ArrayList<>(ASHA);
         grid.set(grid.indexOf("0.001:1:log"), "0.001:1:3:log");
         assertEquals(2, run(grid, db).code());
@@ -64,7 +74,11 @@ class AshaSweepTest {
     }
 
     private void assertBad(String flag, List<String> change, String db) throws Exception {
-        List<String> args = new ArrayList<>(ASHA);
+        assertBad(flag, change, db, ASHA);
+    }
+
+    private void assertBad(String flag, List<String> change, String db, List<String> base) throws Exception {
+        List<String> args = new ArrayList<>(base);
         args.set(args.indexOf(change.get(0)) + 1, change.get(1));
         SweepCommandTest.Result r = run(args, db);
         assertEquals(2, r.code(), r.err());
@@ -136,7 +150,10 @@ class AshaSweepTest {
             SweepCommandTest.Result again = run(ASHA, db);
             assertEquals(0, again.code(), again.err());
             JsonNode out = SweepCommandTest.lastLine(again.out());
-            assertEquals(stepsTrained, out.get("stepsTrained").asLong());
+            long decisions = rows.stream().filter(r -> r.promoted() != null).count();
+            assertEquals(stepsTrained + 5 * decisions, out.get("stepsTrained").asLong(),
+                    "the trials' steps and a 5-step cooldown branch (the default: --min-steps / 4) per decision below the top");
+            assertEquals(5, out.get("asha").get("cooldown").asInt());
             double bestTop = rows.stream().filter(r -> r.rung() == rungSteps.size() - 1)
                     .mapToDouble(RungStore.Row::dev).min().orElseThrow();
             assertEquals(bestTop, out.get("best").get("dev").asDouble(), 1e-9, "the best is the best at the top rung");

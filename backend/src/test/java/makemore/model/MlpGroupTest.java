@@ -141,7 +141,8 @@ class MlpGroupTest {
         Hook pruneAt100 = new Hook() { // as a sweep's judge (median rule, ASHA rung) at the dev evaluation of step 100
             @Override
             public TrainingRun setUp(TrainingRun run) {
-                return run.judge((step, dev) -> step == 100 ? new TrainingRun.Stop(RunStatus.PRUNED, "pruned") : null);
+                return run.judge((step, dev, cooldown) -> step == 100 ? new TrainingRun.Stop(RunStatus.PRUNED, "pruned")
+                        : null);
             }
         };
         List<Run> solo = POINTS.stream().map(MlpGroupTest::alone).toList();

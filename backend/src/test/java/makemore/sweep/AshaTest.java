@@ -37,7 +37,7 @@ class AshaTest {
         assertFalse(Asha.promote(Double.NaN, List.of(), 3), "a diverged trial never goes on");
         assertTrue(Asha.promote(9.0, List.of(Double.POSITIVE_INFINITY), 2), "a diverged result ranks last");
         assertTrue(Asha.promote(2.55, List.of(2.5, 2.6, 2.7), 2), "eta 2: half of 4");
-        String why = Asha.why(1, 60, 2.7, List.of(2.5, 2.6), 3);
+        String why = Asha.why(1, 60, 2.7, List.of(2.5, 2.6), 3, 0);
         assertTrue(why.contains("rung 1 (step 60)") && why.contains("ranks 3 of 3") && why.contains("top 1"), why);
     }
 
@@ -102,7 +102,15 @@ class AshaTest {
         // without --min-steps the first rung is an evaluation: the MLP's defaults (20,000 steps, every 1,000) take it
         Search byDefault = SweepDefinition.parse("{\"base\":{\"model\":\"mlp\"},\"params\":[" + LR_HIDDEN
                 + ",\"search\":{\"kind\":\"asha\",\"trials\":9}}").search();
-        assertEquals(1000, byDefault.minSteps(), "20,000 / 27 = 740, down to the evaluation below, at least one");
+        assertEquals(2000, byDefault.minSteps(), "20,000 / 9 = 2,222, down to the evaluation below, at least one");
+        assertEquals(500, byDefault.cooldown(), "the cooldown defaults to a quarter of the first rung");
+        Search cooled = SweepDefinition.parse(MLP + LR_HIDDEN + asha.replace("}}", ",\"cooldown\":0}}")).search();
+        assertEquals(0, cooled.cooldown());
+        assertTrue(SweepDefinition.parse(MLP + LR_HIDDEN + asha).toJson().contains("\"cooldown\":5"), "stored");
+        assertBad("rung-cooldown", "[0, --steps 180]", LR_HIDDEN + asha.replace("}}", ",\"cooldown\":181}}"));
+        assertBad("rung-cooldown", "integer", LR_HIDDEN + asha.replace("}}", ",\"cooldown\":1.5}}"));
+        assertBad("rung-cooldown", "takes no 'cooldown'", LR_HIDDEN
+                + ",\"search\":{\"kind\":\"random\",\"trials\":9,\"cooldown\":5}}");
         assertBad("trials", "needs two", LR_HIDDEN + asha.replace("\"trials\":9", "\"trials\":1"));
         assertBad("eta", "[2, 100]", LR_HIDDEN + asha.replace("\"eta\":3", "\"eta\":1"));
         assertBad("min-steps", "[1, --steps 180]", LR_HIDDEN + asha.replace("\"minSteps\":20", "\"minSteps\":200"));

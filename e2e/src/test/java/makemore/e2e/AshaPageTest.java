@@ -37,6 +37,7 @@ class AshaPageTest extends PageHarness {
         Locator rungs = page.locator("#sw-rungs tr");
         assertThat(rungs).hasCount(3);
         assertThat(rungs.nth(0)).containsText("6 reached");
+        assertThat(page.locator("#sw-asha-note")).containsText("5-step cooldown"); // the default: first rung / 4
         JsonNode api = get("/api/sweeps/" + id + "/rungs");
         for (int k = 0; k < 3; k++) { // the page says what the database decided
             assertThat(rungs.nth(k)).containsText(api.path("rungs").get(k).path("reached").asInt() + " reached");
