@@ -114,8 +114,9 @@ function drawnDefinition(cfg, out) {
   if (!Number.isInteger(search.trials) || search.trials < 1) return { error: 'trials: a whole number', at: -1 };
   if (kind() === 'asha') {
     search.eta = Number($('sweep-eta').value);
-    search.minSteps = Number($('sweep-minsteps').value);
-    if (!Number.isInteger(search.eta) || !Number.isInteger(search.minSteps)) return { error: 'eta and first rung: whole numbers', at: -1 };
+    const first = $('sweep-minsteps').value.trim(); // empty: the server's default, steps / eta^2
+    if (first !== '') search.minSteps = Number(first);
+    if (!Number.isInteger(search.eta) || (first !== '' && !Number.isInteger(search.minSteps))) return { error: 'eta and first rung: whole numbers', at: -1 };
   }
   const def = { base: cfg, params: out, search };
   if (kind() === 'random' && $('sweep-prune').checked) {
@@ -124,8 +125,9 @@ function drawnDefinition(cfg, out) {
   return { def };
 }
 
-/** ASHA's rungs as the server makes them: minSteps x eta^k below steps, then steps. */
-export function rungSteps(minSteps, eta, steps) {
+/** ASHA's rungs as the server makes them: minSteps (by default the evaluation at or below steps / eta^2) x eta^k below steps, then steps. */
+export function rungSteps(minSteps, eta, steps, every = 1) {
+  if (minSteps === undefined) minSteps = Math.min(steps, Math.max(every, Math.floor(Math.floor(steps / (eta * eta)) / every) * every));
   const out = [];
   for (let r = minSteps; r < steps && eta >= 2 && r >= 1; r *= eta) out.push(r);
   out.push(steps);
@@ -218,7 +220,7 @@ function preview() {
   }
   const n = pointCount(r.def);
   const max = store.limits.sweepRuns;
-  const rungs = r.def.search?.kind === 'asha' ? ` · rungs at ${rungSteps(r.def.search.minSteps, r.def.search.eta, r.def.base.steps).join(', ')} steps` : '';
+  const rungs = r.def.search?.kind === 'asha' ? ` · rungs at ${rungSteps(r.def.search.minSteps, r.def.search.eta, r.def.base.steps, r.def.base.evalEvery).join(', ')} steps` : '';
   $('sweep-count').textContent = `${n} ${r.def.search ? 'trial' : 'run'}${n === 1 ? '' : 's'}${r.def.seeds > 1 ? ` (${n / r.def.seeds} points x ${r.def.seeds} seeds)` : ''}${rungs}`
     + (n > max ? ` — at most ${max}` : '');
   $('sweep-run').disabled = n > max || n < 1;
@@ -281,8 +283,8 @@ function build() {
     renderParams();
   });
   opts.append(el('label', { class: 'ctl', for: 'sweep-search' }, 'search'), search);
-  const field = (id, label, value, title) => {
-    const box = el('input', { id, class: 'val', value, 'aria-label': label });
+  const field = (id, label, value, title, placeholder = '') => {
+    const box = el('input', { id, class: 'val', value, placeholder, 'aria-label': label });
     box.addEventListener('input', preview);
     return [el('label', { class: 'ctl', for: id, title }, label), box];
   };
@@ -292,7 +294,7 @@ function build() {
   trialsRow.append(...field('sweep-trials', 'trials', '27', 'how many configs to draw; the base seed makes the draw reproducible'));
   const ashaRow = el('span', { class: 'row wrap', id: 'sweep-asha-row', hidden: true });
   ashaRow.append(...field('sweep-eta', 'eta', '3', 'the top 1/eta of the trials at each rung go on'),
-    ...field('sweep-minsteps', 'first rung (steps)', '500', 'rungs are this x eta^k up to the run\'s steps; a multiple of eval every'));
+    ...field('sweep-minsteps', 'first rung (steps)', '', 'empty: steps / eta^2 at an evaluation; rungs are this x eta^k up to the run\'s steps; a multiple of eval every', 'auto'));
   opts.append(seedsRow, trialsRow, ashaRow);
   const pruneRow = el('span', { class: 'row wrap', id: 'sweep-prune-row' });
   const prune = el('input', { type: 'checkbox', id: 'sweep-prune' });

@@ -27,6 +27,8 @@ class AshaPageTest extends PageHarness {
         page.locator("#sweep-scale-0").selectOption("log");
         assertEquals(0, page.locator("#sweep-points-0").count(), "trials are drawn: a range has no point count");
         page.locator("#sweep-trials").fill("6");
+        page.locator("#sweep-eta").fill("2"); // the first rung left empty: the server's default, steps / eta^2 at an evaluation
+        assertThat(page.locator("#sweep-count")).containsText("rungs at 40, 80, 160, 180 steps");
         page.locator("#sweep-eta").fill("3");
         page.locator("#sweep-minsteps").fill("20");
         assertThat(page.locator("#sweep-count")).containsText("rungs at 20, 60, 180 steps");
