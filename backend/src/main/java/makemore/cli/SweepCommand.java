@@ -123,7 +123,8 @@ final class SweepCommand implements Callable<Integer> {
 
     @Option(names = "--together", paramLabel = "K", description = "train up to K points whose parameters have the"
             + " same shapes as one batched model (models that support it: mlp); 1 trains each alone (default "
-            + Together.DEFAULT + "; 1 with --prune, whose median rule compares with finished points)")
+            + Together.DEFAULT + ": on the CPU a group measured no faster; with --prune, whose median rule compares with"
+            + " finished points, give 1)")
     Integer together;
 
     @Option(names = "--plan", description = "print {sweep, points} and train nothing (what a cluster job needs)")

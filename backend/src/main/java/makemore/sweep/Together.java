@@ -20,7 +20,9 @@ import makemore.model.Models;
  */
 public final class Together {
     /** Points a group holds at most when the caller does not say (the measured gain flattens out near there). */
-    public static final int DEFAULT = 16;
+    // 1: on this CPU a group of 16 MLP points was no faster as a whole sweep, and slower with the machine loaded (its
+    // members meet at a barrier every step; README, "Training points together"), so grouping is asked for, not assumed
+    public static final int DEFAULT = 1;
     /** The most: as many as may be queued at all. */
     public static final int MAX = Limits.QUEUED_RUNS;
 
