@@ -33,6 +33,9 @@ final class BlasProbe {
             }
             String path = line.substring(slash).strip();
             String name = Path.of(path).getFileName().toString().toLowerCase(Locale.ROOT);
+            if (name.startsWith("mkl-amd")) {
+                continue; // ./lab's shim for MKL on AMD (reported on its own): not a BLAS
+            }
             if (name.contains("blas") || name.contains("mkl")) {
                 blas.add(path);
             } else if (name.startsWith("libtorch_cpu")) {
