@@ -52,7 +52,6 @@ final class MlpSpeedBench {
         RunConfig cfg = Models.validate(RunConfig.fromJson(Recipes.LECTURE).with("dataset", dataset)
                 .with("steps", WARMUP + steps).with("evalEvery", WARMUP + steps).with("sampleEvery", 0));
         int every = Trainer.progressEvery(cfg);
-        String labBlas = BlasProbe.describe();
         out.printf(Locale.ROOT, "mlp speed: lecture recipe (batch 32), %d warm-up then %d timed steps a side, loss read"
                 + " back every %d steps; load average %s%n", WARMUP, steps, every, loadAverage());
         double[] lab = new double[runs];
@@ -70,7 +69,7 @@ final class MlpSpeedBench {
                     loadAverage());
         }
         double ratio = median(ratios(lab, py));
-        String sides = sides(last, labBlas);
+        String sides = sides(last, BlasProbe.describe()); // after a model ran: libtorch is loaded by then
         out.printf(Locale.ROOT, "mlp steps/s, same loop on both sides, %d interleaved pairs: lab/pytorch eager = %.2fx"
                 + " (median of the pairs' ratios; medians lab %.0f, pytorch %.0f)%s | %s%n", runs, ratio, median(lab),
                 median(py), ref == null ? "" : String.format(Locale.ROOT, "; against ref_mlp.py's own timing %.2fx",
