@@ -80,6 +80,10 @@ public final class BenchCommand implements Callable<Integer> {
             throw new LabCli.UsageException("--speed-runs must be in [1, 99], --runs in [1, 100], --speed-steps at"
                     + " least 100");
         }
+        boolean againstPython = "mlp-speed".equals(only) || ref != null && (only == null || "mlp".equals(only));
+        if (againstPython && python.contains("/") && !java.nio.file.Files.isExecutable(java.nio.file.Path.of(python))) {
+            throw new LabCli.UsageException("--python must be a Python with torch, got " + python + " (not executable)");
+        }
         return Bench.run(this, io.out());
     }
 }
