@@ -59,6 +59,9 @@ def main():
     ap.add_argument("--every", type=int, default=10, help="steps between loss read-backs (the lab's progress points)")
     ap.add_argument("--update", choices=["lecture", "sgd"], default="lecture")
     ap.add_argument("--whole", action="store_true", help="also the final evaluation and 20 samples")
+    ap.add_argument("--chunks", type=int, default=0, help="after the warm-up, print READY, then time --steps steps"
+                    " each time a line comes on stdin and print CHUNK <seconds>, this many times (the lab's bench"
+                    " alternates its own chunks with these, so that both halves of a pair see the same load)")
     ap.add_argument("--seed", type=int, default=42)
     a = ap.parse_args()
     torch.set_num_threads(1)
@@ -82,7 +85,7 @@ def main():
         p.requires_grad = True
     opt = torch.optim.SGD(params, lr=0.1, foreach=True) if a.update == "sgd" else None
     bg = torch.Generator().manual_seed(a.seed + 1)
-    total = a.warmup + a.steps
+    total = a.warmup + a.steps * max(1, a.chunks)
     loss_sum = torch.zeros(())
     means = []
 
@@ -109,10 +112,22 @@ def main():
                 loss_sum.zero_()
 
     loop(0, a.warmup)
-    t0 = time.perf_counter()
-    loop(a.warmup, total)
-    timed = time.perf_counter() - t0
-    res = {"steps": a.steps, "warmup": a.warmup, "seconds": timed, "steps_per_sec": a.steps / timed,
+    if a.chunks:
+        print("READY", flush=True)
+        timed = 0.0
+        for k in range(a.chunks):
+            sys.stdin.readline()
+            t0 = time.perf_counter()
+            loop(a.warmup + k * a.steps, a.warmup + (k + 1) * a.steps)
+            dt = time.perf_counter() - t0
+            timed += dt
+            print(f"CHUNK {dt}", flush=True)
+    else:
+        t0 = time.perf_counter()
+        loop(a.warmup, total)
+        timed = time.perf_counter() - t0
+    timed_steps = a.steps * max(1, a.chunks)
+    res = {"steps": timed_steps, "warmup": a.warmup, "seconds": timed, "steps_per_sec": timed_steps / timed,
            "update": a.update, "last_mean_loss": means[-1] if means else None,
            "torch": torch.__version__, "python": sys.version.split()[0], "threads": torch.get_num_threads(),
            "blas": blas(), "mkl_amd_shim_mapped": bool(mapped("mkl-amd")),

@@ -27,11 +27,11 @@ import makemore.train.Trainer;
 /**
  * The lecture MLP's steps/s against PyTorch eager, both sides timing the same loop: {@code --only mlp-speed}.
  *
- * <p>In one process: a training loop as the lab's trainer runs it (learning-rate schedule, batch draw and step, the
- * loss read back at every progress point), timed around the whole loop after the same warm-up steps as the other
- * side; then {@code bench/python/mlp_loop.py}, which times the same loop in PyTorch eager in its own process. Same
- * recipe, init and seed number (not the same random numbers). Pairs run in turn, and the headline is the median of
- * the pairs' ratios. Then whole processes in turn: {@code ./lab train} against the harness with its final
+ * <p>In this process, a training loop as the lab's trainer runs it (learning-rate schedule, batch draw and step, the
+ * loss read back at every progress point); beside it {@code bench/python/mlp_loop.py}, the same loop in PyTorch eager
+ * in its own process. Same recipe, init and seed number (not the same random numbers), the same warm-up; then the two
+ * time chunks of steps in turn, each side waiting while the other runs, so a pair's halves are seconds apart on a
+ * machine whose load moves. The headline is the median of the pairs' ratios. Then whole processes in turn: {@code ./lab train} against the harness with its final
  * evaluation and samples, start-up included. The MKL shim ({@code ./lab}'s LD_PRELOAD) is inherited by every child
  * process, so both sides run with it or without it; each side says whether it is loaded and whether its BLAS is MKL,
  * the only library it acts on.
@@ -50,23 +50,45 @@ final class MlpSpeedBench {
         }
         Path data = dataset.equals("names") ? Bench.extractNames() : Path.of(dataset);
         RunConfig cfg = Models.validate(RunConfig.fromJson(Recipes.LECTURE).with("dataset", dataset)
-                .with("steps", WARMUP + steps).with("evalEvery", WARMUP + steps).with("sampleEvery", 0));
+                .with("steps", WARMUP + runs * steps).with("evalEvery", WARMUP + runs * steps).with("sampleEvery", 0));
         int every = Trainer.progressEvery(cfg);
-        out.printf(Locale.ROOT, "mlp speed: lecture recipe (batch 32), %d warm-up then %d timed steps a side, loss read"
-                + " back every %d steps; load average %s%n", WARMUP, steps, every, loadAverage());
+        out.printf(Locale.ROOT, "mlp speed: lecture recipe (batch 32), %d warm-up steps a side, then %d pairs of %d"
+                + " timed steps a side in turn, loss read back every %d steps; load average %s%n", WARMUP, runs, steps,
+                every, loadAverage());
         double[] lab = new double[runs];
         double[] py = new double[runs];
         double[] anchor = new double[runs];
-        JsonNode last = null;
-        for (int i = 0; i < runs; i++) {
-            lab[i] = labLoop(cfg, corpus, every, steps);
-            last = harness(python, harness, data, steps, every);
-            py[i] = last.path("steps_per_sec").asDouble();
-            anchor[i] = ref == null ? Double.NaN : refStepsPerSec(ref, dataset, steps, out);
-            out.printf(Locale.ROOT, "pair %d/%d: lab %.0f steps/s, pytorch eager %.0f steps/s: %.2fx%s | load %s%n",
-                    i + 1, runs, lab[i], py[i], lab[i] / py[i], ref == null ? "" : String.format(Locale.ROOT,
-                            " | ref_mlp.py (its own timing) %.0f steps/s: %.2fx", anchor[i], lab[i] / anchor[i]),
-                    loadAverage());
+        JsonNode last;
+        // both sides stay up and train on: a pair is a lab chunk then a PyTorch chunk, seconds apart
+        Process p = child(List.of(python, harness.toString(), "--data", data.toString(), "--steps",
+                String.valueOf(steps), "--warmup", String.valueOf(WARMUP), "--every", String.valueOf(every),
+                "--chunks", String.valueOf(runs))).start();
+        try (LanguageModel model = Models.create(cfg, corpus);
+                BufferedReader from = new BufferedReader(new InputStreamReader(p.getInputStream(),
+                        StandardCharsets.UTF_8));
+                java.io.Writer to = new java.io.OutputStreamWriter(p.getOutputStream(), StandardCharsets.UTF_8)) {
+            double sink = loop(model, cfg, 0, WARMUP, every);
+            line(from, "READY", p);
+            for (int i = 0; i < runs; i++) {
+                long t0 = System.nanoTime();
+                sink += loop(model, cfg, WARMUP + i * steps, WARMUP + (i + 1) * steps, every);
+                lab[i] = steps / ((System.nanoTime() - t0) / 1e9);
+                to.write("go\n");
+                to.flush();
+                py[i] = steps / Double.parseDouble(line(from, "CHUNK ", p));
+                anchor[i] = ref == null ? Double.NaN : refStepsPerSec(ref, dataset, steps, out);
+                out.printf(Locale.ROOT, "pair %d/%d: lab %.0f steps/s, pytorch eager %.0f steps/s: %.2fx%s | load %s%n",
+                        i + 1, runs, lab[i], py[i], lab[i] / py[i], ref == null ? "" : String.format(Locale.ROOT,
+                                " | ref_mlp.py (its own timing) %.0f steps/s: %.2fx", anchor[i], lab[i] / anchor[i]),
+                        loadAverage());
+            }
+            if (!Double.isFinite(sink)) {
+                throw new IllegalStateException("the lab's loss is not finite: " + sink);
+            }
+            last = Cli.JSON.readTree(line(from, "RESULT ", p));
+        }
+        if (waitFor(p) != 0) {
+            throw new IOException(HARNESS + " exited with " + p.exitValue());
         }
         double ratio = median(ratios(lab, py));
         String sides = sides(last, BlasProbe.describe()); // after a model ran: libtorch is loaded by then
@@ -93,20 +115,6 @@ final class MlpSpeedBench {
         result.put("mlpSpeed", speed);
     }
 
-    /** Steps/s of the loop the trainer runs, timed around the whole loop after the warm-up. */
-    static double labLoop(RunConfig cfg, Corpus corpus, int every, int steps) {
-        try (LanguageModel model = Models.create(cfg, corpus)) {
-            double sink = loop(model, cfg, 0, WARMUP, every);
-            long t0 = System.nanoTime();
-            sink += loop(model, cfg, WARMUP, WARMUP + steps, every);
-            double seconds = (System.nanoTime() - t0) / 1e9;
-            if (!Double.isFinite(sink)) {
-                throw new IllegalStateException("the lab's loss is not finite: " + sink);
-            }
-            return steps / seconds;
-        }
-    }
-
     private static double loop(LanguageModel model, RunConfig cfg, int from, int to, int every) {
         double sink = 0;
         for (int step = from; step < to; step++) {
@@ -118,9 +126,18 @@ final class MlpSpeedBench {
         return sink;
     }
 
-    private static JsonNode harness(String python, Path harness, Path data, int steps, int every) throws IOException {
-        return resultLine(List.of(python, harness.toString(), "--data", data.toString(), "--steps",
-                String.valueOf(steps), "--warmup", String.valueOf(WARMUP), "--every", String.valueOf(every)), HARNESS);
+    /** The rest of the next line of {@code from} that starts with {@code prefix} (other lines are skipped). */
+    private static String line(BufferedReader from, String prefix, Process p) throws IOException {
+        StringBuilder skipped = new StringBuilder();
+        for (String l; (l = from.readLine()) != null; ) {
+            if (l.startsWith(prefix)) {
+                return l.substring(prefix.length()).strip();
+            }
+            skipped.append(l).append('\n');
+        }
+        p.destroy();
+        throw new IOException(HARNESS + " ended before '" + prefix.strip() + "' (is python3-torch installed? see"
+                + " ../shared/bench/README.md):\n" + skipped);
     }
 
     private static double refStepsPerSec(String ref, String dataset, int steps, PrintStream out) throws IOException {
@@ -177,26 +194,6 @@ final class MlpSpeedBench {
         pb.environment().put("OPT_OUT_TRACKING", "true");
         pb.redirectErrorStream(true);
         return pb;
-    }
-
-    private static JsonNode resultLine(List<String> command, String what) throws IOException {
-        Process p = child(command).start();
-        JsonNode result = null;
-        StringBuilder tail = new StringBuilder();
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-            for (String line; (line = r.readLine()) != null; ) {
-                if (line.startsWith("RESULT ")) {
-                    result = Cli.JSON.readTree(line.substring(7));
-                } else {
-                    tail.append(line).append('\n');
-                }
-            }
-        }
-        if (waitFor(p) != 0 || result == null) {
-            throw new IOException(what + " failed (is python3-torch installed? see ../shared/bench/README.md):\n"
-                    + tail);
-        }
-        return result;
     }
 
     private static int waitFor(Process p) throws IOException {
