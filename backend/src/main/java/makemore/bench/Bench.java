@@ -26,7 +26,9 @@ import makemore.train.TrainResult;
  * count models, the lecture's MLP recipe, the lab's fast recipe (its dev and the wall time of its 6,000 steps from
  * scratch) and the cost of layer health; {@code --only batchnorm} and {@code --only wavenet} add lecture 3's
  * BatchNorm MLP against the plain one and lecture 5's WaveNet (long runs, so only when asked).
- * {@code --transformer} and {@code --transformer-dev} run {@link TransformerBench} instead.
+ * {@code --only mlp-speed} (and {@code --only mlp} with {@code --ref}) times the MLP against PyTorch eager, the same
+ * loop on both sides ({@link MlpSpeedBench}). {@code --transformer} and {@code --transformer-dev} run
+ * {@link TransformerBench} instead.
  */
 public final class Bench {
     private Bench() {}
@@ -47,6 +49,12 @@ public final class Bench {
         Corpus corpus = new Corpus(Cli.dataset(dataset));
         if ("speed".equals(only)) {
             return SpeedBench.run(corpus, dataset, out);
+        }
+        if ("mlp-speed".equals(only)) {
+            Map<String, Object> result = new LinkedHashMap<>();
+            MlpSpeedBench.run(corpus, dataset, speedSteps, speedRuns, o.python, ref, out, result);
+            out.println(Cli.JSON.writeValueAsString(result));
+            return 0;
         }
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("dataset", dataset);
@@ -86,7 +94,7 @@ public final class Bench {
                             + " train %.4f dev %.4f%n", steps, py.path("curve").path(String.valueOf(steps)).path("train")
                             .asDouble(Double.NaN), py.path("curve").path(String.valueOf(steps)).path("dev")
                             .asDouble(Double.NaN));
-                    speed(lecture, corpus, ref, dataset, speedSteps, speedRuns, out, result);
+                    MlpSpeedBench.run(corpus, dataset, speedSteps, speedRuns, o.python, ref, out, result);
                 }
             }
         }
@@ -115,50 +123,6 @@ public final class Bench {
         }
         out.println(Cli.JSON.writeValueAsString(result));
         return result.containsKey("referenceFailed") ? 1 : 0; // a comparison that did not happen is not a pass
-    }
-
-    /**
-     * Steps/s of the lab's MLP and of the PyTorch reference on the same recipe, init and seed, in {@code runs}
-     * interleaved pairs (lab, then PyTorch) so that load on the machine hits both alike; the medians' ratio.
-     */
-    private static void speed(RunConfig lecture, Corpus corpus, String ref, String dataset, int steps, int runs,
-            PrintStream out, Map<String, Object> result) throws IOException {
-        double[] lab = new double[runs];
-        double[] py = new double[runs];
-        JsonNode last = null;
-        for (int i = 0; i < runs; i++) {
-            lab[i] = train(withEval(lecture.with("steps", steps), steps), corpus, e -> {}).stepsPerSec();
-            last = reference(ref, dataset, steps, out);
-            if (last == null) {
-                result.put("referenceFailed", true);
-                return;
-            }
-            py[i] = last.get("steps_per_sec").asDouble();
-            out.printf(Locale.ROOT, "speed pair %d/%d, %d steps each: lab %.0f steps/s, pytorch %.0f steps/s%n", i + 1,
-                    runs, steps, lab[i], py[i]);
-        }
-        double labMedian = median(lab);
-        double pyMedian = median(py);
-        double[] ratios = new double[runs];
-        for (int i = 0; i < runs; i++) {
-            ratios[i] = lab[i] / py[i];
-        }
-        // each pair ran back to back under about the same load: the median of the pairs' ratios is the headline
-        double ratio = median(ratios);
-        out.printf(Locale.ROOT, "mlp steps/s, batch 32, %d interleaved pairs: lab/pytorch = %.2fx (median of the pairs'"
-                + " ratios; medians: lab %.0f, pytorch %.0f = %.2fx) | lab: libtorch %s, 1 thread, BLAS %s | pytorch: torch"
-                + " %s, %d thread(s), BLAS %s%n", runs, ratio, labMedian, pyMedian, labMedian / pyMedian,
-                ai.djl.engine.Engine.getEngine("PyTorch").getVersion(), BlasProbe.describe(), last.path("torch").asText(),
-                last.path("threads").asInt(), last.path("blas").toString());
-        result.put("speed", Map.of("runs", runs, "steps", steps, "labStepsPerSec", labMedian, "pytorchStepsPerSec",
-                pyMedian, "ratio", ratio, "ratioOfMedians", labMedian / pyMedian, "torch", last.path("torch").asText(),
-                "blas", last.path("blas").toString(), "threads", last.path("threads").asInt()));
-    }
-
-    private static double median(double[] v) {
-        double[] s = v.clone();
-        java.util.Arrays.sort(s);
-        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
     }
 
     private static RunConfig withEval(RunConfig c, int steps) {
@@ -222,7 +186,7 @@ public final class Bench {
     }
 
     /** Runs ../shared/bench/ref_mlp.py (PyTorch, one thread) on the same data and returns its RESULT JSON. */
-    private static JsonNode reference(String script, String dataset, int steps, PrintStream out) throws IOException {
+    static JsonNode reference(String script, String dataset, int steps, PrintStream out) throws IOException {
         Path data = dataset.equals("names") ? extractNames() : Path.of(dataset);
         // the lab's lecture recipe: kaiming init (ref_mlp.py's --init-scale), seed 42, lr 0.1 then 0.01 at half
         ProcessBuilder pb = new ProcessBuilder("/usr/bin/python3", script, "--data", data.toString(), "mlp",

@@ -12,14 +12,15 @@ import picocli.CommandLine.Option;
             "The count models, the lecture's MLP, the fast recipe, the cost of layer health and of attention and"
                     + " influence;"
                     + " --transformer and --transformer-dev time the transformer."},
-        footer = {"", "Examples:", "  ./lab bench --only mlp --steps 20000", "  ./lab bench --only speed",
+        footer = {"", "Examples:", "  ./lab bench --only mlp --steps 20000", "  ./lab bench --only speed", "  ./lab bench --only mlp-speed",
             "  ./lab bench --only mlp --ref ../shared/bench/ref_mlp.py",
             "  ./lab bench --transformer --makemore ../makemore/makemore.py"})
 public final class BenchCommand implements Callable<Integer> {
     private final LabCli.Io io;
 
     @Option(names = "--only", paramLabel = "PART", description = "counts, mlp, fast, health, attribution, batchnorm or"
-            + " wavenet (batchnorm and wavenet only when asked: long runs); speed: calibrate the run-time estimate")
+            + " wavenet (batchnorm and wavenet only when asked: long runs); speed: calibrate the run-time estimate;"
+            + " mlp-speed: the MLP's steps/s against PyTorch eager, the same loop timed on both sides")
     String only;
 
     @Option(names = "--data", paramLabel = "FILE", defaultValue = "names", description = "'names' or a file of items"
@@ -33,13 +34,17 @@ public final class BenchCommand implements Callable<Integer> {
             + " losses and an interleaved speed comparison")
     String ref;
 
-    @Option(names = "--speed-steps", paramLabel = "N", defaultValue = "20000", description = "steps of each speed"
-            + " pair with --ref (default ${DEFAULT-VALUE})")
+    @Option(names = "--speed-steps", paramLabel = "N", defaultValue = "20000", description = "timed steps of each"
+            + " side of a speed pair (mlp-speed, or mlp with --ref; default ${DEFAULT-VALUE})")
     int speedSteps;
 
-    @Option(names = "--speed-runs", paramLabel = "N", defaultValue = "5", description = "speed pairs with --ref"
-            + " (default ${DEFAULT-VALUE})")
+    @Option(names = "--speed-runs", paramLabel = "N", defaultValue = "5", description = "speed pairs, in process and"
+            + " as whole processes (default ${DEFAULT-VALUE})")
     int speedRuns;
+
+    @Option(names = "--python", paramLabel = "EXE", defaultValue = "/usr/bin/python3", description = "the Python with"
+            + " torch that runs bench/python/mlp_loop.py (default ${DEFAULT-VALUE})")
+    String python;
 
     @Option(names = "--transformer", description = "the transformer's steps/s at makemore.py's config, interleaved"
             + " with makemore.py's when --makemore is given")
@@ -77,6 +82,10 @@ public final class BenchCommand implements Callable<Integer> {
         }
         if (makemore != null && !java.nio.file.Files.isRegularFile(java.nio.file.Path.of(makemore))) {
             throw new LabCli.UsageException("--makemore: no such file: " + makemore);
+        }
+        boolean againstPython = "mlp-speed".equals(only) || ref != null && (only == null || "mlp".equals(only));
+        if (againstPython && python.contains("/") && !java.nio.file.Files.isExecutable(java.nio.file.Path.of(python))) {
+            throw new LabCli.UsageException("--python must be a Python with torch, got " + python + " (not executable)");
         }
         return Bench.run(this, io.out());
     }

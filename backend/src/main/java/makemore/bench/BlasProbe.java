@@ -18,12 +18,15 @@ final class BlasProbe {
     private BlasProbe() {}
 
     static String describe() {
-        List<String> maps;
         try {
-            maps = Files.readAllLines(Path.of("/proc/self/maps"));
+            return describe(Files.readAllLines(Path.of("/proc/self/maps")));
         } catch (IOException e) {
             return "unknown (no /proc/self/maps)";
         }
+    }
+
+    /** From the lines of a process's memory map. */
+    static String describe(List<String> maps) {
         TreeSet<String> blas = new TreeSet<>();
         String torchCpu = null;
         for (String line : maps) {

@@ -1,6 +1,7 @@
 package makemore.model;
 
 import makemore.model.inspect.Pca;
+import makemore.model.tensor.Handles;
 import makemore.model.tensor.LossSum;
 import makemore.model.tensor.OneHotBatches;
 import makemore.model.tensor.ParamFile;
@@ -41,7 +42,7 @@ final class Mlp implements LanguageModel {
     private final int emb;
     private final int hidden;
     private final int batch;
-    private final double l2;
+    final double l2; // read by MlpHealth
     private static final long MAX_INPUT_FLOATS = 8L << 20;
     private final PtNDManager manager;
     private final Random healthRng; // its own draws, so measuring health leaves the training batches as they were
@@ -57,6 +58,8 @@ final class Mlp implements LanguageModel {
     private final PtNDArray onesRow;
     private final LossSum loss; // log-probabilities of the targets, per batch slot and vocabulary entry
     private final MarkableRandom batchRng;
+    private final long[] eShape;
+    private final long[] dEShape;
     private PtNDArray scale;
     private double scaleValue;
     final PtNDArray c;
@@ -157,10 +160,8 @@ final class Mlp implements LanguageModel {
         b1Row = Tensors.reshape(b1, 1, hidden);
         b2Row = Tensors.reshape(b2, 1, vocab);
         onesRow = (PtNDArray) manager.ones(new Shape(1, batch));
-    }
-
-    double l2() {
-        return l2;
+        eShape = new long[] {batch, (long) block * emb};
+        dEShape = new long[] {(long) batch * block, emb};
     }
 
     @Override
@@ -177,58 +178,60 @@ final class Mlp implements LanguageModel {
     public void step(double lr) {
         Tensors.noAutograd();
         batches.next();
-        PtNDArray ohX = batches.x;
-        PtNDArray ohXT = batches.xT;
-        PtNDArray ohY = batches.y;
-        int b = batch;
-        long rowsX = (long) b * block;
-        try (NDScope scope = new NDScope()) {
+        // on bare handles (Handles): no Java array object for each of the step's ~20 results
+        long hC = Handles.of(c);
+        long hW1 = Handles.of(w1);
+        long hW2 = Handles.of(w2);
+        long hB1Row = Handles.of(b1Row);
+        long hB2Row = Handles.of(b2Row);
+        long hOnesRow = Handles.of(onesRow);
+        long hY = Handles.of(batches.y);
+        try (Handles.Frame f = new Handles.Frame()) {
             // forward: the embedding lookup as one-hot @ C, so its gradient is the same matmul transposed
-            PtNDArray e = Tensors.reshape(Tensors.matmul(ohX, c), b, (long) block * emb);
-            PtNDArray pre = Tensors.matmul(e, w1T);
-            JniUtils.addi(pre, b1Row);
-            PtNDArray h = JniUtils.tanh(pre);
-            PtNDArray logits = Tensors.matmul(h, w2T);
-            JniUtils.addi(logits, b2Row);
-            PtNDArray logp = JniUtils.logSoftmax(logits, 1, DataType.FLOAT32);
+            long e = f.reshape(f.matmul(Handles.of(batches.x), hC), eShape);
+            long pre = f.matmul(e, Handles.of(w1T));
+            Handles.addi(pre, hB1Row);
+            long h = f.tanh(pre);
+            long logits = f.matmul(h, Handles.of(w2T));
+            Handles.addi(logits, hB2Row);
+            long logp = f.logSoftmax(logits);
             // backward, by hand: dL/dlogits = softmax - onehot(y). Every gradient below is linear in dLogits, so
             // scaling it by -lr/B once turns them all into ready-made updates (one in-place add per parameter).
-            PtNDArray dLogits = JniUtils.exp(logp);
-            JniUtils.subi(dLogits, ohY);
+            long dLogits = f.exp(logp);
+            Handles.subi(dLogits, hY);
             // the loss stays on the device (an element-wise running sum: no reduction, no sync per step); logp is
             // not needed again, so it is weighted in place (no new array)
-            JniUtils.muli(logp, ohY);
+            Handles.muli(logp, hY);
             if (!batchRng.inBranch()) { // a cooldown branch's steps add nothing to the loss the trainer reads
-                loss.add(logp, b);
+                loss.add(logp, batch);
             }
             boolean decay = l2 > 0;
             if (!decay) {
-                JniUtils.muli(dLogits, stepScale(-lr / b));
+                Handles.muli(dLogits, Handles.of(stepScale(-lr / batch)));
             }
-            PtNDArray dW2 = Tensors.matmulT(dLogits, h);
-            PtNDArray dB2 = Tensors.matmul(onesRow, dLogits);
-            PtNDArray dPre = Tensors.matmul(dLogits, w2);
-            PtNDArray t = JniUtils.mul(dPre, h);
-            JniUtils.muli(t, h);
-            JniUtils.subi(dPre, t); // dH * (1 - h^2)
-            PtNDArray dW1 = Tensors.matmulT(dPre, e);
-            PtNDArray dB1 = Tensors.matmul(onesRow, dPre);
-            PtNDArray dE = Tensors.reshape(Tensors.matmul(dPre, w1), rowsX, emb);
-            PtNDArray dC = Tensors.matmul(ohXT, dE);
+            long dW2 = f.matmulT(dLogits, h);
+            long dB2 = f.matmul(hOnesRow, dLogits);
+            long dPre = f.matmul(dLogits, hW2);
+            long t = f.mul(dPre, h);
+            Handles.muli(t, h);
+            Handles.subi(dPre, t); // dH * (1 - h^2)
+            long dW1 = f.matmulT(dPre, e);
+            long dB1 = f.matmul(hOnesRow, dPre);
+            long dC = f.matmul(Handles.of(batches.xT), f.reshape(f.matmul(dPre, hW1), dEShape));
             if (!decay) {
-                JniUtils.addi(c, dC);
-                JniUtils.addi(w1, dW1);
-                JniUtils.addi(b1Row, dB1);
-                JniUtils.addi(w2, dW2);
-                JniUtils.addi(b2Row, dB2);
+                Handles.addi(hC, dC);
+                Handles.addi(hW1, dW1);
+                Handles.addi(hB1Row, dB1);
+                Handles.addi(hW2, dW2);
+                Handles.addi(hB2Row, dB2);
             } else {
                 // l2 * mean(W^2) per weight matrix: its gradient 2 * l2 * W / numel is SGD's weight decay
-                double scale = 1.0 / b;
-                Tensors.sgd(c, dC, lr, scale, 2 * l2 / c.size());
-                Tensors.sgd(w1, dW1, lr, scale, 2 * l2 / w1.size());
-                Tensors.sgd(b1Row, dB1, lr, scale, 0);
-                Tensors.sgd(w2, dW2, lr, scale, 2 * l2 / w2.size());
-                Tensors.sgd(b2Row, dB2, lr, scale, 0);
+                double scale = 1.0 / batch;
+                Handles.sgd(hC, dC, lr, scale, 2 * l2 / c.size());
+                Handles.sgd(hW1, dW1, lr, scale, 2 * l2 / w1.size());
+                Handles.sgd(hB1Row, dB1, lr, scale, 0);
+                Handles.sgd(hW2, dW2, lr, scale, 2 * l2 / w2.size());
+                Handles.sgd(hB2Row, dB2, lr, scale, 0);
             }
         }
     }
@@ -256,13 +259,9 @@ final class Mlp implements LanguageModel {
         if (l2 == 0) {
             return Double.NaN;
         }
-        double r = 0;
         try (NDScope scope = new NDScope()) {
-            for (NDArray w : List.of(c, w1, w2)) {
-                r += w.square().mean().getFloat();
-            }
+            return l2 * List.of(c, w1, w2).stream().mapToDouble(w -> w.square().mean().getFloat()).sum();
         }
-        return l2 * r;
     }
 
     /** log P(next | context) for every row, as a [rows, vocab] array. */
@@ -379,14 +378,18 @@ final class Mlp implements LanguageModel {
         return batchRng.branch(() -> LanguageModel.super.branchDev(steps, lr));
     }
 
+    private List<NDArray> params() {
+        return List.of(c, w1, b1, w2, b2);
+    }
+
     @Override
     public void save(Path file) throws IOException {
-        ParamFile.save(file, List.of(c, w1, b1, w2, b2));
+        ParamFile.save(file, params());
     }
 
     @Override
     public void restore(Path file) throws IOException {
-        ParamFile.load(file, List.of(c, w1, b1, w2, b2));
+        ParamFile.load(file, params());
     }
 
     @Override

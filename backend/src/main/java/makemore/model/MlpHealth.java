@@ -54,9 +54,9 @@ final class MlpHealth {
             float[] hV = h.toFloatArray();
             float[] dHV = dH.toFloatArray();
             List<Health.Weight> weights = new ArrayList<>();
-            weights.add(weight("C (embedding)", m.c, dC, m.l2(), lr));
-            weights.add(weight("W1 (hidden)", m.w1, dW1, m.l2(), lr));
-            weights.add(weight("W2 (output)", m.w2, dW2, m.l2(), lr));
+            weights.add(weight("C (embedding)", m.c, dC, m.l2, lr));
+            weights.add(weight("W1 (hidden)", m.w1, dW1, m.l2, lr));
+            weights.add(weight("W2 (output)", m.w2, dW2, m.l2, lr));
             return new Health(
                     List.of(Health.layer("embedding", "embedding", eV, dEV, block * emb),
                             Health.layer("hidden", "tanh", hV, dHV, (int) m.w1.getShape().get(0))),

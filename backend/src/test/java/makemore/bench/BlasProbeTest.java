@@ -23,6 +23,17 @@ class BlasProbeTest {
         assertTrue(blas.startsWith("MKL") && blas.contains("libtorch_cpu"), blas);
     }
 
+    /** ./lab's MKL shim for AMD (mkl-amd.so) is mapped beside libtorch on AMD machines: it is not the BLAS. */
+    @Test
+    void theMklShimIsNotTakenForTheBlas() throws Exception {
+        Path torch = dir.resolve("libtorch_cpu.so");
+        Files.write(torch, "..openblas_get_config..".getBytes());
+        String blas = BlasProbe.describe(java.util.List.of(
+                "7f00-7f01 r-xp 00000000 08:01 12 " + dir.resolve("mkl-amd.so"),
+                "7f02-7f03 r-xp 00000000 08:01 13 " + torch));
+        assertTrue(blas.startsWith("OpenBLAS, linked into") && !blas.contains("mkl-amd"), blas);
+    }
+
     @Test
     void findsTextAcrossReadBoundaries() throws Exception {
         byte[] b = new byte[(1 << 20) + 10];

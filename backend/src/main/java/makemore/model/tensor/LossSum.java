@@ -12,18 +12,26 @@ import ai.djl.pytorch.jni.JniUtils;
  */
 public final class LossSum {
     private final PtNDArray sum;
+    private final long sumHandle;
     private final double sign;
     private long count;
 
     /** {@code zeros} outside any scope; {@code sign} -1 when what is added are log-likelihoods. */
     public LossSum(PtNDArray zeros, double sign) {
         this.sum = ParamArena.keep(zeros);
+        this.sumHandle = Handles.of(sum);
         this.sign = sign;
     }
 
     /** Adds {@code x} (summed over {@code n} predictions) in place. */
     public void add(PtNDArray x, long n) {
         JniUtils.addi(sum, x);
+        count += n;
+    }
+
+    /** {@link #add(PtNDArray, long)} for an array held as a bare handle ({@link Handles}). */
+    public void add(long x, long n) {
+        Handles.addi(sumHandle, x);
         count += n;
     }
 
