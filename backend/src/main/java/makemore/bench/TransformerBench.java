@@ -30,7 +30,7 @@ import makemore.event.RunEvent;
  * The transformer against makemore.py: steps/s of both, same config (n_layer 4, n_head 4, n_embd 64, batch 32,
  * AdamW), one thread each, runs interleaved so both see the same machine load; each run's rate is 1 / its median
  * step time (makemore.py's own timer on its side), and the medians over runs are compared
- * ({@code ./lab bench --transformer --makemore PATH}); and the time the lab's recipe takes to dev <= 1.95
+ * ({@code ./lab bench --transformer --makemore PATH}); and the time the lab's recipe takes to dev <= 1.90
  * ({@code ./lab bench --transformer-dev}).
  *
  * <p>makemore.py runs unchanged under /usr/bin/python3 with Debian's python3-torch; a small launcher written to a
@@ -214,13 +214,8 @@ final class TransformerBench {
         return 0;
     }
 
-    /**
-     * The dev recipe: makemore.py's model and AdamW, with regularisation against the overfitting a 204k-parameter
-     * model shows on 25.8k training names (dropout 0.2, weight decay 0.1), batch 64 (1.8x batch 32's examples per
-     * second, since each op covers more rows) and lr 2e-3 cosine-decayed to 1e-4 over 22,000 steps.
-     */
-    static final String RECIPE = "{\"model\":\"transformer\",\"lr\":0.002,\"schedule\":\"cosine\",\"decayFactor\":0.05,"
-            + "\"dropout\":0.2,\"weightDecay\":0.1,\"batch\":64,\"steps\":22000,\"evalEvery\":5500,\"sampleEvery\":0}";
+    /** The dev recipe: {@code ./lab train --recipe transformer-10min}, its config and history in Recipes. */
+    static final String RECIPE = makemore.config.Recipes.TRANSFORMER_10MIN;
 
     private static makemore.train.TrainResult train(RunConfig cfg, Corpus corpus,
             java.util.function.Consumer<RunEvent> listener) {
