@@ -63,7 +63,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "JSON", description = "with --transformer-dev: another recipe")
     String config;
 
-    @Option(names = "--target", paramLabel = "DEV", defaultValue = "1.95", description = "with --transformer-dev: the"
+    @Option(names = "--target", paramLabel = "DEV", defaultValue = "1.90", description = "with --transformer-dev: the"
             + " dev whose wall time is reported (default ${DEFAULT-VALUE})")
     double target;
 

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import makemore.config.ConfigException;
 import makemore.config.FieldSpec;
+import makemore.config.Recipes;
 import makemore.config.RunConfig;
 import makemore.model.ModelSpec;
 import makemore.model.Models;
@@ -20,7 +21,8 @@ import picocli.CommandLine.ParseResult;
 /**
  * The run config as options, made from the model registry so nothing mirrors a field by hand: one option per field
  * any model reads, whose help is the field's own text with its type, range and default for each model that reads
- * it. {@code --config JSON} gives a base; each flag then sets one field; {@link #read} validates once.
+ * it. {@code --recipe NAME} (a named config, {@link Recipes}) and then {@code --config JSON} give a base; each flag
+ * then sets one field; {@link #read} validates once.
  */
 final class ConfigOptions {
     private ConfigOptions() {}
@@ -38,6 +40,10 @@ final class ConfigOptions {
         base.addArg(OptionSpec.builder("--config").paramLabel("JSON").type(String.class)
                 .description("a whole run config as JSON (as the page's share links and the database hold it);"
                         + " flags set fields on top of it").build());
+        base.addArg(OptionSpec.builder("--recipe").paramLabel("NAME").type(String.class)
+                .completionCandidates(Recipes.names())
+                .description("a named config to start from: one of " + String.join(", ", Recipes.names())
+                        + "; --config and flags set fields on top of it").build());
         spec.addArgGroup(base.build());
         ArgGroupSpec.Builder group = ArgGroupSpec.builder().heading(
                 "%nConfig fields (a field the chosen model does not read is dropped):%n").exclusive(false)
@@ -120,15 +126,14 @@ final class ConfigOptions {
         return s.replace("%", "%%");
     }
 
-    /** The config the command line gives: --config, then --model, --data and each field flag; validated once. */
+    /** The config the command line gives: --recipe, --config, then --model, --data each field flag; validated once. */
     static RunConfig read(CommandSpec spec) {
         ParseResult pr = spec.commandLine().getParseResult();
-        ObjectNode node;
+        String recipe = pr.matchedOptionValue("--recipe", null);
+        ObjectNode node = recipe == null ? Cli.JSON.createObjectNode() : object(Recipes.json(recipe), "recipe");
         String base = pr.matchedOptionValue("--config", null);
-        try {
-            node = base == null ? Cli.JSON.createObjectNode() : (ObjectNode) Cli.JSON.readTree(base);
-        } catch (IOException | ClassCastException e) {
-            throw new ConfigException("config", "--config must be a JSON object: " + e.getMessage());
+        if (base != null) {
+            node.setAll(object(base, "config"));
         }
         if (pr.hasMatchedOption("--model")) {
             node.put("model", (String) pr.matchedOptionValue("--model", null));
@@ -143,5 +148,13 @@ final class ConfigOptions {
             }
         }
         return Models.validate(RunConfig.fromTree(node));
+    }
+
+    private static ObjectNode object(String json, String flag) {
+        try {
+            return (ObjectNode) Cli.JSON.readTree(json);
+        } catch (IOException | ClassCastException e) {
+            throw new ConfigException(flag, "--" + flag + " must be a JSON object: " + e.getMessage());
+        }
     }
 }
