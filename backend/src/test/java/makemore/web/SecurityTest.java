@@ -332,6 +332,11 @@ class SecurityTest {
         assertEquals(403, request("GET", "/api/ngram?context=2", self(), "Sec-Fetch-Site: cross-site\r\n", null)
                 .status());
         assertEquals(403, request("GET", "/api/runs", self(), "Referer: http://evil.example/\r\n", null).status());
+        // the routes added for ASHA and time estimates go through the same guard: refused before any work
+        assertEquals(403, request("GET", "/api/sweeps/any/rungs", self(), "Sec-Fetch-Site: cross-site\r\n", null)
+                .status());
+        assertEquals(403, request("POST", "/api/runs/estimate", self(), "Sec-Fetch-Site: cross-site\r\n"
+                + "Content-Type: application/json\r\n", "{\"model\":\"mlp\"}").status());
         assertEquals(200, request("GET", "/api/ngram?context=2", self(), "Sec-Fetch-Site: same-origin\r\nReferer: http://"
                 + self() + "/\r\n", null).status(), "the page's own requests pass");
         assertEquals(200, request("GET", "/api/runs", self(), "Referer: http://" + self() + "/#/runs\r\n", null)
