@@ -66,6 +66,8 @@ class NextCharPageTest extends PageHarness {
         }
         assertTrue((Boolean) page.evaluate("() => document.documentElement.scrollWidth <= innerWidth"), "no sideways scroll at 390 px");
 
+        // the new-run form asks for its time estimate 250 ms after the page loads: let that land before counting
+        page.waitForCondition(() -> requests.stream().anyMatch(r -> r.contains("/api/runs/estimate")));
         long before = apiRequests();
         String top = page.locator(".nx-row").first().getAttribute("data-ch");
         double topAt1 = shownP(mlp, top);
