@@ -35,6 +35,14 @@ public final class Corpus {
         }
     };
 
+    private final java.util.LinkedHashMap<Long, DistinctContexts> distinct = new java.util.LinkedHashMap<>(16, 0.75f,
+            true) {
+        @Override
+        protected boolean removeEldestEntry(java.util.Map.Entry<Long, DistinctContexts> eldest) {
+            return size() > 8;
+        }
+    };
+
     public Corpus(Dataset dataset) {
         this.dataset = dataset;
         this.vocab = Vocabulary.of(dataset.words());
@@ -68,6 +76,19 @@ public final class Corpus {
         long key = (long) block * Part.values().length + part.ordinal();
         synchronized (contexts) {
             return contexts.computeIfAbsent(key, k -> Contexts.of(words(part), vocab, block));
+        }
+    }
+
+    /** A split's distinct contexts at this block size (what an evaluation scores), shared as {@link #contexts} is. */
+    public DistinctContexts distinct(Part part, int block) {
+        long key = (long) block * Part.values().length + part.ordinal();
+        synchronized (distinct) {
+            DistinctContexts d = distinct.get(key);
+            if (d == null) {
+                d = DistinctContexts.of(contexts(part, block));
+                distinct.put(key, d);
+            }
+            return d;
         }
     }
 

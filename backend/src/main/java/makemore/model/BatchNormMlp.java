@@ -47,7 +47,7 @@ final class BatchNormMlp extends AutogradModel implements LanguageModel {
         long activations = rows * (fanIn + 6L * h + 4L * vocab);
         Cost.Work step = new Cost.Work(3.0 * rows * (fanIn * h + h * vocab),
                 3.0 * rows * (fanIn + 8.0 * h + 5.0 * vocab) + 4.0 * params, 80);
-        double n = Cost.evalTokens(corpus);
+        double n = Cost.evalContexts(corpus, cfg.context());
         Cost.Work eval = new Cost.Work(n * (fanIn * h + h * vocab), n * (fanIn + 8.0 * h + 5.0 * vocab),
                 15 * Math.ceil(n / 8192));
         return new Cost(4 * (3 * params + 2 * activations), step, eval);

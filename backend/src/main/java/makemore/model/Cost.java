@@ -41,6 +41,14 @@ public record Cost(long bytes, Work step, Work eval) {
         return n;
     }
 
+    /**
+     * Forward passes an evaluation of a fixed-context model runs: the distinct contexts of train and dev
+     * ({@link makemore.data.DistinctContexts}); each of the {@link #evalTokens} rows then only picks its target.
+     */
+    public static double evalContexts(Corpus corpus, int block) {
+        return corpus.distinct(Corpus.Part.TRAIN, block).count() + corpus.distinct(Corpus.Part.DEV, block).count();
+    }
+
     /** Items an evaluation scores (train and dev). */
     public static double evalItems(Corpus corpus) {
         return corpus.words(Corpus.Part.TRAIN).size() + corpus.words(Corpus.Part.DEV).size();

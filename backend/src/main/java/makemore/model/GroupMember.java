@@ -19,12 +19,15 @@ final class GroupMember implements LanguageModel {
     private final int slot;
     private final LanguageModel own;
     private final long steps;
+    private final boolean penalized;
     private long done;
     private boolean stale;
     private boolean closed;
 
-    GroupMember(ModelGroup group, int slot, LanguageModel own, long steps) {
+    /** {@code penalized}: its config has a penalty to report (else {@link #penalty} needs no copy of its slot). */
+    GroupMember(ModelGroup group, int slot, LanguageModel own, long steps, boolean penalized) {
         this.group = group;
+        this.penalized = penalized;
         this.slot = slot;
         this.own = own;
         this.steps = steps;
@@ -61,7 +64,8 @@ final class GroupMember implements LanguageModel {
 
     @Override
     public double penalty() {
-        return own().penalty();
+        // read with every progress point (every few steps): copying the slot out each time cost more than the steps
+        return penalized ? own().penalty() : Double.NaN;
     }
 
     @Override

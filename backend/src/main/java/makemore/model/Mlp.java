@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import makemore.data.Contexts;
+import makemore.data.DistinctContexts;
 import makemore.data.Corpus;
 import makemore.data.Vocabulary;
 import makemore.config.ConfigException;
@@ -124,7 +125,7 @@ final class Mlp implements LanguageModel {
         double b = rows;
         Cost.Work step = new Cost.Work(2 * b * cfg.context() * vocab * cfg.embDim() + 3 * b * (fanIn * h + h * vocab),
                 b * (fanIn + 6.0 * h + 8.0 * vocab) + params + 2.0 * inputFloats, 33);
-        double n = Cost.evalTokens(corpus);
+        double n = Cost.evalContexts(corpus, cfg.context());
         Cost.Work eval = new Cost.Work(n * (fanIn * h + h * vocab), n * (2.0 * fanIn + 2.0 * h + 5.0 * vocab),
                 12 * Math.ceil(n / 16384));
         return new Cost(4 * (3 * params + 2 * inputFloats + activations), step, eval); // buffer + device arrays
@@ -273,49 +274,38 @@ final class Mlp implements LanguageModel {
 
     @Override
     public double nll(Corpus.Part part) {
-        Contexts ctx = corpus.contexts(part, block);
-        double[] total = {0};
-        forEachChunk(ctx, (start, logp) -> total[0] -= logp.sum().toType(DataType.FLOAT64, false).getDouble());
-        return total[0] / ctx.size();
+        double total = 0;
+        for (float v : targetLogProbs(corpus.distinct(part, block))) {
+            total -= v;
+        }
+        return total / corpus.contexts(part, block).size();
     }
 
-    private interface Chunk {
-        void take(int start, NDArray logpOfTargets);
-    }
-
-    /** log p(target) of every row of {@code ctx}, 16,384 rows a native pass, each chunk's array freed after use. */
-    private void forEachChunk(Contexts ctx, Chunk use) {
+    /** log p(target) of every row: one pass per distinct context ({@link DistinctContexts}), 16,384 a pass. */
+    private float[] targetLogProbs(DistinctContexts d) {
         Tensors.noAutograd();
-        int n = ctx.size();
-        for (int start = 0; start < n; start += 16384) {
-            int rows = Math.min(16384, n - start);
+        float[] out = new float[d.rows()];
+        for (int start = 0; start < d.count(); start += 16384) {
+            int rows = Math.min(16384, d.count() - start);
             try (NDScope scope = new NDScope()) {
-                PtNDArray x = Tensors.ids(manager, java.util.Arrays.copyOfRange(ctx.x(), start * block,
+                PtNDArray x = Tensors.ids(manager, java.util.Arrays.copyOfRange(d.x(), start * block,
                         (start + rows) * block), rows, block);
-                NDArray y = Tensors.ids(manager, java.util.Arrays.copyOfRange(ctx.y(), start, start + rows), rows, 1);
-                use.take(start, logProbs(x).gather(y, 1));
+                d.fill(out, start, rows, logProbs(x).toFloatArray(), corpus.vocab().size());
             }
         }
+        return out;
     }
 
-    /**
-     * Each word's mean NLL from one gather per chunk of its (context, next) rows: the same rows a dev evaluation
-     * scores, so ranking the dev names at each evaluation costs about one more evaluation, not a [rows, vocab] copy.
-     */
+    /** Each word's mean NLL from the same rows a dev evaluation scores, so ranking costs about one evaluation more. */
     @Override
     public double[] itemNll(List<String> words) {
-        Contexts ctx = Contexts.of(words, corpus.vocab(), block);
-        float[] rowNll = new float[ctx.size()];
-        forEachChunk(ctx, (start, logp) -> {
-            float[] v = logp.toFloatArray();
-            System.arraycopy(v, 0, rowNll, start, v.length);
-        });
+        float[] rowLogp = targetLogProbs(DistinctContexts.of(Contexts.of(words, corpus.vocab(), block)));
         double[] out = new double[words.size()];
         int row = 0;
         for (int w = 0; w < out.length; w++) {
             int tokens = words.get(w).codePointCount(0, words.get(w).length()) + 1; // its characters and the end
             for (int t = 0; t < tokens; t++) {
-                out[w] -= rowNll[row++];
+                out[w] -= rowLogp[row++];
             }
             out[w] /= tokens;
         }

@@ -96,7 +96,7 @@ final class MlpGroup extends ModelGroup {
             }
             Mlp m = new Mlp(cfg, corpus); // its initialisation, and later its evaluations
             solo.add(m);
-            members.add(new GroupMember(this, i, m, cfg.steps()));
+            members.add(new GroupMember(this, i, m, cfg.steps(), cfg.l2() > 0));
             l2[i] = (float) (double) cfg.l2();
             anyDecay |= cfg.l2() > 0;
             draws[i] = new Random(cfg.seed() + 1); // as the solo model's batches

@@ -60,7 +60,7 @@ final class WaveNet extends AutogradModel implements LanguageModel {
         double elemsPerRow = t * e + 9.0 * (t - 1) * h + 5.0 * v;
         Cost.Work step = new Cost.Work(3 * rows * macsPerRow, 3 * rows * elemsPerRow + 4.0 * params,
                 30 + 25.0 * levels);
-        double n = Cost.evalTokens(corpus);
+        double n = Cost.evalContexts(corpus, cfg.context());
         Cost.Work eval = new Cost.Work(n * macsPerRow, n * elemsPerRow, (10 + 8.0 * levels) * Math.ceil(n / 8192));
         return new Cost(4 * (3 * params + 2 * rows * perRow), step, eval);
     }

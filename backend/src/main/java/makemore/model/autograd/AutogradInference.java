@@ -13,6 +13,7 @@ import java.util.Random;
 import java.util.stream.IntStream;
 import makemore.config.Limits;
 import makemore.data.Contexts;
+import makemore.data.DistinctContexts;
 import makemore.data.Corpus;
 
 /**
@@ -49,16 +50,24 @@ final class AutogradInference {
                     count += in.count;
                 }
             }
-        } else {
-            Contexts ctx = m.corpus.contexts(part, m.block);
-            for (int start = 0; start < ctx.size(); start += EVAL_ROWS) {
-                int[] rows = IntStream.range(start, Math.min(ctx.size(), start + EVAL_ROWS)).toArray();
+        } else { // the output depends on the context alone: one pass per distinct context (DistinctContexts)
+            DistinctContexts d = m.corpus.distinct(part, m.block);
+            int vocab = m.corpus.vocab().size();
+            float[] rowLogp = new float[d.rows()];
+            for (int start = 0; start < d.count(); start += EVAL_ROWS) {
+                int rows = Math.min(d.count(), start + EVAL_ROWS) - start;
+                Contexts chunk = new Contexts(m.block, Arrays.copyOfRange(d.x(), start * m.block,
+                        (start + rows) * m.block), new int[rows]);
                 try (NDScope scope = new NDScope()) {
-                    Batch in = Batch.contexts(m.manager, ctx, rows);
-                    total -= sumOf(m.logLikelihood(in));
-                    count += in.count;
+                    PtNDArray logits = m.forward(Batch.contexts(m.manager, chunk, IntStream.range(0, rows).toArray()));
+                    d.fill(rowLogp, start, rows, JniUtils.logSoftmax(logits, 1, DataType.FLOAT32).toFloatArray(),
+                            vocab);
                 }
             }
+            for (float v : rowLogp) {
+                total -= v;
+            }
+            count = d.rows();
         }
         return count == 0 ? Double.NaN : total / count;
     }
