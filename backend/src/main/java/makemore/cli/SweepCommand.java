@@ -123,8 +123,7 @@ final class SweepCommand implements Callable<Integer> {
 
     @Option(names = "--together", paramLabel = "K", description = "train up to K points whose parameters have the"
             + " same shapes as one batched model (models that support it: mlp); 1 trains each alone (default "
-            + Together.DEFAULT + ": on the CPU a group measured no faster; with --prune, whose median rule compares with"
-            + " finished points, give 1)")
+            + Together.DEFAULT + "; 1 with --prune or --search asha, which judge points by the order they arrive in)")
     Integer together;
 
     @Option(names = "--plan", description = "print {sweep, points} and train nothing (what a cluster job needs)")
@@ -169,8 +168,7 @@ final class SweepCommand implements Callable<Integer> {
                 pr.set("minFinished", SweepFlags.number(pp[1], "--prune min-finished"));
             }
         }
-        // the median rule compares a point with finished ones, and a group's points finish together: alone by default
-        int k = Together.check(together != null ? together : prune != null ? 1 : Together.DEFAULT);
+        int k = Together.check(together != null ? together : Together.defaultFor(def));
         SweepDefinition sweep = SweepDefinition.parse(def);
         List<SweepDefinition.Point> points = sweep.expand();
         Corpus corpus = new Corpus(Cli.dataset(base.dataset()));

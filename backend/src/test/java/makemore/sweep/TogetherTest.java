@@ -62,6 +62,8 @@ class TogetherTest {
         }
         assertEquals(Limits.QUEUED_RUNS, Together.check(Limits.QUEUED_RUNS));
         assertEquals(1, Together.take("{\"prune\":{\"margin\":0.1}}").k(), "the median rule: one at a time");
+        assertEquals(1, Together.take("{\"search\":{\"kind\":\"asha\",\"trials\":9}}").k(), "ASHA: one at a time");
+        assertEquals(16, Together.take("{\"search\":{\"kind\":\"random\",\"trials\":9}}").k(), "random: grouped");
         assertEquals(Together.DEFAULT, Together.take("{\"params\":[]}").k());
         Together.Asked a = Together.take("{\"params\":[],\"together\":4}");
         assertEquals(4, a.k());

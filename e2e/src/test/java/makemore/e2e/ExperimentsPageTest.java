@@ -203,16 +203,20 @@ class ExperimentsPageTest extends PageHarness {
         assertThat(page.locator("#fd-status")).hasText("finished");
     }
 
-    /** Stopping a running MLP sweep: its queued points end stopped at step 0, the running ones stop, none trains on. */
+    /**
+     * Stopping a running MLP sweep: its queued points end stopped at step 0, the running ones stop, none trains on.
+     * The sweep is over hidden sizes: points of other shapes cannot train together, so they queue one a trainer (an
+     * lr sweep's points would all run at once as one batched group).
+     */
     @Test
     void stoppingARunningMlpSweepStopsItsQueuedPoints() throws Exception {
         mlpForm("8", "4", "50000", "10000");
         int trainers = makemore.lab.RunService.defaultConcurrency();
-        StringBuilder lrs = new StringBuilder("0.05");
+        StringBuilder sizes = new StringBuilder("8");
         for (int i = 1; i < trainers + 3; i++) {
-            lrs.append(", ").append(0.05 + 0.05 * i);
+            sizes.append(", ").append(8 + i);
         }
-        String id = sweepOver("lr", lrs.toString(), "1");
+        String id = sweepOver("hidden", sizes.toString(), "1");
         assertThat(page.locator("#sw-points tr[data-status=running]").first()).isVisible(slowVisible());
         assertThat(page.locator("#sw-points tr[data-status=queued]").first()).isVisible();
         page.locator("#sw-control-open").click();
