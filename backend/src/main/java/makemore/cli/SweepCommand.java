@@ -123,7 +123,8 @@ final class SweepCommand implements Callable<Integer> {
 
     @Option(names = "--together", paramLabel = "K", description = "train up to K points whose parameters have the"
             + " same shapes as one batched model (models that support it: mlp); 1 trains each alone (default "
-            + Together.DEFAULT + "; 1 with --prune or --search asha, which judge points by the order they arrive in)")
+            + Together.DEFAULT + ", and fewer than " + Together.LEAST + " alone; 1 with --prune or --search asha, which"
+            + " judge points by the order they arrive in)")
     Integer together;
 
     @Option(names = "--plan", description = "print {sweep, points} and train nothing (what a cluster job needs)")
@@ -216,7 +217,9 @@ final class SweepCommand implements Callable<Integer> {
             List<SweepDefinition.Point> mine = only == null ? points : List.of(points.get(only));
             SweepPoints trainer = new SweepPoints(sweeps, rungs, kept, writer, id, sweep, corpus, params,
                     quiet ? null : err, mine.size());
-            for (List<SweepDefinition.Point> group : Together.groups(mine, k, corpus)) {
+            // by default a group too small to pay for batching trains its points alone (Together.LEAST)
+            for (List<SweepDefinition.Point> group : Together.groups(mine, k, together != null ? 1 : Together.LEAST,
+                    corpus)) {
                 failed += trainer.run(group);
             }
             writer.flush();

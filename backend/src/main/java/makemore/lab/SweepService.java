@@ -102,7 +102,7 @@ public final class SweepService implements AutoCloseable {
         definitions.put(id, def);
         Map<Integer, String> runOf = new HashMap<>();
         newRuns.forEach(r -> runOf.put(r.point(), r.id()));
-        for (List<SweepDefinition.Point> group : Together.groups(points, together, corpus)) {
+        for (List<SweepDefinition.Point> group : Together.groups(points, together, asked.least(), corpus)) {
             List<String> ids = new ArrayList<>();
             List<Consumer<RunEvent>> taps = new ArrayList<>();
             List<TrainingRun.DevJudge> judges = new ArrayList<>();

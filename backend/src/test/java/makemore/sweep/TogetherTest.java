@@ -30,6 +30,17 @@ class TogetherTest {
         assertEquals(List.of(List.of(0), List.of(1), List.of(2), List.of(3), List.of(4), List.of(5)), groups(grid, 1));
     }
 
+    /** By default a group too small to pay for batching (under {@link Together#LEAST} points) trains alone. */
+    @Test
+    void aGroupUnderTheLeastTrainsItsPointsAlone() {
+        String lrs = "{\"base\":{\"model\":\"mlp\",\"steps\":10},\"params\":[{\"field\":\"lr\",\"range\":{\"lo\":0.01,"
+                + "\"hi\":1,\"points\":20,\"scale\":\"log\"}}]}";
+        List<List<SweepDefinition.Point>> g = Together.groups(SweepDefinition.parse(lrs).expand(), 16, 8, NAMES);
+        assertEquals(List.of(16, 1, 1, 1, 1), g.stream().map(List::size).toList(), "16 together, the last 4 alone");
+        assertEquals(8, Together.take(lrs).least(), "the default");
+        assertEquals(1, Together.take(lrs.replace("{\"base\"", "{\"together\":4,\"base\"")).least(), "as asked");
+    }
+
     @Test
     void modelsWithoutAGroupAndBatchnormTrainAlone() {
         assertEquals(List.of(List.of(0), List.of(1)), groups("{\"base\":{\"model\":\"ngram\"},\"params\":[{\"field\":"
