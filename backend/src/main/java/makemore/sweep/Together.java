@@ -22,7 +22,7 @@ public final class Together {
     /**
      * Points a group holds at most when the caller does not say. 16: a 16-point MLP lr sweep of 5,000 steps measured
      * 1.27x faster through ./lab sweep and 1.33x through the server than one point at a time, 1.06x with the cores
-     * busy, and never slower (README, "Training points together"); its peak memory is 1.5x.
+     * busy (no measured pair slower; README, "Training points together"); its peak memory is 1.5x.
      */
     public static final int DEFAULT = 16;
     /**
