@@ -274,11 +274,12 @@ final class Mlp implements LanguageModel {
 
     @Override
     public double nll(Corpus.Part part) {
+        float[] rowLogp = targetLogProbs(corpus.distinct(part, block));
         double total = 0;
-        for (float v : targetLogProbs(corpus.distinct(part, block))) {
+        for (float v : rowLogp) {
             total -= v;
         }
-        return total / corpus.contexts(part, block).size();
+        return total / rowLogp.length;
     }
 
     /** log p(target) of every row: one pass per distinct context ({@link DistinctContexts}), 16,384 a pass. */
