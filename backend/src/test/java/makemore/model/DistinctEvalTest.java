@@ -35,9 +35,9 @@ class DistinctEvalTest {
         assertEquals(d.count(), DistinctContexts.of(new Contexts(3, d.x(), new int[d.count()])).count());
     }
 
-    /** The mean over dev's rows of -log p(target) as {@link Sampler#nllByItem} gets it, one prefix per row. */
-    static double rowByRow(LanguageModel m) {
-        List<String> words = NAMES.words(Corpus.Part.DEV);
+    /** The mean over a split's rows of -log p(target) as {@link Sampler#nllByItem} gets it, one prefix per row. */
+    static double rowByRow(LanguageModel m, Corpus.Part part) {
+        List<String> words = NAMES.words(part);
         double[] perWord = Sampler.nllByItem(m, words);
         double total = 0;
         long tokens = 0;
@@ -49,15 +49,16 @@ class DistinctEvalTest {
         return total / tokens;
     }
 
-    static void sameAsRowByRow(String json, int steps) {
+    static void sameAsRowByRow(String json, int steps, Corpus.Part part) {
         RunConfig cfg = Models.validate(RunConfig.fromJson(json));
         try (LanguageModel m = Models.create(cfg, NAMES)) {
             for (int i = 0; i < steps; i++) {
                 m.step(cfg.lr());
             }
-            double distinct = m.nll(Corpus.Part.DEV);
-            double rows = rowByRow(m);
-            System.out.printf("%s: dev %.7f by distinct contexts, %.7f row by row%n", cfg.model(), distinct, rows);
+            double distinct = m.nll(part);
+            double rows = rowByRow(m, part);
+            System.out.printf("%s context %d: %s %.7f by distinct contexts, %.7f row by row%n", cfg.model(),
+                    cfg.context(), part.label(), distinct, rows);
             assertEquals(rows, distinct, 2e-6);
             assertTrue(distinct < Math.log(27) - 0.3, "trained: " + distinct);
         }
@@ -65,13 +66,23 @@ class DistinctEvalTest {
 
     @Test
     void mlpScoresTheSameAsRowByRow() {
-        sameAsRowByRow("{\"model\":\"mlp\",\"steps\":300,\"lr\":0.1,\"seed\":3}", 300);
+        sameAsRowByRow("{\"model\":\"mlp\",\"steps\":300,\"lr\":0.1,\"seed\":3}", 300, Corpus.Part.DEV);
+        // context 8: train's 50,751 distinct contexts take four passes of 16,384
+        sameAsRowByRow("{\"model\":\"mlp\",\"context\":8,\"steps\":300,\"lr\":0.1,\"seed\":3}", 300,
+                Corpus.Part.TRAIN);
     }
 
     /** The autograd path (BatchNorm in evaluation mode: running statistics, so rows are independent). */
     @Test
     void batchNormMlpScoresTheSameAsRowByRow() {
-        sameAsRowByRow("{\"model\":\"mlp\",\"batchnorm\":true,\"steps\":300,\"lr\":0.1,\"seed\":3}", 300);
+        sameAsRowByRow("{\"model\":\"mlp\",\"batchnorm\":true,\"steps\":300,\"lr\":0.1,\"seed\":3}", 300,
+                Corpus.Part.DEV);
+    }
+
+    /** The autograd path at context 8: dev's 10,170 distinct contexts take two passes of 8,192. */
+    @Test
+    void waveNetScoresTheSameAsRowByRow() {
+        sameAsRowByRow("{\"model\":\"wavenet\",\"steps\":300,\"seed\":3}", 300, Corpus.Part.DEV);
     }
 
     @Test
