@@ -169,7 +169,7 @@ final class SweepCommand implements Callable<Integer> {
                 pr.set("minFinished", SweepFlags.number(pp[1], "--prune min-finished"));
             }
         }
-        int k = Together.check(together != null ? together : Together.defaultFor(def));
+        Together.Asked grouping = Together.plan(together, def);
         SweepDefinition sweep = SweepDefinition.parse(def);
         List<SweepDefinition.Point> points = sweep.expand();
         Corpus corpus = new Corpus(Cli.dataset(base.dataset()));
@@ -217,9 +217,7 @@ final class SweepCommand implements Callable<Integer> {
             List<SweepDefinition.Point> mine = only == null ? points : List.of(points.get(only));
             SweepPoints trainer = new SweepPoints(sweeps, rungs, kept, writer, id, sweep, corpus, params,
                     quiet ? null : err, mine.size());
-            // by default a group too small to pay for batching trains its points alone (Together.LEAST)
-            for (List<SweepDefinition.Point> group : Together.groups(mine, k, together != null ? 1 : Together.LEAST,
-                    corpus)) {
+            for (List<SweepDefinition.Point> group : Together.groups(mine, grouping.k(), grouping.least(), corpus)) {
                 failed += trainer.run(group);
             }
             writer.flush();

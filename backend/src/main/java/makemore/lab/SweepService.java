@@ -75,7 +75,6 @@ public final class SweepService implements AutoCloseable {
     /** Validates every point (nothing is stored when one fails), stores the sweep and its runs, queues them. */
     public Map<String, Object> create(String body) {
         Together.Asked asked = Together.take(body);
-        int together = asked.k();
         SweepDefinition def = SweepDefinition.parse(asked.sweep());
         List<SweepDefinition.Point> points = def.expand();
         Corpus corpus = runs.corpus(def.base().dataset());
@@ -102,7 +101,7 @@ public final class SweepService implements AutoCloseable {
         definitions.put(id, def);
         Map<Integer, String> runOf = new HashMap<>();
         newRuns.forEach(r -> runOf.put(r.point(), r.id()));
-        for (List<SweepDefinition.Point> group : Together.groups(points, together, asked.least(), corpus)) {
+        for (List<SweepDefinition.Point> group : Together.groups(points, asked.k(), asked.least(), corpus)) {
             List<String> ids = new ArrayList<>();
             List<Consumer<RunEvent>> taps = new ArrayList<>();
             List<TrainingRun.DevJudge> judges = new ArrayList<>();

@@ -162,22 +162,25 @@ final class MlpGroup extends ModelGroup {
 
     @Override
     void copyOut(int i) {
-        try (NDScope scope = new NDScope()) {
-            PtNDArray[] to = soloParams(i);
-            PtNDArray[] from = groupParams();
-            for (int p = 0; p < to.length; p++) {
-                copy(to[p], slot(from[p], i));
-            }
-        }
+        copySlot(i, true);
     }
 
     @Override
     void copyIn(int i) {
+        copySlot(i, false);
+    }
+
+    /** Slot {@code i}'s parameters to its solo model ({@code out}) or back. */
+    private void copySlot(int i, boolean out) {
         try (NDScope scope = new NDScope()) {
-            PtNDArray[] from = soloParams(i);
-            PtNDArray[] to = groupParams();
-            for (int p = 0; p < to.length; p++) {
-                copy(slot(to[p], i), from[p]);
+            PtNDArray[] own = soloParams(i);
+            PtNDArray[] group = groupParams();
+            for (int p = 0; p < own.length; p++) {
+                if (out) {
+                    copy(own[p], slot(group[p], i));
+                } else {
+                    copy(slot(group[p], i), own[p]);
+                }
             }
         }
     }

@@ -49,18 +49,23 @@ public final class Together {
     public record Asked(int k, int least, String sweep) {}
 
     /**
-     * The group size when a sweep does not ask: {@link #DEFAULT}, or 1 where the order in which points arrive decides,
-     * since a group's points arrive together: the median rule ({@code prune}) compares a point with finished ones,
-     * and ASHA promotes a trial by the trials that reached its rung before it.
+     * How a sweep's points group: {@code asked} (from {@code together} or {@code --together}) as asked, each group
+     * as large as it comes; when nothing was asked, {@link #DEFAULT} with groups under {@link #LEAST} trained alone,
+     * or 1 where the order in which points arrive decides, since a group's points arrive together: the median rule
+     * ({@code prune}) compares a point with finished ones, and ASHA promotes a trial by those that reached its rung
+     * before it.
      */
-    public static int defaultFor(JsonNode sweep) {
+    public static Asked plan(Integer asked, ObjectNode sweep) {
+        if (asked != null) {
+            return new Asked(check(asked), 1, sweep.toString());
+        }
         boolean byArrival = sweep.hasNonNull("prune") || "asha".equals(sweep.path("search").path("kind").asText());
-        return byArrival ? 1 : DEFAULT;
+        return new Asked(byArrival ? 1 : DEFAULT, LEAST, sweep.toString());
     }
 
     /**
-     * The group size a sweep's JSON asks for in {@code together}, taken out of it (how a sweep trains is not part of
-     * its definition or hash), or {@link #defaultFor} it. JSON that is not an object is left as it is, for the
+     * The grouping a sweep's JSON asks for in {@code together}, taken out of it (how a sweep trains is not part of
+     * its definition or hash), as {@link #plan} makes it. JSON that is not an object is left as it is, for the
      * definition to refuse.
      */
     public static Asked take(String json) {
@@ -74,13 +79,10 @@ public final class Together {
             return new Asked(DEFAULT, LEAST, json);
         }
         JsonNode t = sweep.remove("together");
-        if (t == null || t.isNull()) {
-            return new Asked(defaultFor(sweep), LEAST, json);
-        }
-        if (!t.isIntegralNumber() || !t.canConvertToInt()) {
+        if (t != null && !t.isNull() && (!t.isIntegralNumber() || !t.canConvertToInt())) {
             throw new ConfigException("together", "together must be a whole number from 1 to " + MAX + ", got " + t);
         }
-        return new Asked(check(t.intValue()), 1, sweep.toString());
+        return plan(t == null || t.isNull() ? null : t.intValue(), sweep);
     }
 
     /** The points in groups, each group in the points' order, groups in the order of their first point. */
